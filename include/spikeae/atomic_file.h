@@ -1,0 +1,15 @@
+// Crash-safe file replacement: nothing already written is lost or half-written.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+namespace spikeae {
+
+// Writes `bytes` to a temporary file beside `path`, flushes and fsyncs it, then
+// renames it over `path`. On any failure (unwritable folder, disk full) throws
+// Error naming `path` and the reason, removes the temporary file, and leaves an
+// existing file at `path` untouched.
+void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
+
+}  // namespace spikeae

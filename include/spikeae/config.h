@@ -1,0 +1,38 @@
+// Everything that defines a training run, grouped by concern. The CLI, preset
+// rows and the Python package all fill these same structs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "spikeae/adam.h"
+#include "spikeae/encoding.h"
+#include "spikeae/loss.h"
+#include "spikeae/network.h"
+#include "spikeae/neuron_params.h"
+
+namespace spikeae {
+
+struct TrainOptions {
+  int epochs = 1;
+  int batch_size = 7;        // examples per Adam step; >= 1
+  int threads = 0;           // 0: all hardware threads; results do not depend on it
+  int gradient_shards = 8;   // batch split into this many fixed partial sums (determinism)
+  std::uint64_t seed = 1;    // weights, noise, split and shuffling all derive from it
+};
+
+// The full description of a model's training: stored in model files with the weights.
+struct TrainingConfig {
+  Architecture architecture;
+  NeuronParams neuron;
+  InitOptions init;
+  EncodingOptions encoding;
+  LossOptions loss;
+  AdamOptions adam;
+  TrainOptions train;
+};
+
+// Throws Error naming the first option outside its accepted range (or not finite).
+void validate(const TrainingConfig& config);
+
+}  // namespace spikeae

@@ -1,0 +1,50 @@
+// Images to input spike times, with the noise model (docs/model.md section 3).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <vector>
+
+#include "spikeae/dataset.h"
+
+namespace spikeae {
+
+inline constexpr double kNoSpike = std::numeric_limits<double>::infinity();
+
+struct EncodingOptions {
+  bool inverted = true;       // x = 1 - b (dark ink spikes early); false: x = b
+  double noise_factor = 0.0;  // eta in [0, 1]: x' = clamp(x + eta * r, 0, 1), r ~ N(mu, 1)
+};
+
+// Clean spike time of a pixel byte: 1 - b/255 (inverted) or b/255; 1 means no spike.
+double pixel_time(std::uint8_t byte, bool inverted);
+
+// The spiking inputs of one image, sorted by time (ties by pixel index).
+struct SpikeTrain {
+  std::vector<std::uint16_t> source;  // pixel index
+  std::vector<double> time;           // in [0, 1)
+};
+
+// Spike trains of a whole data set, stored back to back: image i owns
+// events [offsets[i], offsets[i + 1]).
+struct EncodedSet {
+  std::vector<std::size_t> offsets = {0};
+  std::vector<std::uint16_t> source;
+  std::vector<double> time;
+
+  std::size_t size() const { return offsets.size() - 1; }
+  std::size_t events(std::size_t i) const { return offsets[i + 1] - offsets[i]; }
+};
+
+// Encodes every image of `data`. The noise of image i depends only on (seed, i),
+// so the encoded set is the same for any thread count and any slice order.
+EncodedSet encode_dataset(const Dataset& data, const EncodingOptions& options,
+                          std::uint64_t seed);
+
+// Encodes one image into a dense vector of times (kNoSpike for silent pixels).
+void encode_image_dense(std::span<const std::uint8_t> image, const EncodingOptions& options,
+                        std::uint64_t seed, std::size_t image_index, std::span<double> out);
+
+}  // namespace spikeae

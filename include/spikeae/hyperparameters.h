@@ -1,0 +1,54 @@
+// The paper's flat hyperparameter rows (shared/paper/hyperparameters.tsv) and the
+// 75 tuned presets shipped inside the library.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "spikeae/config.h"
+
+namespace spikeae {
+
+// One row, with the paper's column names.
+struct HyperparameterRow {
+  double noise_factor_ae = 0.0;
+  double latency_ae = 1.0;
+  int batch_size = 7;
+  double clip_derivative = 386.058227;
+  double decay_rate = 0.172556;
+  double fire_threshold = 0.834236;
+  double learning_rate = 0.001676;
+  double learning_rate_pulses = 0.001441;
+  int n_hidden = 32;
+  int n_pulses = 10;
+  double nonpulse_weight_mean_multiplier = -7.038462;
+  double penalty_no_spike = 6.250341;
+  double pulse_weight_mean_multiplier = 4.213218;
+};
+
+// Column names in the order of the paper's table.
+const std::vector<std::string>& hyperparameter_names();
+
+// Sets one field by its column name from text; throws Error for an unknown name
+// or a value that does not parse.
+void set_hyperparameter(HyperparameterRow& row, std::string_view name, std::string_view value);
+
+// Parses a tab-separated table with a header line of column names (any order,
+// all of them present). `source` names the table in error messages.
+std::vector<HyperparameterRow> parse_hyperparameter_table(std::string_view text,
+                                                          std::string_view source);
+std::string format_hyperparameter_table(const std::vector<HyperparameterRow>& rows);
+
+// The paper's 75 rows, compiled into the library.
+const std::vector<HyperparameterRow>& paper_presets();
+
+// The paper row for (noise, latency, hidden); throws Error listing valid values.
+HyperparameterRow paper_preset(double noise, double latency, int hidden);
+
+// Copies a row into the per-concern structs (architecture 784-h-784 unless the
+// config already has a deeper stack, whose middle layer is then set to h).
+void apply_row(const HyperparameterRow& row, TrainingConfig& config);
+HyperparameterRow row_from_config(const TrainingConfig& config);
+
+}  // namespace spikeae

@@ -1,0 +1,52 @@
+// The network as plain data: layer sizes, pulse times and contiguous weights
+// (docs/model.md section 2). Forward and backward passes are free functions.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "spikeae/neuron_params.h"
+
+namespace spikeae {
+
+// Layer sizes from input to output, e.g. {784, 32, 784}, and pulses per non-input layer.
+struct Architecture {
+  std::vector<int> layer_sizes = {784, 32, 784};
+  int n_pulses = 10;
+};
+
+// Modified Glorot initialisation: weight ~ Normal(multiplier * sigma, sigma),
+// sigma = sqrt(2 / (fan_in + fan_out)), fan_in counting the pulses.
+struct InitOptions {
+  double nonpulse_weight_mean_multiplier = -7.038462;  // regular (neuron-to-neuron) inputs
+  double pulse_weight_mean_multiplier = 4.213218;      // pulse inputs
+};
+
+struct Network {
+  Architecture architecture;
+  NeuronParams neuron;
+  // weights[c] connects layer c to layer c + 1, row-major [post][pre] with
+  // pre in [0, fan_in(c)): the n_c regular inputs first, then the n_pulses pulses.
+  std::vector<std::vector<double>> weights;
+  // pulses[c] holds the n_pulses pulse times feeding layer c + 1, each >= 0.
+  std::vector<std::vector<double>> pulses;
+
+  int num_connections() const { return static_cast<int>(weights.size()); }
+  int n_pre(int c) const { return architecture.layer_sizes[c]; }
+  int n_post(int c) const { return architecture.layer_sizes[c + 1]; }
+  int fan_in(int c) const { return n_pre(c) + architecture.n_pulses; }
+  int n_pulses() const { return architecture.n_pulses; }
+  int n_inputs() const { return architecture.layer_sizes.front(); }
+  int n_outputs() const { return architecture.layer_sizes.back(); }
+  // Weights plus pulse times: (i+p)*h + (h+p)*o + 2*p for i-h-o (MODEL.md section 2).
+  std::size_t parameter_count() const;
+
+  friend bool operator==(const Network&, const Network&) = default;
+};
+
+// Network with pulses at (i+1)/(p+1) and weights drawn from `seed` (deterministic).
+Network make_network(const Architecture& architecture, const NeuronParams& neuron,
+                     const InitOptions& init, std::uint64_t seed);
+
+}  // namespace spikeae
