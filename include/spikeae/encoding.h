@@ -38,13 +38,14 @@ struct EncodedSet {
   std::size_t events(std::size_t i) const { return offsets[i + 1] - offsets[i]; }
 };
 
-// Encodes every image of `data`. The noise of image i depends only on (seed, i),
-// so the encoded set is the same for any thread count and any slice order.
+// Encodes every image of `data`. The noise of image i depends only on
+// (noise_seed, i): one fixed noisy copy of the data set, whatever the thread count.
 EncodedSet encode_dataset(const Dataset& data, const EncodingOptions& options,
-                          std::uint64_t seed);
+                          std::uint64_t noise_seed);
 
 // Encodes one image into a dense vector of times (kNoSpike for silent pixels).
 void encode_image_dense(std::span<const std::uint8_t> image, const EncodingOptions& options,
-                        std::uint64_t seed, std::size_t image_index, std::span<double> out);
+                        std::uint64_t noise_seed, std::size_t image_index,
+                        std::span<double> out);
 
 }  // namespace spikeae

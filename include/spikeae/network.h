@@ -14,6 +14,8 @@ namespace spikeae {
 struct Architecture {
   std::vector<int> layer_sizes = {784, 32, 784};
   int n_pulses = 10;
+
+  friend bool operator==(const Architecture&, const Architecture&) = default;
 };
 
 // Modified Glorot initialisation: weight ~ Normal(multiplier * sigma, sigma),

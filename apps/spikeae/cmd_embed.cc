@@ -1,0 +1,101 @@
+// spikeae embed: hidden-layer spike times (the embedding) and labels, as CSV or .npy.
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <sstream>
+
+#include "commands.h"
+#include "model_flags.h"
+#include "spikeae/atomic_file.h"
+#include "spikeae/error.h"
+#include "spikeae/forward.h"
+#include "spikeae/npy.h"
+
+namespace spikeae::cli {
+namespace {
+
+struct Embedding {
+  std::size_t rows = 0, cols = 0;
+  std::vector<double> times;  // row-major, kNoSpike for a neuron that never fired
+  std::vector<std::uint8_t> labels;
+};
+
+// The embedding layer is the narrowest hidden layer unless chosen (1-based layer index).
+int embedding_layer(const Network& network, int requested) {
+  const auto& sizes = network.architecture.layer_sizes;
+  if (requested > 0) {
+    if (requested >= static_cast<int>(sizes.size()) - 1) {
+      throw Error("--layer must name a hidden layer, 1 to " + std::to_string(sizes.size() - 2));
+    }
+    return requested;
+  }
+  int best = 1;
+  for (int l = 1; l + 1 < static_cast<int>(sizes.size()); ++l) {
+    if (sizes[l] < sizes[best]) best = l;
+  }
+  return best;
+}
+
+Embedding embed(const Network& network, const ExampleSet& set, int layer) {
+  Embedding result{set.size(), static_cast<std::size_t>(network.architecture.layer_sizes[layer]), {}, set.images.labels};
+  ForwardState state = make_forward_state(network);
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    const std::size_t begin = set.inputs.offsets[i], count = set.inputs.events(i);
+    forward(network, {set.inputs.source.data() + begin, count},
+            {set.inputs.time.data() + begin, count}, state);
+    const std::vector<double>& times = state.spike_times[layer - 1];
+    result.times.insert(result.times.end(), times.begin(), times.end());
+  }
+  return result;
+}
+
+std::string to_csv(const Embedding& e) {
+  std::ostringstream csv;
+  csv.precision(17);
+  csv << "label";
+  for (std::size_t j = 0; j < e.cols; ++j) csv << ",h" << j;
+  csv << "\n";
+  for (std::size_t i = 0; i < e.rows; ++i) {
+    csv << int{e.labels[i]};
+    for (std::size_t j = 0; j < e.cols; ++j) csv << "," << e.times[i * e.cols + j];
+    csv << "\n";
+  }
+  return csv.str();
+}
+
+}  // namespace
+
+void add_embed_command(CLI::App& app) {
+  struct Flags {
+    ModelFlags model;
+    std::string output = "embeddings.csv";
+    int layer = 0;
+  };
+  auto flags = std::make_shared<Flags>();
+  CLI::App* command = app.add_subcommand(
+      "embed", "Hidden spike times of the test images with their labels (inf: no spike)");
+  add_model_flags(*command, flags->model);
+  command->add_option("-o,--output", flags->output,
+                      "Output file: .csv (label,h0,h1,...) or .npy (times; labels in "
+                      "<name>_labels.npy)")
+      ->capture_default_str();
+  command->add_option("--layer", flags->layer, "Hidden layer (1-based; default: the narrowest)");
+  command->callback([flags] {
+    const LoadedModel loaded = load_model_and_test_set(flags->model);
+    const int layer = embedding_layer(loaded.saved.network, flags->layer);
+    const Embedding e = embed(loaded.saved.network, loaded.test, layer);
+    const std::filesystem::path out(flags->output);
+    if (out.extension() == ".npy") {
+      write_npy(out, e.times, e.rows, e.cols);
+      std::filesystem::path labels = out;
+      labels.replace_filename(out.stem().string() + "_labels.npy");
+      write_npy(labels, e.labels);
+      std::printf("wrote %s and %s (%zu x %zu)\n", out.c_str(), labels.c_str(), e.rows, e.cols);
+    } else {
+      write_file_atomically(out, to_csv(e));
+      std::printf("wrote %s (%zu x %zu)\n", out.c_str(), e.rows, e.cols);
+    }
+  });
+}
+
+}  // namespace spikeae::cli

@@ -1,0 +1,24 @@
+// spikeae eval: test loss of a saved model on a data set at a noise level.
+#include <cstdio>
+#include <memory>
+
+#include "commands.h"
+#include "model_flags.h"
+
+namespace spikeae::cli {
+
+void add_eval_command(CLI::App& app) {
+  auto flags = std::make_shared<ModelFlags>();
+  CLI::App* command = app.add_subcommand("eval", "Test reconstruction loss of a saved model");
+  add_model_flags(*command, *flags);
+  command->callback([flags] {
+    const LoadedModel loaded = load_model_and_test_set(*flags);
+    ThreadPool pool(flags->threads);
+    const double latency = loaded.saved.config.loss.latency;
+    const double loss = evaluate_loss(loaded.saved.network, loaded.test, latency, pool);
+    std::printf("test loss %.6f on %zu images (noise %g, latency %g)\n", loss, loaded.test.size(),
+                flags->noise.value_or(loaded.saved.config.encoding.noise_factor), latency);
+  });
+}
+
+}  // namespace spikeae::cli

@@ -1,0 +1,158 @@
+// spikeae train: the full protocol (split, train, validate every epoch, test the
+// best-validation model) with a saved model, metrics and a picture.
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <numeric>
+
+#include "commands.h"
+#include "data_flags.h"
+#include "hyperparameter_flags.h"
+#include "progress.h"
+#include "reconstruction.h"
+#include "spikeae/atomic_file.h"
+#include "spikeae/error.h"
+#include "spikeae/model_file.h"
+#include "spikeae/random.h"
+
+namespace spikeae::cli {
+namespace {
+
+struct TrainFlags {
+  HyperparameterFlags hyperparameters;
+  DataFlags data;
+  SplitFlags split;
+  std::string out = "runs/default";
+};
+
+volatile std::sig_atomic_t g_interrupted = 0;
+
+void on_interrupt(int) { g_interrupted = 1; }
+
+std::string json_number(double value) {
+  if (!std::isfinite(value)) return "null";
+  char text[40];
+  std::snprintf(text, sizeof text, "%.17g", value);
+  return text;
+}
+
+// Appends one JSON object per line; flushed so a killed run keeps its history.
+class MetricsLog {
+ public:
+  explicit MetricsLog(const std::filesystem::path& path) : file_(path, std::ios::trunc) {
+    if (!file_) throw Error(path.string() + ": cannot write the metrics file");
+  }
+  void epoch(const EpochMetrics& m) {
+    file_ << "{\"epoch\":" << m.epoch << ",\"train_loss\":" << json_number(m.train_loss)
+          << ",\"validation_loss\":" << json_number(m.validation_loss)
+          << ",\"seconds\":" << json_number(m.seconds)
+          << ",\"examples_per_second\":" << json_number(m.examples_per_second)
+          << ",\"best\":" << (m.best ? "true" : "false") << "}" << std::endl;
+  }
+  void test(int best_epoch, double test_loss) {
+    file_ << "{\"test_loss\":" << json_number(test_loss) << ",\"best_epoch\":" << best_epoch
+          << "}" << std::endl;
+  }
+
+ private:
+  std::ofstream file_;
+};
+
+struct PreparedData {
+  ExampleSet train, validation, test;
+};
+
+PreparedData prepare_data(const TrainFlags& flags, const TrainingConfig& config) {
+  TrainTestData data = load_data(flags.data);
+  TrainValidation split =
+      split_train_validation(data.train, split_options(flags.split), config.train.seed);
+  const std::uint64_t seed = config.train.seed;
+  return {make_example_set(std::move(split.train), config.encoding,
+                           derive_seed(seed, Stream::kTrainNoise)),
+          make_example_set(std::move(split.validation), config.encoding,
+                           derive_seed(seed, Stream::kValidationNoise)),
+          make_example_set(std::move(data.test), config.encoding,
+                           derive_seed(seed, Stream::kTestNoise))};
+}
+
+void print_header(const TrainingConfig& config, const PreparedData& data, const Network& network) {
+  std::string sizes;
+  for (int size : config.architecture.layer_sizes) sizes += (sizes.empty() ? "" : "-") + std::to_string(size);
+  std::printf("spikeae train: %s with %d pulses per layer, %zu parameters\n", sizes.c_str(),
+              config.architecture.n_pulses, network.parameter_count());
+  std::printf("data: %zu training, %zu validation, %zu test images; noise %g, latency %g, %s\n",
+              data.train.size(), data.validation.size(), data.test.size(),
+              config.encoding.noise_factor, config.loss.latency,
+              config.encoding.inverted ? "inverted encoding" : "non-inverted encoding");
+  std::printf("training: %d epochs, batch %d, %d threads, seed %llu\n", config.train.epochs,
+              config.train.batch_size, ThreadPool(config.train.threads).size(),
+              static_cast<unsigned long long>(config.train.seed));
+  std::fflush(stdout);
+}
+
+void run_train(const TrainFlags& flags) {
+  TrainingConfig config = resolve_config(flags.hyperparameters);
+  PreparedData data = prepare_data(flags, config);
+  // The data decide the input and output sizes (own data may not be 28x28).
+  const int pixels = static_cast<int>(data.train.images.pixels_per_image());
+  config.architecture.layer_sizes.front() = config.architecture.layer_sizes.back() = pixels;
+  validate(config);
+  const std::filesystem::path out(flags.out);
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  if (ec) throw Error(out.string() + ": cannot create the output folder: " + ec.message());
+  Network network = make_network(config.architecture, config.neuron, config.init, config.train.seed);
+  print_header(config, data, network);
+
+  MetricsLog log(out / "metrics.jsonl");
+  ProgressPrinter printer(stdout, config.train.epochs);
+  TrainCallbacks callbacks;
+  callbacks.on_progress = [&](const Progress& p) { printer.update(p); };
+  callbacks.on_epoch = [&](const EpochMetrics& m) {
+    printer.epoch_done(m);
+    log.epoch(m);
+  };
+  callbacks.stop_requested = [] { return g_interrupted != 0; };
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  const TrainResult result = train_network(std::move(network), config, data.train, data.validation, callbacks);
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  if (result.stopped) std::printf("\ninterrupted: keeping the best model of the epochs completed\n");
+  if (result.best_epoch == 0) throw Error("no epoch completed: nothing to save");
+
+  ThreadPool pool(config.train.threads);
+  const double test_loss = evaluate_loss(result.best_network, data.test, config.loss.latency, pool);
+  log.test(result.best_epoch, test_loss);
+  save_model(out / "model.spikeae",
+             {result.best_network, config, result.best_epoch, result.best_validation_loss,
+              data_name(flags.data)});
+  std::vector<std::size_t> shown(std::min<std::size_t>(10, data.test.size()));
+  std::iota(shown.begin(), shown.end(), std::size_t{0});
+  write_reconstruction_png(out / "reconstructions.png", result.best_network, data.test,
+                           config.loss.latency, shown);
+  write_file_atomically(out / "hyperparameters.tsv",
+                        format_hyperparameter_table({row_from_config(config)}));
+  std::printf("best epoch %d: validation loss %.5f, test loss %.5f\n", result.best_epoch,
+              result.best_validation_loss, test_loss);
+  std::printf("wrote %s/{model.spikeae, metrics.jsonl, reconstructions.png, hyperparameters.tsv}\n",
+              out.string().c_str());
+  if (result.stopped) throw Error("training was interrupted after epoch " + std::to_string(result.history.size()));
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app) {
+  auto flags = std::make_shared<TrainFlags>();
+  CLI::App* command = app.add_subcommand(
+      "train", "Train a spiking autoencoder, test its best-validation model, save it");
+  add_hyperparameter_flags(*command, flags->hyperparameters);
+  add_data_flags(*command, flags->data);
+  add_split_flags(*command, flags->split);
+  command->add_option("--out", flags->out, "Output folder")->capture_default_str();
+  command->callback([flags] { run_train(*flags); });
+}
+
+}  // namespace spikeae::cli

@@ -1,0 +1,32 @@
+// What the inspection commands share: a saved model and the test images it runs on.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "data_flags.h"
+#include "spikeae/model_file.h"
+#include "spikeae/trainer.h"
+
+namespace spikeae::cli {
+
+struct ModelFlags {
+  std::string model;
+  DataFlags data;
+  std::optional<double> noise;  // default: the noise the model was trained with
+  std::uint64_t seed = 1;       // noise of the test images
+  int threads = 0;
+};
+
+void add_model_flags(CLI::App& command, ModelFlags& flags);
+
+struct LoadedModel {
+  SavedModel saved;
+  ExampleSet test;  // encoded as the model expects, with the chosen noise
+};
+
+LoadedModel load_model_and_test_set(const ModelFlags& flags);
+
+}  // namespace spikeae::cli

@@ -1,0 +1,52 @@
+#include "reconstruction.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "spikeae/forward.h"
+#include "spikeae/image_grid.h"
+
+namespace spikeae::cli {
+namespace {
+
+// Spike time x in [0, 1] (1 = silent) back to brightness for display.
+float brightness(double x, bool inverted) {
+  const double clamped = std::clamp(x, 0.0, 1.0);
+  return static_cast<float>(inverted ? 1.0 - clamped : clamped);
+}
+
+}  // namespace
+
+void write_reconstruction_png(const std::filesystem::path& path, const Network& network,
+                              const ExampleSet& set, double latency,
+                              std::span<const std::size_t> indices) {
+  const std::size_t n_pixels = set.images.pixels_per_image();
+  ImageGrid grid;
+  grid.tile_rows = set.images.rows;
+  grid.tile_cols = set.images.cols;
+  grid.grid_rows = 3;
+  grid.grid_cols = static_cast<int>(indices.size());
+  grid.tiles.assign(3 * indices.size() * n_pixels, 0.0f);
+  ForwardState state = make_forward_state(network);
+  std::vector<double> noisy(n_pixels);
+  for (std::size_t column = 0; column < indices.size(); ++column) {
+    const std::size_t i = indices[column];
+    const std::size_t begin = set.inputs.offsets[i], count = set.inputs.events(i);
+    forward(network, {set.inputs.source.data() + begin, count},
+            {set.inputs.time.data() + begin, count}, state);
+    std::fill(noisy.begin(), noisy.end(), 1.0);
+    for (std::size_t e = begin; e < begin + count; ++e) noisy[set.inputs.source[e]] = set.inputs.time[e];
+    const std::span<const double> out = state.output_times();
+    for (std::size_t k = 0; k < n_pixels; ++k) {
+      const double clean = pixel_time(set.images.image(i)[k], set.inverted);
+      const double reconstructed = out[k] == kNoSpike ? 1.0 : out[k] - latency;
+      grid.tiles[(0 * indices.size() + column) * n_pixels + k] = brightness(clean, set.inverted);
+      grid.tiles[(1 * indices.size() + column) * n_pixels + k] = brightness(noisy[k], set.inverted);
+      grid.tiles[(2 * indices.size() + column) * n_pixels + k] =
+          brightness(reconstructed, set.inverted);
+    }
+  }
+  write_png(path, grid);
+}
+
+}  // namespace spikeae::cli

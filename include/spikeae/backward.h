@@ -1,0 +1,32 @@
+// Exact gradients of the loss wrt weights and pulse times (docs/model.md section 4).
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "spikeae/adam.h"
+#include "spikeae/forward.h"
+#include "spikeae/loss.h"
+#include "spikeae/network.h"
+
+namespace spikeae {
+
+// Working memory of one backward pass, allocated once per worker.
+struct BackwardState {
+  std::vector<std::vector<double>> delta;  // [c]: dL/dt of the fan_in(c) inputs of layer c + 1
+  std::vector<double> output_delta;        // dL/dt_out of the output layer
+};
+
+BackwardState make_backward_state(const Network& network);
+
+// Output error signal delta_k = t_out_k - l - x_k for spiking outputs, 0 for silent
+// ones (they get the no-spike penalty instead). Returns the example's loss.
+double output_error(std::span<const double> output_times, std::span<const double> target_times,
+                    double latency, std::span<double> delta);
+
+// Adds this example's gradients to `gradients` (not averaged). `state` must hold the
+// forward pass of the same example; the output error is taken from backward.output_delta.
+void backward(const Network& network, const ForwardState& state, const LossOptions& options,
+              Gradients& gradients, BackwardState& backward_state);
+
+}  // namespace spikeae

@@ -1,0 +1,49 @@
+// Forward pass: spike times of every layer for one example, plus what the
+// backward pass needs (docs/model.md section 2).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "spikeae/network.h"
+#include "spikeae/neuron.h"
+
+namespace spikeae {
+
+// The inputs of one layer (previous layer's spikes and this layer's pulses),
+// sorted by (time, source); sources >= n_pre are pulses.
+struct LayerEvents {
+  std::vector<double> time;
+  std::vector<double> exp_decay;  // exp(decay_rate * time)
+  std::vector<std::uint32_t> source;
+  std::vector<std::pair<double, std::uint32_t>> sort_buffer;
+  std::size_t count = 0;
+
+  EventView view() const {
+    return {{time.data(), count}, {exp_decay.data(), count}, {source.data(), count}};
+  }
+};
+
+// Working memory of one forward pass, allocated once per worker and reused.
+struct ForwardState {
+  std::vector<LayerEvents> inputs;                     // [c]: events into layer c + 1
+  std::vector<std::vector<SpikeSolution>> solutions;   // [c][post]
+  std::vector<std::vector<double>> spike_times;        // [c][post]: times of layer c + 1
+
+  std::span<const double> output_times() const { return spike_times.back(); }
+};
+
+ForwardState make_forward_state(const Network& network);
+
+// Runs the network on one input spike train sorted by (time, source), as
+// produced by encode_dataset (sources are input indices, silent inputs absent).
+void forward(const Network& network, std::span<const std::uint16_t> input_sources,
+             std::span<const double> input_times, ForwardState& state);
+
+// Same, for a dense vector of input times (kNoSpike for silent inputs).
+void forward_dense(const Network& network, std::span<const double> input_times,
+                   ForwardState& state);
+
+}  // namespace spikeae

@@ -1,0 +1,46 @@
+// A fixed set of worker threads that run numbered tasks. Which worker runs which
+// task varies; callers keep results per task, so outcomes never depend on it.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace spikeae {
+
+class ThreadPool {
+ public:
+  // threads == 0: one per hardware thread. The calling thread is worker 0.
+  explicit ThreadPool(int threads);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  int size() const { return static_cast<int>(workers_.size()) + 1; }
+
+  // Calls task(index, worker) for every index in [0, count) and waits for all;
+  // worker is in [0, size()). Rethrows the first exception a task threw.
+  void run(std::size_t count, const std::function<void(std::size_t, int)>& task);
+
+ private:
+  void work(int worker);
+  void drain(int worker);
+
+  std::vector<std::thread> workers_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable done_;
+  const std::function<void(std::size_t, int)>* task_ = nullptr;
+  std::size_t count_ = 0;
+  std::size_t next_ = 0;
+  std::size_t finished_ = 0;
+  std::size_t generation_ = 0;
+  bool stopping_ = false;
+  std::exception_ptr error_;
+};
+
+}  // namespace spikeae

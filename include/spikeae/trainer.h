@@ -1,0 +1,95 @@
+// Mini-batch training with data-parallel threads, validation every epoch and the
+// best-validation model kept (docs/model.md section 4). Reports through callbacks;
+// never prints.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "spikeae/config.h"
+#include "spikeae/dataset.h"
+#include "spikeae/encoding.h"
+#include "spikeae/network.h"
+#include "spikeae/thread_pool.h"
+
+namespace spikeae {
+
+// Clean images (the targets) with their encoded, possibly noisy, input spike trains.
+struct ExampleSet {
+  Dataset images;
+  EncodedSet inputs;
+  bool inverted = true;  // how targets are read from the images
+
+  std::size_t size() const { return images.size(); }
+};
+
+ExampleSet make_example_set(Dataset images, const EncodingOptions& encoding,
+                            std::uint64_t noise_seed);
+
+// Clean target times of image i (1 for silent pixels), written into `out`.
+void target_times(const ExampleSet& set, std::size_t i, std::span<double> out);
+
+// How the training file is divided into training and validation images.
+struct SplitOptions {
+  std::size_t train_size = 54000;
+  std::size_t validation_size = 6000;
+  bool shuffled = true;  // false: the first train_size images, then the next validation_size
+};
+
+struct TrainValidation {
+  Dataset train;
+  Dataset validation;
+};
+
+// Throws Error when the file holds fewer than train_size + validation_size images.
+TrainValidation split_train_validation(const Dataset& training_file, const SplitOptions& options,
+                                       std::uint64_t seed);
+
+struct Progress {
+  int epoch = 0;                   // 1-based
+  std::size_t examples_done = 0;   // in this epoch
+  std::size_t examples_total = 0;  // in this epoch
+  double seconds = 0.0;            // since the epoch started
+  double mean_loss = 0.0;          // training loss of the examples done so far
+};
+
+struct EpochMetrics {
+  int epoch = 0;
+  double train_loss = 0.0;       // mean over the epoch's examples, as they were trained on
+  double validation_loss = 0.0;  // after the epoch
+  double seconds = 0.0;          // training time of the epoch (without validation)
+  double examples_per_second = 0.0;
+  bool best = false;  // lowest validation loss so far
+};
+
+struct TrainCallbacks {
+  std::function<void(const Progress&)> on_progress;      // a few times per second
+  std::function<void(const EpochMetrics&)> on_epoch;     // after validation
+  std::function<bool()> stop_requested;                  // checked between batches
+};
+
+struct TrainResult {
+  Network final_network;
+  Network best_network;
+  int best_epoch = 0;  // 0: no epoch completed
+  double best_validation_loss = 0.0;  // +inf when no epoch completed
+  std::vector<EpochMetrics> history;
+  bool stopped = false;  // stop_requested ended training early
+};
+
+// Mean reconstruction loss of `network` over `set` (deterministic for any pool size).
+double evaluate_loss(const Network& network, const ExampleSet& set, double latency,
+                     ThreadPool& pool);
+
+// Trains a new network built from config (weights from config.train.seed).
+TrainResult train(const TrainingConfig& config, const ExampleSet& train_set,
+                  const ExampleSet& validation_set, const TrainCallbacks& callbacks = {});
+
+// Continues training `network` (used by train and by callers holding their own network).
+TrainResult train_network(Network network, const TrainingConfig& config,
+                          const ExampleSet& train_set, const ExampleSet& validation_set,
+                          const TrainCallbacks& callbacks = {});
+
+}  // namespace spikeae

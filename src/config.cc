@@ -1,0 +1,128 @@
+// Range checks for a whole training configuration, run before any training
+// or model file write so a bad option fails early with its name.
+#include "spikeae/config.h"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "spikeae/error.h"
+
+namespace spikeae {
+namespace {
+
+constexpr int kMaxThreads = 1024;
+constexpr int kMaxGradientShards = 4096;
+constexpr int kMaxPulses = 1000;
+constexpr int kMaxLayerSize = 100000;
+constexpr int kMaxInputSize = 65535;  // spike sources are stored as uint16 pixel indices
+
+// Shortest round-trip text, so the message shows the exact offending value.
+std::string format_double(double value) {
+  std::array<char, 64> buffer{};
+  auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  return std::string(buffer.data(), result.ptr);
+}
+
+[[noreturn]] void fail(std::string_view name, std::string_view accepted, std::string_view got) {
+  throw Error("invalid " + std::string(name) + ": must be " + std::string(accepted) + ", got " +
+              std::string(got));
+}
+
+// NaN fails every comparison, so `in_range` is false for it as well.
+void check_double(std::string_view name, double value, bool in_range, std::string_view accepted) {
+  if (!std::isfinite(value) || !in_range) fail(name, accepted, format_double(value));
+}
+
+void check_positive(std::string_view name, double value) {
+  check_double(name, value, value > 0.0, "a finite number > 0");
+}
+
+void check_non_negative(std::string_view name, double value) {
+  check_double(name, value, value >= 0.0, "a finite number >= 0");
+}
+
+void check_finite(std::string_view name, double value) {
+  check_double(name, value, true, "a finite number");
+}
+
+void check_int(std::string_view name, long long value, long long low, long long high) {
+  if (value < low || value > high) {
+    fail(name, "an integer in [" + std::to_string(low) + ", " + std::to_string(high) + "]",
+         std::to_string(value));
+  }
+}
+
+void check_int_at_least(std::string_view name, long long value, long long low) {
+  if (value < low) fail(name, "an integer >= " + std::to_string(low), std::to_string(value));
+}
+
+void validate_architecture(const Architecture& architecture) {
+  const auto& sizes = architecture.layer_sizes;
+  if (sizes.size() < 2) {
+    fail("layer_sizes", "at least 2 layers (input and output)",
+         std::to_string(sizes.size()) + " layer(s)");
+  }
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    check_int("layer_sizes[" + std::to_string(i) + "]", sizes[i], 1, kMaxLayerSize);
+  }
+  if (sizes.front() > kMaxInputSize) {
+    fail("layer_sizes[0] (input size)",
+         "<= " + std::to_string(kMaxInputSize) + " because pixel indices are 16-bit",
+         std::to_string(sizes.front()));
+  }
+  check_int("n_pulses", architecture.n_pulses, 0, kMaxPulses);
+}
+
+void validate_neuron(const NeuronParams& neuron) {
+  check_positive("decay_rate", neuron.decay_rate);
+  check_positive("fire_threshold", neuron.fire_threshold);
+}
+
+void validate_init(const InitOptions& init) {
+  check_finite("nonpulse_weight_mean_multiplier", init.nonpulse_weight_mean_multiplier);
+  check_finite("pulse_weight_mean_multiplier", init.pulse_weight_mean_multiplier);
+}
+
+void validate_encoding(const EncodingOptions& encoding) {
+  const double eta = encoding.noise_factor;
+  check_double("noise_factor_ae", eta, eta >= 0.0 && eta <= 1.0, "a number in [0, 1]");
+}
+
+void validate_loss(const LossOptions& loss) {
+  check_positive("latency_ae", loss.latency);
+  check_positive("clip_derivative", loss.clip_derivative);
+  check_non_negative("penalty_no_spike", loss.penalty_no_spike);
+}
+
+void validate_adam(const AdamOptions& adam) {
+  check_non_negative("learning_rate", adam.learning_rate);
+  check_non_negative("learning_rate_pulses", adam.learning_rate_pulses);
+  check_double("beta1", adam.beta1, adam.beta1 >= 0.0 && adam.beta1 < 1.0, "a number in [0, 1)");
+  check_double("beta2", adam.beta2, adam.beta2 >= 0.0 && adam.beta2 < 1.0, "a number in [0, 1)");
+  check_positive("epsilon", adam.epsilon);
+}
+
+void validate_train(const TrainOptions& train) {
+  check_int_at_least("batch_size", train.batch_size, 1);
+  check_int_at_least("epochs", train.epochs, 0);
+  check_int("threads", train.threads, 0, kMaxThreads);
+  check_int("gradient_shards", train.gradient_shards, 1, kMaxGradientShards);
+}
+
+}  // namespace
+
+void validate(const TrainingConfig& config) {
+  validate_architecture(config.architecture);
+  validate_neuron(config.neuron);
+  validate_init(config.init);
+  validate_encoding(config.encoding);
+  validate_loss(config.loss);
+  validate_adam(config.adam);
+  validate_train(config.train);
+}
+
+}  // namespace spikeae

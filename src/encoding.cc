@@ -1,0 +1,49 @@
+#include "spikeae/encoding.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "spikeae/random.h"
+
+namespace spikeae {
+
+double pixel_time(std::uint8_t byte, bool inverted) {
+  const double brightness = byte / 255.0;
+  return inverted ? 1.0 - brightness : brightness;
+}
+
+// Noise mean is 1 for the inverted encoding, 0 otherwise (docs/model.md section 3).
+void encode_image_dense(std::span<const std::uint8_t> image, const EncodingOptions& options,
+                        std::uint64_t noise_seed, std::size_t image_index, std::span<double> out) {
+  Rng rng(derive_seed(noise_seed, Stream::kImageNoise, image_index));
+  const bool noisy = options.noise_factor > 0.0;
+  const double noise_mean = options.inverted ? 1.0 : 0.0;
+  for (std::size_t k = 0; k < image.size(); ++k) {
+    double x = pixel_time(image[k], options.inverted);
+    if (noisy) x = std::clamp(x + options.noise_factor * (noise_mean + rng.normal()), 0.0, 1.0);
+    out[k] = x >= 1.0 ? kNoSpike : x;
+  }
+}
+
+EncodedSet encode_dataset(const Dataset& data, const EncodingOptions& options,
+                          std::uint64_t noise_seed) {
+  EncodedSet encoded;
+  const std::size_t n_pixels = data.pixels_per_image();
+  std::vector<double> dense(n_pixels);
+  std::vector<std::uint16_t> order(n_pixels);
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    encode_image_dense(data.image(i), options, noise_seed, i, dense);
+    std::iota(order.begin(), order.end(), std::uint16_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::uint16_t x, std::uint16_t y) { return dense[x] < dense[y]; });
+    for (std::uint16_t pixel : order) {
+      if (dense[pixel] == kNoSpike) break;
+      encoded.source.push_back(pixel);
+      encoded.time.push_back(dense[pixel]);
+    }
+    encoded.offsets.push_back(encoded.source.size());
+  }
+  return encoded;
+}
+
+}  // namespace spikeae

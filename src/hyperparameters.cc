@@ -1,0 +1,349 @@
+// Paper hyperparameter rows: strict text parsing, the table format and the
+// mapping onto the per-concern config structs.
+#include "spikeae/hyperparameters.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <variant>
+#include <vector>
+
+#include "spikeae/error.h"
+
+namespace spikeae {
+namespace detail {
+// Defined in the paper_presets.cc that CMake generates from the .tsv.
+std::string_view paper_table_text();
+}  // namespace detail
+
+namespace {
+
+using DoubleField = double HyperparameterRow::*;
+using IntField = int HyperparameterRow::*;
+
+struct Column {
+  std::string_view name;
+  std::variant<DoubleField, IntField> field;
+};
+
+// The single list of columns: order here is the order of the paper's table.
+constexpr std::array<Column, 13> kColumns = {{
+    {"noise_factor_ae", &HyperparameterRow::noise_factor_ae},
+    {"latency_ae", &HyperparameterRow::latency_ae},
+    {"batch_size", &HyperparameterRow::batch_size},
+    {"clip_derivative", &HyperparameterRow::clip_derivative},
+    {"decay_rate", &HyperparameterRow::decay_rate},
+    {"fire_threshold", &HyperparameterRow::fire_threshold},
+    {"learning_rate", &HyperparameterRow::learning_rate},
+    {"learning_rate_pulses", &HyperparameterRow::learning_rate_pulses},
+    {"n_hidden", &HyperparameterRow::n_hidden},
+    {"n_pulses", &HyperparameterRow::n_pulses},
+    {"nonpulse_weight_mean_multiplier", &HyperparameterRow::nonpulse_weight_mean_multiplier},
+    {"penalty_no_spike", &HyperparameterRow::penalty_no_spike},
+    {"pulse_weight_mean_multiplier", &HyperparameterRow::pulse_weight_mean_multiplier},
+}};
+
+constexpr int kInputSize = 784;  // MNIST pixels: the paper's input and output layers
+constexpr double kMatchTolerance = 1e-9;
+
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += separator;
+    out += items[i];
+  }
+  return out;
+}
+
+std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
+// Shortest text that parses back to the same double (std::to_chars guarantees it).
+std::string format_double(double value) {
+  std::array<char, 64> buffer{};
+  auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  return std::string(buffer.data(), result.ptr);
+}
+
+std::optional<std::size_t> column_index(std::string_view name) {
+  for (std::size_t i = 0; i < kColumns.size(); ++i) {
+    if (kColumns[i].name == name) return i;
+  }
+  return std::nullopt;
+}
+
+std::string valid_names_text() { return join(hyperparameter_names(), ", "); }
+
+[[noreturn]] void throw_bad_value(std::string_view name, std::string_view value,
+                                  std::string_view expected) {
+  throw Error("invalid value " + quoted(value) + " for hyperparameter " + std::string(name) +
+              ": expected " + std::string(expected));
+}
+
+double parse_double(std::string_view name, std::string_view text) {
+  double value = 0.0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec == std::errc::result_out_of_range) throw_bad_value(name, text, "a number in range");
+  if (ec != std::errc() || ptr != end || text.empty()) throw_bad_value(name, text, "a number");
+  // inf/nan parse, but no hyperparameter accepts them.
+  if (!std::isfinite(value)) throw_bad_value(name, text, "a finite number");
+  return value;
+}
+
+int parse_int(std::string_view name, std::string_view text) {
+  int value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec == std::errc::result_out_of_range) {
+    throw_bad_value(name, text, "an integer in the range of int");
+  }
+  if (ec != std::errc() || ptr != end || text.empty()) throw_bad_value(name, text, "an integer");
+  return value;
+}
+
+void set_column(HyperparameterRow& row, const Column& column, std::string_view value) {
+  if (auto* field = std::get_if<DoubleField>(&column.field)) {
+    row.** field = parse_double(column.name, value);
+  } else {
+    row.*std::get<IntField>(column.field) = parse_int(column.name, value);
+  }
+}
+
+std::string format_column(const HyperparameterRow& row, const Column& column) {
+  if (auto* field = std::get_if<DoubleField>(&column.field)) return format_double(row.**field);
+  return std::to_string(row.*std::get<IntField>(column.field));
+}
+
+// Table fields may carry stray spaces or a CRLF '\r' from hand editing (tabs split fields).
+std::string_view trim(std::string_view text) {
+  constexpr std::string_view kSpace = " \r";
+  const auto first = text.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(kSpace) - first + 1);
+}
+
+std::vector<std::string_view> split(std::string_view text, char separator) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  while (true) {
+    const auto end = text.find(separator, start);
+    if (end == std::string_view::npos) {
+      parts.push_back(text.substr(start));
+      return parts;
+    }
+    parts.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+}
+
+std::string location(std::string_view source, std::size_t line) {
+  return std::string(source) + ":" + std::to_string(line) + ": ";
+}
+
+// Maps each field position of a line to its column, from the header line.
+std::vector<std::size_t> parse_header(std::string_view line, std::string_view source,
+                                      std::size_t line_number) {
+  const std::string where = location(source, line_number);
+  std::vector<std::size_t> order;
+  std::vector<int> seen_at(kColumns.size(), 0);
+  const auto fields = split(line, '\t');
+  for (std::size_t position = 0; position < fields.size(); ++position) {
+    const std::string_view name = trim(fields[position]);
+    const auto index = column_index(name);
+    if (!index) {
+      throw Error(
+          where + "unknown column " + quoted(name) + " in the header (field " +
+          std::to_string(position + 1) +
+          "); the first line must be the tab-separated column names: " + valid_names_text());
+    }
+    if (seen_at[*index] != 0) {
+      throw Error(where + "column " + quoted(name) + " appears twice in the header (fields " +
+                  std::to_string(seen_at[*index]) + " and " + std::to_string(position + 1) + ")");
+    }
+    seen_at[*index] = static_cast<int>(position + 1);
+    order.push_back(*index);
+  }
+  std::vector<std::string> missing;
+  for (std::size_t i = 0; i < kColumns.size(); ++i) {
+    if (seen_at[i] == 0) missing.emplace_back(kColumns[i].name);
+  }
+  if (!missing.empty()) {
+    throw Error(where + "the header is missing column(s) " + join(missing, ", ") +
+                "; every table needs all of: " + valid_names_text());
+  }
+  return order;
+}
+
+HyperparameterRow parse_row(std::string_view line, const std::vector<std::size_t>& order,
+                            std::string_view source, std::size_t line_number) {
+  const std::string where = location(source, line_number);
+  const auto fields = split(line, '\t');
+  if (fields.size() != order.size()) {
+    throw Error(where + "expected " + std::to_string(order.size()) +
+                " tab-separated fields like the header, found " + std::to_string(fields.size()));
+  }
+  HyperparameterRow row;
+  for (std::size_t position = 0; position < fields.size(); ++position) {
+    const Column& column = kColumns[order[position]];
+    try {
+      set_column(row, column, trim(fields[position]));
+    } catch (const Error& error) {
+      throw Error(where + "field " + std::to_string(position + 1) + ": " + error.what());
+    }
+  }
+  return row;
+}
+
+bool near(double a, double b) { return std::abs(a - b) <= kMatchTolerance; }
+
+// Sorted distinct values, for listing what a preset lookup accepts.
+template <typename T, typename Get>
+std::string distinct_values(const std::vector<HyperparameterRow>& rows, Get get) {
+  std::vector<T> values;
+  for (const auto& row : rows) values.push_back(get(row));
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  std::vector<std::string> texts;
+  for (T value : values) texts.push_back(format_double(static_cast<double>(value)));
+  return join(texts, ", ");
+}
+
+std::vector<int> architecture_for_hidden(const std::vector<int>& current, int hidden) {
+  if (current.size() <= 3) return {kInputSize, hidden, kInputSize};
+  if (current.size() % 2 == 0) {
+    throw Error("cannot apply n_hidden = " + std::to_string(hidden) + " to layer_sizes with " +
+                std::to_string(current.size()) +
+                " entries: a deep stack needs an odd number of layers so that one middle "
+                "(bottleneck) layer takes n_hidden");
+  }
+  std::vector<int> sizes = current;
+  sizes[sizes.size() / 2] = hidden;
+  return sizes;
+}
+
+// The bottleneck: the middle layer of an odd stack, else the narrowest hidden layer.
+int hidden_from_architecture(const std::vector<int>& sizes) {
+  if (sizes.size() < 3) return 0;
+  if (sizes.size() % 2 == 1) return sizes[sizes.size() / 2];
+  return *std::min_element(sizes.begin() + 1, sizes.end() - 1);
+}
+
+}  // namespace
+
+const std::vector<std::string>& hyperparameter_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const Column& column : kColumns) out.emplace_back(column.name);
+    return out;
+  }();
+  return names;
+}
+
+void set_hyperparameter(HyperparameterRow& row, std::string_view name, std::string_view value) {
+  const auto index = column_index(name);
+  if (!index) {
+    throw Error("unknown hyperparameter " + quoted(name) + "; valid names: " + valid_names_text());
+  }
+  set_column(row, kColumns[*index], value);
+}
+
+std::vector<HyperparameterRow> parse_hyperparameter_table(std::string_view text,
+                                                          std::string_view source) {
+  std::vector<HyperparameterRow> rows;
+  std::optional<std::vector<std::size_t>> order;
+  const auto lines = split(text, '\n');
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string_view line = lines[i];
+    if (trim(line).empty()) continue;  // blank lines, e.g. the final newline
+    if (!order) {
+      order = parse_header(line, source, i + 1);
+    } else {
+      rows.push_back(parse_row(line, *order, source, i + 1));
+    }
+  }
+  if (!order) {
+    throw Error(std::string(source) +
+                ": the hyperparameter table is empty; expected a header line of column names: " +
+                valid_names_text());
+  }
+  return rows;
+}
+
+std::string format_hyperparameter_table(const std::vector<HyperparameterRow>& rows) {
+  std::string out = join(hyperparameter_names(), "\t") + "\n";
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < kColumns.size(); ++i) {
+      if (i > 0) out += '\t';
+      out += format_column(row, kColumns[i]);
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+const std::vector<HyperparameterRow>& paper_presets() {
+  // Function-local static: parsed once, initialisation is thread-safe.
+  static const std::vector<HyperparameterRow> rows =
+      parse_hyperparameter_table(detail::paper_table_text(), "compiled-in paper table");
+  return rows;
+}
+
+HyperparameterRow paper_preset(double noise, double latency, int hidden) {
+  const auto& rows = paper_presets();
+  for (const auto& row : rows) {
+    if (near(row.noise_factor_ae, noise) && near(row.latency_ae, latency) &&
+        row.n_hidden == hidden) {
+      return row;
+    }
+  }
+  throw Error(
+      "no paper preset for noise " + format_double(noise) + ", latency " + format_double(latency) +
+      ", hidden " + std::to_string(hidden) + "; valid noise: " +
+      distinct_values<double>(rows, [](const auto& r) { return r.noise_factor_ae; }) +
+      "; valid latency: " +
+      distinct_values<double>(rows, [](const auto& r) { return r.latency_ae; }) +
+      "; valid hidden: " + distinct_values<int>(rows, [](const auto& r) { return r.n_hidden; }));
+}
+
+void apply_row(const HyperparameterRow& row, TrainingConfig& config) {
+  config.architecture.layer_sizes =
+      architecture_for_hidden(config.architecture.layer_sizes, row.n_hidden);
+  config.architecture.n_pulses = row.n_pulses;
+  config.neuron.decay_rate = row.decay_rate;
+  config.neuron.fire_threshold = row.fire_threshold;
+  config.init.nonpulse_weight_mean_multiplier = row.nonpulse_weight_mean_multiplier;
+  config.init.pulse_weight_mean_multiplier = row.pulse_weight_mean_multiplier;
+  config.encoding.noise_factor = row.noise_factor_ae;
+  config.loss.latency = row.latency_ae;
+  config.loss.clip_derivative = row.clip_derivative;
+  config.loss.penalty_no_spike = row.penalty_no_spike;
+  config.adam.learning_rate = row.learning_rate;
+  config.adam.learning_rate_pulses = row.learning_rate_pulses;
+  config.train.batch_size = row.batch_size;
+}
+
+HyperparameterRow row_from_config(const TrainingConfig& config) {
+  HyperparameterRow row;
+  row.noise_factor_ae = config.encoding.noise_factor;
+  row.latency_ae = config.loss.latency;
+  row.batch_size = config.train.batch_size;
+  row.clip_derivative = config.loss.clip_derivative;
+  row.decay_rate = config.neuron.decay_rate;
+  row.fire_threshold = config.neuron.fire_threshold;
+  row.learning_rate = config.adam.learning_rate;
+  row.learning_rate_pulses = config.adam.learning_rate_pulses;
+  row.n_hidden = hidden_from_architecture(config.architecture.layer_sizes);
+  row.n_pulses = config.architecture.n_pulses;
+  row.nonpulse_weight_mean_multiplier = config.init.nonpulse_weight_mean_multiplier;
+  row.penalty_no_spike = config.loss.penalty_no_spike;
+  row.pulse_weight_mean_multiplier = config.init.pulse_weight_mean_multiplier;
+  return row;
+}
+
+}  // namespace spikeae

@@ -1,0 +1,479 @@
+// The binary model format of docs/model_format.md: fixed field order, little-endian,
+// CRC-32 trailer. Every size is checked against limits and the remaining bytes before
+// anything is allocated, so damaged or hostile files fail with a precise message.
+#include "spikeae/model_file.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <span>
+#include <sstream>
+#include <vector>
+
+#include "spikeae/atomic_file.h"
+#include "spikeae/error.h"
+
+namespace spikeae {
+namespace {
+
+constexpr std::string_view kMagic{"SPIKEAE\x1a", 8};
+constexpr std::size_t kHeaderSize = 12;  // magic + version
+constexpr std::size_t kTrailerSize = 4;  // CRC-32
+constexpr std::size_t kDoubleSize = 8;
+
+std::string hex32(std::uint32_t value) {
+  char text[16];
+  std::snprintf(text, sizeof text, "0x%08x", value);
+  return text;
+}
+
+std::string str(std::string_view text) { return std::string(text); }
+
+// zlib's crc32 takes 32-bit lengths, so long inputs go in chunks.
+std::uint32_t crc32_of(std::string_view bytes) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  while (!bytes.empty()) {
+    const std::size_t chunk = std::min<std::size_t>(bytes.size(), std::size_t{1} << 30);
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(chunk));
+    bytes.remove_prefix(chunk);
+  }
+  return static_cast<std::uint32_t>(crc);
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing
+
+// Appends fields little-endian regardless of the host byte order.
+class ByteWriter {
+ public:
+  void u8(std::uint8_t value) { bytes_.push_back(static_cast<char>(value)); }
+  void u32(std::uint32_t value) { little_endian(value, 4); }
+  void u64(std::uint64_t value) { little_endian(value, 8); }
+  void i64(std::int64_t value) { u64(static_cast<std::uint64_t>(value)); }
+  void f64(double value) { u64(std::bit_cast<std::uint64_t>(value)); }
+  void boolean(bool value) { u8(value ? 1 : 0); }
+  void text(std::string_view value) {
+    u64(value.size());
+    bytes_.append(value);
+  }
+  void raw(std::string_view value) { bytes_.append(value); }
+  void f64s(std::span<const double> values) {
+    for (double value : values) f64(value);
+  }
+  void reserve(std::size_t size) { bytes_.reserve(size); }
+  std::string& bytes() { return bytes_; }
+
+ private:
+  void little_endian(std::uint64_t value, int count) {
+    for (int i = 0; i < count; ++i) bytes_.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+  }
+
+  std::string bytes_;
+};
+
+void write_architecture(ByteWriter& out, const Architecture& architecture) {
+  out.i64(static_cast<std::int64_t>(architecture.layer_sizes.size()));
+  for (int size : architecture.layer_sizes) out.i64(size);
+  out.i64(architecture.n_pulses);
+}
+
+void write_neuron(ByteWriter& out, const NeuronParams& neuron) {
+  out.f64(neuron.decay_rate);
+  out.f64(neuron.fire_threshold);
+}
+
+// Every field of every option struct, in the documented order.
+void write_config(ByteWriter& out, const TrainingConfig& config) {
+  write_architecture(out, config.architecture);
+  write_neuron(out, config.neuron);
+  out.f64(config.init.nonpulse_weight_mean_multiplier);
+  out.f64(config.init.pulse_weight_mean_multiplier);
+  out.boolean(config.encoding.inverted);
+  out.f64(config.encoding.noise_factor);
+  out.f64(config.loss.latency);
+  out.f64(config.loss.clip_derivative);
+  out.f64(config.loss.penalty_no_spike);
+  out.f64(config.adam.learning_rate);
+  out.f64(config.adam.learning_rate_pulses);
+  out.f64(config.adam.beta1);
+  out.f64(config.adam.beta2);
+  out.f64(config.adam.epsilon);
+  out.i64(config.train.epochs);
+  out.i64(config.train.batch_size);
+  out.i64(config.train.threads);
+  out.i64(config.train.gradient_shards);
+  out.u64(config.train.seed);
+}
+
+void write_network(ByteWriter& out, const Network& network) {
+  write_architecture(out, network.architecture);
+  write_neuron(out, network.neuron);
+  for (const auto& pulses : network.pulses) out.f64s(pulses);
+  for (const auto& weights : network.weights) out.f64s(weights);
+}
+
+// ---------------------------------------------------------------------------------------
+// Checks shared by saving and loading, so a saved file always loads.
+
+void check_range(std::int64_t value, std::int64_t low, std::int64_t high, const std::string& what,
+                 std::string_view prefix) {
+  if (value < low || value > high) {
+    throw Error(str(prefix) + ": implausible " + what + " " + std::to_string(value) + " (allowed " +
+                std::to_string(low) + " to " + std::to_string(high) + ")");
+  }
+}
+
+void check_architecture(const Architecture& architecture, const std::string& what,
+                        std::string_view prefix) {
+  const auto& sizes = architecture.layer_sizes;
+  check_range(static_cast<std::int64_t>(sizes.size()), 2, kMaxModelLayers, what + " layer count",
+              prefix);
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    check_range(sizes[i], 1, kMaxModelLayerSize, what + " layer " + std::to_string(i) + " size",
+                prefix);
+  }
+  check_range(architecture.n_pulses, 0, kMaxModelPulses, what + " pulse count", prefix);
+}
+
+std::string describe(double value) {
+  std::ostringstream text;
+  text.precision(17);
+  text << value;
+  return text.str();
+}
+
+// Finite values (and non-negative pulse times) only: NaN or Inf would poison every pass.
+void check_value(double value, const std::string& name, bool non_negative,
+                 std::string_view prefix) {
+  if (!std::isfinite(value)) {
+    throw Error(str(prefix) + ": " + name + " is " + describe(value) + " (must be finite)");
+  }
+  if (non_negative && value < 0) {
+    throw Error(str(prefix) + ": " + name + " is negative (" + describe(value) + ")");
+  }
+}
+
+// Names like "weight 3 of connection 0" are built only for a bad value (models are large).
+void check_values(std::span<const double> values, const std::string& noun, std::size_t connection,
+                  bool non_negative, std::string_view prefix) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (std::isfinite(values[i]) && !(non_negative && values[i] < 0)) continue;
+    check_value(values[i],
+                noun + " " + std::to_string(i) + " of connection " + std::to_string(connection),
+                non_negative, prefix);
+  }
+}
+
+void check_count(std::size_t actual, std::size_t expected, const std::string& what,
+                 std::string_view prefix) {
+  if (actual != expected) {
+    throw Error(str(prefix) + ": " + what + " has " + std::to_string(actual) +
+                " values, expected " + std::to_string(expected));
+  }
+}
+
+// Shape and values of a network: weights and pulses must match the architecture.
+void check_network(const Network& network, std::string_view prefix) {
+  check_architecture(network.architecture, "network", prefix);
+  check_value(network.neuron.decay_rate, "network decay rate", false, prefix);
+  check_value(network.neuron.fire_threshold, "network fire threshold", false, prefix);
+  const std::size_t connections = network.architecture.layer_sizes.size() - 1;
+  check_count(network.weights.size(), connections, "network weight list", prefix);
+  check_count(network.pulses.size(), connections, "network pulse list", prefix);
+  for (std::size_t c = 0; c < connections; ++c) {
+    const int ci = static_cast<int>(c);
+    const std::string connection = " of connection " + std::to_string(c);
+    check_count(network.pulses[c].size(), static_cast<std::size_t>(network.n_pulses()),
+                "pulse list" + connection, prefix);
+    check_count(network.weights[c].size(),
+                static_cast<std::size_t>(network.n_post(ci)) * network.fan_in(ci),
+                "weight list" + connection, prefix);
+    check_values(network.pulses[c], "pulse time", c, true, prefix);
+    check_values(network.weights[c], "weight", c, false, prefix);
+  }
+}
+
+std::string serialize(const SavedModel& model, std::string_view prefix) {
+  check_architecture(model.config.architecture, "config", prefix);
+  check_network(model.network, prefix);
+  std::size_t doubles = 0;
+  for (const auto& weights : model.network.weights) doubles += weights.size();
+  for (const auto& pulses : model.network.pulses) doubles += pulses.size();
+
+  ByteWriter out;
+  out.reserve(1024 + model.dataset.size() + doubles * kDoubleSize);
+  out.raw(kMagic);
+  out.u32(kModelFormatVersion);
+  out.i64(model.epochs_trained);
+  out.f64(model.validation_loss);
+  out.text(model.dataset);
+  write_config(out, model.config);
+  write_network(out, model.network);
+  out.u32(crc32_of(out.bytes()));
+  return std::move(out.bytes());
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading
+
+// The data ended before a field: distinguished so damaged files can be diagnosed.
+class Truncated : public Error {
+ public:
+  using Error::Error;
+};
+
+// Reads fields in order, checking every length against the bytes that remain.
+class ByteReader {
+ public:
+  ByteReader(std::string_view bytes, std::size_t offset, std::string_view source)
+      : bytes_(bytes), offset_(offset), source_(source) {}
+
+  std::size_t offset() const { return offset_; }
+  std::size_t remaining() const { return bytes_.size() - offset_; }
+  std::string_view source() const { return source_; }
+
+  // Throws Truncated unless `count` items of `item_size` bytes remain (overflow-safe).
+  void require(std::size_t count, std::size_t item_size, const std::string& what) const {
+    if (count > remaining() / item_size) {
+      throw Truncated(str(source_) + ": truncated at byte " + std::to_string(bytes_.size()) +
+                      ": reading " + what + " at byte " + std::to_string(offset_) + " requires " +
+                      describe_bytes(count, item_size) + ", only " + std::to_string(remaining()) +
+                      " remain");
+    }
+  }
+
+  std::uint8_t u8(const std::string& what) {
+    require(1, 1, what);
+    return static_cast<std::uint8_t>(bytes_[offset_++]);
+  }
+  std::uint32_t u32(const std::string& what) {
+    return static_cast<std::uint32_t>(little_endian(4, what));
+  }
+  std::uint64_t u64(const std::string& what) { return little_endian(8, what); }
+  double f64(const std::string& what) { return std::bit_cast<double>(u64(what)); }
+
+  bool boolean(const std::string& what) {
+    const std::size_t at = offset_;
+    const std::uint8_t value = u8(what);
+    if (value > 1) {
+      throw Error(str(source_) + ": invalid " + what + " byte " + std::to_string(value) +
+                  " at byte " + std::to_string(at) + " (expected 0 or 1)");
+    }
+    return value == 1;
+  }
+
+  // A signed field that must lie in [low, high]; the message names its position.
+  std::int64_t i64_in(std::int64_t low, std::int64_t high, const std::string& what) {
+    const std::size_t at = offset_;
+    const auto value = static_cast<std::int64_t>(u64(what));
+    check_range(value, low, high, what, str(source_) + ": at byte " + std::to_string(at));
+    return value;
+  }
+  int int_in(std::int64_t low, std::int64_t high, const std::string& what) {
+    return static_cast<int>(i64_in(low, high, what));
+  }
+  int any_int(const std::string& what) {
+    return int_in(std::numeric_limits<int>::min(), std::numeric_limits<int>::max(), what);
+  }
+
+  std::string text(const std::string& what) {
+    const std::uint64_t length = u64(what + " length");
+    require(length, 1, what);
+    std::string value(bytes_.substr(offset_, length));
+    offset_ += length;
+    return value;
+  }
+
+  // `count` doubles; the size is checked before the vector is allocated.
+  std::vector<double> f64s(std::size_t count, const std::string& what) {
+    require(count, kDoubleSize, what);
+    std::vector<double> values(count);
+    for (double& value : values) value = f64(what);
+    return values;
+  }
+
+ private:
+  static std::string describe_bytes(std::size_t count, std::size_t item_size) {
+    if (item_size == 1) return std::to_string(count) + " bytes";
+    return std::to_string(count) + " x " + std::to_string(item_size) + " bytes";
+  }
+
+  std::uint64_t little_endian(int count, const std::string& what) {
+    require(static_cast<std::size_t>(count), 1, what);
+    std::uint64_t value = 0;
+    for (int i = 0; i < count; ++i) {
+      value |= std::uint64_t{static_cast<unsigned char>(bytes_[offset_ + i])} << (8 * i);
+    }
+    offset_ += static_cast<std::size_t>(count);
+    return value;
+  }
+
+  std::string_view bytes_;
+  std::size_t offset_;
+  std::string_view source_;
+};
+
+// Layer count first, so the size vector is bounded before it is allocated.
+Architecture read_architecture(ByteReader& in, const std::string& what) {
+  Architecture architecture;
+  const int count = in.int_in(2, kMaxModelLayers, what + " layer count");
+  architecture.layer_sizes.resize(static_cast<std::size_t>(count));
+  for (int i = 0; i < count; ++i) {
+    architecture.layer_sizes[static_cast<std::size_t>(i)] =
+        in.int_in(1, kMaxModelLayerSize, what + " layer " + std::to_string(i) + " size");
+  }
+  architecture.n_pulses = in.int_in(0, kMaxModelPulses, what + " pulse count");
+  return architecture;
+}
+
+NeuronParams read_neuron(ByteReader& in, const std::string& what) {
+  NeuronParams neuron;
+  neuron.decay_rate = in.f64(what + " decay rate");
+  neuron.fire_threshold = in.f64(what + " fire threshold");
+  return neuron;
+}
+
+TrainingConfig read_config(ByteReader& in) {
+  TrainingConfig config;
+  config.architecture = read_architecture(in, "config");
+  config.neuron = read_neuron(in, "config");
+  config.init.nonpulse_weight_mean_multiplier = in.f64("config nonpulse weight mean multiplier");
+  config.init.pulse_weight_mean_multiplier = in.f64("config pulse weight mean multiplier");
+  config.encoding.inverted = in.boolean("config inverted encoding flag");
+  config.encoding.noise_factor = in.f64("config noise factor");
+  config.loss.latency = in.f64("config latency");
+  config.loss.clip_derivative = in.f64("config clip derivative");
+  config.loss.penalty_no_spike = in.f64("config no-spike penalty");
+  config.adam.learning_rate = in.f64("config learning rate");
+  config.adam.learning_rate_pulses = in.f64("config pulse learning rate");
+  config.adam.beta1 = in.f64("config Adam beta1");
+  config.adam.beta2 = in.f64("config Adam beta2");
+  config.adam.epsilon = in.f64("config Adam epsilon");
+  config.train.epochs = in.any_int("config epochs");
+  config.train.batch_size = in.any_int("config batch size");
+  config.train.threads = in.any_int("config threads");
+  config.train.gradient_shards = in.any_int("config gradient shards");
+  config.train.seed = in.u64("config seed");
+  return config;
+}
+
+Network read_network(ByteReader& in) {
+  Network network;
+  network.architecture = read_architecture(in, "network");
+  network.neuron = read_neuron(in, "network");
+  const int connections = static_cast<int>(network.architecture.layer_sizes.size()) - 1;
+  const auto pulses = static_cast<std::size_t>(network.architecture.n_pulses);
+  for (int c = 0; c < connections; ++c) {
+    network.pulses.push_back(in.f64s(pulses, "pulse times of connection " + std::to_string(c)));
+  }
+  for (int c = 0; c < connections; ++c) {
+    // At most 1e6 * (1e6 + 1e4) values: the product cannot overflow 64 bits.
+    const std::size_t count =
+        static_cast<std::size_t>(network.n_post(c)) * static_cast<std::size_t>(network.fan_in(c));
+    network.weights.push_back(in.f64s(count, "weights of connection " + std::to_string(c)));
+  }
+  return network;
+}
+
+// Everything between the header and the checksum, with all structural and value checks.
+SavedModel read_body(ByteReader& in) {
+  SavedModel model;
+  model.epochs_trained = in.any_int("epochs trained");
+  model.validation_loss = in.f64("validation loss");
+  model.dataset = in.text("dataset name");
+  model.config = read_config(in);
+  model.network = read_network(in);
+  check_network(model.network, in.source());
+  return model;
+}
+
+// Magic and version come first: a newer version may change everything after them.
+void check_header(std::string_view bytes, std::string_view source) {
+  // A short prefix of the magic is a truncated model file, anything else is not one.
+  const std::string_view magic = bytes.substr(0, kMagic.size());
+  if (magic != kMagic.substr(0, magic.size())) {
+    throw Error(str(source) + ": not a spikeae model file (wrong magic bytes)");
+  }
+  ByteReader(bytes, 0, source).require(kHeaderSize, 1, "the header");
+  const std::uint32_t version = ByteReader(bytes, kMagic.size(), source).u32("format version");
+  if (version != kModelFormatVersion) {
+    throw Error(str(source) + ": unsupported model format version " + std::to_string(version) +
+                " (this build reads version " + std::to_string(kModelFormatVersion) + ")");
+  }
+  ByteReader(bytes, kHeaderSize, source).require(kTrailerSize, 1, "the checksum");
+}
+
+// The checksum does not match: report truncation when the fields run past the end, extra
+// bytes when a complete, intact model is followed by more data, and corruption otherwise.
+[[noreturn]] void throw_damaged(std::string_view bytes, std::string_view source,
+                                std::uint32_t stored, std::uint32_t computed) {
+  ByteReader in(bytes, kHeaderSize, source);
+  bool intact_prefix = false;
+  try {
+    read_body(in);
+    const std::size_t body_end = in.offset();
+    intact_prefix = in.u32("checksum") == crc32_of(bytes.substr(0, body_end));
+  } catch (const Truncated&) {
+    throw;
+  } catch (const Error&) {
+    // Implausible contents: a corrupted byte, reported below.
+  }
+  if (intact_prefix && in.remaining() > 0) {
+    throw Error(str(source) + ": " + std::to_string(in.remaining()) +
+                " unexpected trailing bytes after the end of the model data at byte " +
+                std::to_string(in.offset()));
+  }
+  throw Error(str(source) + ": checksum mismatch (stored " + hex32(stored) + ", computed " +
+              hex32(computed) + "): the data is corrupted");
+}
+
+}  // namespace
+
+std::string serialize_model(const SavedModel& model) {
+  return serialize(model, "cannot serialize model");
+}
+
+SavedModel parse_model(std::string_view bytes, std::string_view source) {
+  check_header(bytes, source);
+  const std::size_t body_end = bytes.size() - kTrailerSize;
+  const std::uint32_t stored = ByteReader(bytes, body_end, source).u32("checksum");
+  const std::uint32_t computed = crc32_of(bytes.substr(0, body_end));
+  if (stored != computed) throw_damaged(bytes, source, stored, computed);
+
+  ByteReader in(bytes.substr(0, body_end), kHeaderSize, source);
+  SavedModel model = read_body(in);
+  if (in.remaining() > 0) {
+    throw Error(str(source) + ": " + std::to_string(in.remaining()) +
+                " unexpected trailing bytes before the checksum, from byte " +
+                std::to_string(in.offset()));
+  }
+  return model;
+}
+
+void save_model(const std::filesystem::path& path, const SavedModel& model) {
+  write_file_atomically(path, serialize(model, "cannot save " + path.string()));
+}
+
+SavedModel load_model(const std::filesystem::path& path) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
+                                                       &std::fclose);
+  if (!file) throw Error("cannot open model file " + path.string() + ": " + std::strerror(errno));
+  std::string bytes;
+  char buffer[1 << 16];
+  std::size_t count = 0;
+  while ((count = std::fread(buffer, 1, sizeof buffer, file.get())) > 0)
+    bytes.append(buffer, count);
+  if (std::ferror(file.get())) {
+    throw Error("cannot read model file " + path.string() + ": " + std::strerror(errno));
+  }
+  return parse_model(bytes, path.string());
+}
+
+}  // namespace spikeae

@@ -1,0 +1,73 @@
+#include "spikeae/neuron.h"
+
+#include <cmath>
+
+#include "spikeae/lambert_w.h"
+
+namespace spikeae {
+
+double crossing_time(double a, double b, const NeuronParams& params, double* lambert_out) {
+  // A rising crossing needs A > 0; then z < 0 and a solution needs z >= -1/e.
+  if (!(a > 0.0)) return kNoSpike;
+  const double tau = params.decay_rate;
+  const double b_over_a = b / a;
+  const double z = -(tau * params.fire_threshold / a) * std::exp(tau * b_over_a);
+  if (!(z >= kMinusInverseE)) return kNoSpike;
+  const double w = lambert_w0(z);
+  if (lambert_out != nullptr) *lambert_out = w;
+  return b_over_a - w / tau;
+}
+
+// See docs/model.md section 1.2: scan events in time order; the candidate spike
+// of the first k events counts only if it falls in [t_k, t_{k+1}].
+SpikeSolution solve_spike(const EventView& events, std::span<const double> weights,
+                          const NeuronParams& params) {
+  const double tau = params.decay_rate;
+  const double theta = params.fire_threshold;
+  const std::size_t n = events.time.size();
+  double a = 0.0;
+  double b = 0.0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double t_k = events.time[k];
+    const double weighted = weights[events.source[k]] * events.exp_decay[k];
+    a += weighted;
+    b += weighted * t_k;
+    if (!(a > 0.0)) continue;
+    // Cheap test first: V peaks at t* = B/A + 1/tau; a crossing before the next
+    // event needs V(min(t*, t_next)) >= theta. V(t_next) needs no exp().
+    const double peak = b / a + 1.0 / tau;
+    if (peak <= t_k) continue;
+    const bool last = k + 1 == n;
+    if (!last && peak >= events.time[k + 1]) {
+      const double t_next = events.time[k + 1];
+      if (a * t_next - b < theta * events.exp_decay[k + 1]) continue;
+    }
+    double lambert = 0.0;
+    const double t_out = crossing_time(a, b, params, &lambert);
+    if (!(t_out >= t_k)) continue;
+    if (!last && t_out > events.time[k + 1]) continue;
+    return {t_out, static_cast<int>(k + 1), a, b, lambert};
+  }
+  return {kNoSpike, static_cast<int>(n), a, b, 0.0};
+}
+
+SpikeDerivatives spike_derivatives(const SpikeSolution& spike, double weight, double input_time,
+                                   double input_exp_decay, double decay_rate) {
+  const double w = spike.lambert;
+  const double b_over_a = spike.b / spike.a;
+  const double common = input_exp_decay / (spike.a * (1.0 + w));
+  return {common * (input_time - b_over_a + w / decay_rate),
+          weight * common * (decay_rate * (input_time - b_over_a) + w + 1.0)};
+}
+
+double membrane_potential(double t, std::span<const double> input_times,
+                          std::span<const double> weights, double decay_rate) {
+  double v = 0.0;
+  for (std::size_t i = 0; i < input_times.size(); ++i) {
+    const double since = t - input_times[i];
+    if (since > 0.0) v += weights[i] * since * std::exp(-decay_rate * since);
+  }
+  return v;
+}
+
+}  // namespace spikeae
