@@ -213,7 +213,7 @@ TrainResult train_network(Network network, const TrainingConfig& config,
       result.best_validation_loss = metrics.validation_loss;
     }
     result.history.push_back(metrics);
-    if (callbacks.on_epoch) callbacks.on_epoch(metrics);
+    if (callbacks.on_epoch) callbacks.on_epoch(metrics, network);
   }
   result.final_network = std::move(network);
   return result;

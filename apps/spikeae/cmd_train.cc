@@ -1,5 +1,6 @@
 // spikeae train: the full protocol (split, train, validate every epoch, test the
 // best-validation model) with a saved model, metrics and a picture.
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -25,6 +26,7 @@ struct TrainFlags {
   DataFlags data;
   SplitFlags split;
   std::string out = "runs/default";
+  bool test_every_epoch = false;
 };
 
 volatile std::sig_atomic_t g_interrupted = 0;
@@ -44,9 +46,11 @@ class MetricsLog {
   explicit MetricsLog(const std::filesystem::path& path) : file_(path, std::ios::trunc) {
     if (!file_) throw Error(path.string() + ": cannot write the metrics file");
   }
-  void epoch(const EpochMetrics& m) {
+  // test_loss NaN (not measured) is written as null.
+  void epoch(const EpochMetrics& m, double test_loss) {
     file_ << "{\"epoch\":" << m.epoch << ",\"train_loss\":" << json_number(m.train_loss)
           << ",\"validation_loss\":" << json_number(m.validation_loss)
+          << ",\"test_loss\":" << json_number(test_loss)
           << ",\"seconds\":" << json_number(m.seconds)
           << ",\"examples_per_second\":" << json_number(m.examples_per_second)
           << ",\"best\":" << (m.best ? "true" : "false") << "}" << std::endl;
@@ -110,9 +114,15 @@ void run_train(const TrainFlags& flags) {
   ProgressPrinter printer(stdout, config.train.epochs);
   TrainCallbacks callbacks;
   callbacks.on_progress = [&](const Progress& p) { printer.update(p); };
-  callbacks.on_epoch = [&](const EpochMetrics& m) {
+  ThreadPool pool(config.train.threads);
+  callbacks.on_epoch = [&](const EpochMetrics& m, const Network& current) {
     printer.epoch_done(m);
-    log.epoch(m);
+    // Optional learning curve on the test set (costs one test pass per epoch).
+    const double test_loss = flags.test_every_epoch
+                                 ? evaluate_loss(current, data.test, config.loss.latency, pool)
+                                 : std::nan("");
+    if (flags.test_every_epoch) std::printf("  test loss after epoch %d: %.5f\n", m.epoch, test_loss);
+    log.epoch(m, test_loss);
   };
   callbacks.stop_requested = [] { return g_interrupted != 0; };
   std::signal(SIGINT, on_interrupt);
@@ -123,7 +133,6 @@ void run_train(const TrainFlags& flags) {
   if (result.stopped) std::printf("\ninterrupted: keeping the best model of the epochs completed\n");
   if (result.best_epoch == 0) throw Error("no epoch completed: nothing to save");
 
-  ThreadPool pool(config.train.threads);
   const double test_loss = evaluate_loss(result.best_network, data.test, config.loss.latency, pool);
   log.test(result.best_epoch, test_loss);
   save_model(out / "model.spikeae",
@@ -152,6 +161,8 @@ void add_train_command(CLI::App& app) {
   add_data_flags(*command, flags->data);
   add_split_flags(*command, flags->split);
   command->add_option("--out", flags->out, "Output folder")->capture_default_str();
+  command->add_flag("--test-every-epoch", flags->test_every_epoch,
+                    "Also measure the test loss after every epoch (a learning curve)");
   command->callback([flags] { run_train(*flags); });
 }
 

