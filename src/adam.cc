@@ -51,8 +51,8 @@ Gradients make_gradients(const Network& network) {
 }
 
 AdamState make_adam_state(const Network& network) {
-  return {0, zeros_like(network.weights), zeros_like(network.weights),
-          zeros_like(network.pulses), zeros_like(network.pulses)};
+  return {0, zeros_like(network.weights), zeros_like(network.weights), zeros_like(network.pulses),
+          zeros_like(network.pulses)};
 }
 
 void adam_step(const AdamOptions& options, const Gradients& gradients, AdamState& state,

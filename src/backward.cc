@@ -20,8 +20,8 @@ void backpropagate_neuron(const SpikeSolution& spike, const EventView& events,
                           std::span<double> weight_gradients, std::span<double> input_delta) {
   for (int e = 0; e < spike.n_causal; ++e) {
     const std::uint32_t source = events.source[e];
-    const SpikeDerivatives d = spike_derivatives(spike, weights[source], events.time[e],
-                                                 events.exp_decay[e], decay_rate);
+    const SpikeDerivatives d =
+        spike_derivatives(spike, weights[source], events.time[e], events.exp_decay[e], decay_rate);
     weight_gradients[source] += delta * clip(d.d_weight, clip_limit);
     if (source >= first_delta_source) input_delta[source] += delta * clip(d.d_time, clip_limit);
   }
@@ -45,8 +45,7 @@ void backpropagate_connection(const Network& network, int c, const ForwardState&
     if (post_delta[post] == 0.0) continue;
     const std::span<const double> row(network.weights[c].data() + post * fan_in, fan_in);
     backpropagate_neuron(spike, events, row, post_delta[post], network.neuron.decay_rate,
-                         options.clip_derivative, first_delta_source, row_gradients,
-                         input_delta);
+                         options.clip_derivative, first_delta_source, row_gradients, input_delta);
   }
   const int n_pre = network.n_pre(c);
   for (int i = 0; i < network.n_pulses(); ++i) gradients.pulses[c][i] += input_delta[n_pre + i];

@@ -23,8 +23,8 @@ double branch_series(double p) {
   // Coefficients of the series of W0 around z = -1/e in p.
   return -1.0 +
          p * (1.0 + p * (-1.0 / 3.0 +
-                         p * (11.0 / 72.0 +
-                              p * (-43.0 / 540.0 + p * (769.0 / 17280.0 + p * (-221.0 / 8505.0))))));
+                         p * (11.0 / 72.0 + p * (-43.0 / 540.0 +
+                                                 p * (769.0 / 17280.0 + p * (-221.0 / 8505.0))))));
 }
 
 double initial_guess(double z) {
@@ -41,8 +41,7 @@ double initial_guess(double z) {
 double lambert_w0(double z) {
   if (!(z >= kMinusInverseE)) {
     // Within rounding of -1/e the argument is the branch point itself.
-    return z >= kMinusInverseE - 4 * std::numeric_limits<double>::epsilon() ? -1.0
-                                                                             : std::nan("");
+    return z >= kMinusInverseE - 4 * std::numeric_limits<double>::epsilon() ? -1.0 : std::nan("");
   }
   if (z == 0.0) return 0.0;
   if (std::isinf(z)) return z;

@@ -27,8 +27,8 @@ Network make_network(const Architecture& architecture, const NeuronParams& neuro
     std::vector<double>& weights = network.weights.emplace_back(std::size_t(n_post) * fan_in);
     for (int post = 0; post < n_post; ++post) {
       for (int pre = 0; pre < fan_in; ++pre) {
-        const double multiplier = pre < n_pre ? init.nonpulse_weight_mean_multiplier
-                                              : init.pulse_weight_mean_multiplier;
+        const double multiplier =
+            pre < n_pre ? init.nonpulse_weight_mean_multiplier : init.pulse_weight_mean_multiplier;
         weights[std::size_t(post) * fan_in + pre] = sigma * (multiplier + rng.normal());
       }
     }

@@ -5,7 +5,8 @@ namespace spikeae {
 ThreadPool::ThreadPool(int threads) {
   int total = threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency());
   if (total < 1) total = 1;
-  for (int worker = 1; worker < total; ++worker) workers_.emplace_back([this, worker] { work(worker); });
+  for (int worker = 1; worker < total; ++worker)
+    workers_.emplace_back([this, worker] { work(worker); });
 }
 
 ThreadPool::~ThreadPool() {

@@ -51,8 +51,9 @@ double ordered_mean(const std::vector<double>& values) {
 
 void check_compatible(const Network& network, const ExampleSet& set, const char* name) {
   if (set.size() > 0 && set.images.pixels_per_image() != std::size_t(network.n_inputs())) {
-    throw Error(std::string(name) + " images have " + std::to_string(set.images.pixels_per_image()) +
-                " pixels but the network has " + std::to_string(network.n_inputs()) + " inputs");
+    throw Error(std::string(name) + " images have " +
+                std::to_string(set.images.pixels_per_image()) + " pixels but the network has " +
+                std::to_string(network.n_inputs()) + " inputs");
   }
   if (network.n_inputs() != network.n_outputs()) {
     throw Error("an autoencoder needs as many outputs as inputs, got " +
@@ -70,7 +71,8 @@ class BatchStepper {
         workers_(make_workers(network, pool.size())),
         total_(make_gradients(network)),
         adam_(make_adam_state(network)) {
-    for (int s = 0; s < config.train.gradient_shards; ++s) shards_.push_back(make_gradients(network));
+    for (int s = 0; s < config.train.gradient_shards; ++s)
+      shards_.push_back(make_gradients(network));
   }
 
   void step(Network& network, const ExampleSet& set, std::span<const std::size_t> batch,
@@ -147,8 +149,8 @@ double evaluate_loss(const Network& network, const ExampleSet& set, double laten
     const std::size_t end = std::min(set.size(), (chunk + 1) * kChunk);
     for (std::size_t i = chunk * kChunk; i < end; ++i) {
       run_forward(network, set, i, workers[w]);
-      losses[i] = reconstruction_loss(workers[w].forward.output_times(), workers[w].targets,
-                                      latency);
+      losses[i] =
+          reconstruction_loss(workers[w].forward.output_times(), workers[w].targets, latency);
     }
   });
   return ordered_mean(losses);
@@ -203,9 +205,9 @@ TrainResult train_network(Network network, const TrainingConfig& config,
     metrics.seconds = seconds_since(start);
     metrics.examples_per_second = order.size() / std::max(metrics.seconds, 1e-9);
     metrics.train_loss = ordered_mean(losses);
-    metrics.validation_loss =
-        validation_set.size() > 0 ? evaluate_loss(network, validation_set, config.loss.latency, pool)
-                                  : metrics.train_loss;
+    metrics.validation_loss = validation_set.size() > 0 ? evaluate_loss(network, validation_set,
+                                                                        config.loss.latency, pool)
+                                                        : metrics.train_loss;
     metrics.best = metrics.validation_loss < result.best_validation_loss;
     if (metrics.best) {
       result.best_network = network;

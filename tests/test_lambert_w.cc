@@ -1,10 +1,10 @@
 // Lambert W0 against known values and against its defining identity.
-#include "spikeae/lambert_w.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <numbers>
+
+#include "spikeae/lambert_w.h"
 
 namespace spikeae {
 namespace {

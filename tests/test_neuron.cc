@@ -1,13 +1,12 @@
 // Spike times against an independent oracle: a brute-force, time-stepped
 // simulation of the membrane potential V(t) from its definition.
-#include "spikeae/neuron.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
+#include "spikeae/neuron.h"
 #include "spikeae/random.h"
 
 namespace spikeae {
@@ -107,8 +106,8 @@ TEST(SolveSpike, MatchesBruteForceSimulationOnRandomNeurons) {
     ++spiking;
     EXPECT_NEAR(spike.time, oracle, 1e-9 * std::max(1.0, oracle)) << "trial " << trial;
     // Causal set: exactly the inputs that arrived before the spike.
-    const auto arrived = std::count_if(n.times.begin(), n.times.end(),
-                                       [&](double t) { return t < spike.time; });
+    const auto arrived =
+        std::count_if(n.times.begin(), n.times.end(), [&](double t) { return t < spike.time; });
     EXPECT_EQ(spike.n_causal, arrived) << "trial " << trial;
   }
   EXPECT_GT(spiking, 1000);
@@ -159,8 +158,8 @@ TEST(SpikeDerivatives, MatchFiniteDifferencesOfSpikeTime) {
     // Near W = -1 the potential grazes the threshold: finite differences break down.
     if (!spike.spiked() || spike.lambert < -0.9) continue;
     for (int p = 0; p < spike.n_causal; ++p) {
-      const SpikeDerivatives d = spike_derivatives(spike, n.weights[p], n.times[p],
-                                                   n.exp_decay[p], n.params.decay_rate);
+      const SpikeDerivatives d =
+          spike_derivatives(spike, n.weights[p], n.times[p], n.exp_decay[p], n.params.decay_rate);
       const double h = 1e-6;
       auto time_with_weight = [&](double w) {
         RandomNeuron m = n;

@@ -75,8 +75,8 @@ TEST(Training, SameSeedGivesBitIdenticalModelForAnyThreadCount) {
   EXPECT_EQ(one.history.back().validation_loss, five.history.back().validation_loss);
   // And training did change the weights, and a different seed gives a different model.
   const TrainingConfig config = small_config(1);
-  EXPECT_FALSE(bit_identical(
-      one.final_network, make_network(config.architecture, config.neuron, config.init, 42)));
+  EXPECT_FALSE(bit_identical(one.final_network,
+                             make_network(config.architecture, config.neuron, config.init, 42)));
   EXPECT_FALSE(bit_identical(one.final_network, train_small(1, 43).final_network));
 }
 

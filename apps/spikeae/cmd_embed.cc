@@ -37,7 +37,10 @@ int embedding_layer(const Network& network, int requested) {
 }
 
 Embedding embed(const Network& network, const ExampleSet& set, int layer) {
-  Embedding result{set.size(), static_cast<std::size_t>(network.architecture.layer_sizes[layer]), {}, set.images.labels};
+  Embedding result{set.size(),
+                   static_cast<std::size_t>(network.architecture.layer_sizes[layer]),
+                   {},
+                   set.images.labels};
   ForwardState state = make_forward_state(network);
   for (std::size_t i = 0; i < set.size(); ++i) {
     const std::size_t begin = set.inputs.offsets[i], count = set.inputs.events(i);
@@ -75,9 +78,10 @@ void add_embed_command(CLI::App& app) {
   CLI::App* command = app.add_subcommand(
       "embed", "Hidden spike times of the test images with their labels (inf: no spike)");
   add_model_flags(*command, flags->model);
-  command->add_option("-o,--output", flags->output,
-                      "Output file: .csv (label,h0,h1,...) or .npy (times; labels in "
-                      "<name>_labels.npy)")
+  command
+      ->add_option("-o,--output", flags->output,
+                   "Output file: .csv (label,h0,h1,...) or .npy (times; labels in "
+                   "<name>_labels.npy)")
       ->capture_default_str();
   command->add_option("--layer", flags->layer, "Hidden layer (1-based; default: the narrowest)");
   command->callback([flags] {

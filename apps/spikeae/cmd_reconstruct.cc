@@ -21,7 +21,8 @@ void add_reconstruct_command(CLI::App& app) {
   CLI::App* command = app.add_subcommand(
       "reconstruct", "PNG grid: clean input, noisy input, reconstruction (rows) per test image");
   add_model_flags(*command, flags->model);
-  command->add_option("--indices", flags->indices, "Test images to show (default: the first --count)");
+  command->add_option("--indices", flags->indices,
+                      "Test images to show (default: the first --count)");
   command->add_option("--count", flags->count, "Number of test images")->capture_default_str();
   command->add_option("-o,--output", flags->output, "PNG file to write")->capture_default_str();
   command->callback([flags] {

@@ -56,8 +56,8 @@ class MetricsLog {
           << ",\"best\":" << (m.best ? "true" : "false") << "}" << std::endl;
   }
   void test(int best_epoch, double test_loss) {
-    file_ << "{\"test_loss\":" << json_number(test_loss) << ",\"best_epoch\":" << best_epoch
-          << "}" << std::endl;
+    file_ << "{\"test_loss\":" << json_number(test_loss) << ",\"best_epoch\":" << best_epoch << "}"
+          << std::endl;
   }
 
  private:
@@ -83,7 +83,8 @@ PreparedData prepare_data(const TrainFlags& flags, const TrainingConfig& config)
 
 void print_header(const TrainingConfig& config, const PreparedData& data, const Network& network) {
   std::string sizes;
-  for (int size : config.architecture.layer_sizes) sizes += (sizes.empty() ? "" : "-") + std::to_string(size);
+  for (int size : config.architecture.layer_sizes)
+    sizes += (sizes.empty() ? "" : "-") + std::to_string(size);
   std::printf("spikeae train: %s with %d pulses per layer, %zu parameters\n", sizes.c_str(),
               config.architecture.n_pulses, network.parameter_count());
   std::printf("data: %zu training, %zu validation, %zu test images; noise %g, latency %g, %s\n",
@@ -107,7 +108,8 @@ void run_train(const TrainFlags& flags) {
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
   if (ec) throw Error(out.string() + ": cannot create the output folder: " + ec.message());
-  Network network = make_network(config.architecture, config.neuron, config.init, config.train.seed);
+  Network network =
+      make_network(config.architecture, config.neuron, config.init, config.train.seed);
   print_header(config, data, network);
 
   MetricsLog log(out / "metrics.jsonl");
@@ -121,23 +123,25 @@ void run_train(const TrainFlags& flags) {
     const double test_loss = flags.test_every_epoch
                                  ? evaluate_loss(current, data.test, config.loss.latency, pool)
                                  : std::nan("");
-    if (flags.test_every_epoch) std::printf("  test loss after epoch %d: %.5f\n", m.epoch, test_loss);
+    if (flags.test_every_epoch)
+      std::printf("  test loss after epoch %d: %.5f\n", m.epoch, test_loss);
     log.epoch(m, test_loss);
   };
   callbacks.stop_requested = [] { return g_interrupted != 0; };
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  const TrainResult result = train_network(std::move(network), config, data.train, data.validation, callbacks);
+  const TrainResult result =
+      train_network(std::move(network), config, data.train, data.validation, callbacks);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
-  if (result.stopped) std::printf("\ninterrupted: keeping the best model of the epochs completed\n");
+  if (result.stopped)
+    std::printf("\ninterrupted: keeping the best model of the epochs completed\n");
   if (result.best_epoch == 0) throw Error("no epoch completed: nothing to save");
 
   const double test_loss = evaluate_loss(result.best_network, data.test, config.loss.latency, pool);
   log.test(result.best_epoch, test_loss);
-  save_model(out / "model.spikeae",
-             {result.best_network, config, result.best_epoch, result.best_validation_loss,
-              data_name(flags.data)});
+  save_model(out / "model.spikeae", {result.best_network, config, result.best_epoch,
+                                     result.best_validation_loss, data_name(flags.data)});
   std::vector<std::size_t> shown(std::min<std::size_t>(10, data.test.size()));
   std::iota(shown.begin(), shown.end(), std::size_t{0});
   write_reconstruction_png(out / "reconstructions.png", result.best_network, data.test,
@@ -148,7 +152,8 @@ void run_train(const TrainFlags& flags) {
               result.best_validation_loss, test_loss);
   std::printf("wrote %s/{model.spikeae, metrics.jsonl, reconstructions.png, hyperparameters.tsv}\n",
               out.string().c_str());
-  if (result.stopped) throw Error("training was interrupted after epoch " + std::to_string(result.history.size()));
+  if (result.stopped)
+    throw Error("training was interrupted after epoch " + std::to_string(result.history.size()));
 }
 
 }  // namespace

@@ -9,14 +9,19 @@ void add_data_flags(CLI::App& command, DataFlags& flags) {
       ->check(CLI::IsMember(known_dataset_names()))
       ->capture_default_str()
       ->group("Data");
-  command.add_option("--data-dir", flags.data_dir,
-                     "Folder holding mnist/ and fashion-mnist/ (default: $SPIKEAE_DATA_DIR, "
-                     "./data, then the source tree's data/)")
+  command
+      .add_option("--data-dir", flags.data_dir,
+                  "Folder holding mnist/ and fashion-mnist/ (default: $SPIKEAE_DATA_DIR, "
+                  "./data, then the source tree's data/)")
       ->group("Data");
-  command.add_option("--train-images", flags.train_images, "Own IDX training images (with --train-labels)")
+  command
+      .add_option("--train-images", flags.train_images,
+                  "Own IDX training images (with --train-labels)")
       ->group("Data");
-  command.add_option("--train-labels", flags.train_labels, "Own IDX training labels")->group("Data");
-  command.add_option("--test-images", flags.test_images, "Own IDX test images (with --test-labels)")
+  command.add_option("--train-labels", flags.train_labels, "Own IDX training labels")
+      ->group("Data");
+  command
+      .add_option("--test-images", flags.test_images, "Own IDX test images (with --test-labels)")
       ->group("Data");
   command.add_option("--test-labels", flags.test_labels, "Own IDX test labels")->group("Data");
   command.add_option("--test-size", flags.test_size, "Use only the first N test images (0: all)")
@@ -58,16 +63,19 @@ std::string data_name(const DataFlags& flags) {
 }
 
 void add_split_flags(CLI::App& command, SplitFlags& flags) {
-  command.add_option("--train-size", flags.train_size, "Training images taken from the training file")
+  command
+      .add_option("--train-size", flags.train_size, "Training images taken from the training file")
       ->capture_default_str()
       ->group("Data");
-  command.add_option("--validation-size", flags.validation_size,
-                     "Validation images taken from the training file")
+  command
+      .add_option("--validation-size", flags.validation_size,
+                  "Validation images taken from the training file")
       ->capture_default_str()
       ->group("Data");
-  command.add_option("--split", flags.order,
-                     "shuffled: a seeded random split; sequential: the first train-size images, "
-                     "then the next validation-size")
+  command
+      .add_option("--split", flags.order,
+                  "shuffled: a seeded random split; sequential: the first train-size images, "
+                  "then the next validation-size")
       ->check(CLI::IsMember({"shuffled", "sequential"}))
       ->capture_default_str()
       ->group("Data");

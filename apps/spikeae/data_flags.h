@@ -2,9 +2,8 @@
 // user's own IDX files.
 #pragma once
 
-#include <string>
-
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "spikeae/data_paths.h"
 #include "spikeae/trainer.h"
@@ -15,7 +14,7 @@ struct DataFlags {
   std::string dataset = "mnist";
   std::string data_dir;  // empty: $SPIKEAE_DATA_DIR, ./data, then the build's data folder
   std::string train_images, train_labels, test_images, test_labels;  // own IDX files
-  std::size_t test_size = 0;  // 0: all test images
+  std::size_t test_size = 0;                                         // 0: all test images
 };
 
 void add_data_flags(CLI::App& command, DataFlags& flags);

@@ -45,7 +45,8 @@ HyperparameterRow read_preset_file(const std::string& path) {
   text << file.rdbuf();
   const std::vector<HyperparameterRow> rows = parse_hyperparameter_table(text.str(), path);
   if (rows.size() != 1) {
-    throw Error(path + ": a preset file holds exactly one row, found " + std::to_string(rows.size()));
+    throw Error(path + ": a preset file holds exactly one row, found " +
+                std::to_string(rows.size()));
   }
   return rows.front();
 }
@@ -53,12 +54,14 @@ HyperparameterRow read_preset_file(const std::string& path) {
 }  // namespace
 
 void add_hyperparameter_flags(CLI::App& command, HyperparameterFlags& flags) {
-  command.add_option("--preset", flags.preset,
-                     "Use the paper's tuned row for NOISE LATENCY HIDDEN, e.g. --preset 0.2 1 32")
+  command
+      .add_option("--preset", flags.preset,
+                  "Use the paper's tuned row for NOISE LATENCY HIDDEN, e.g. --preset 0.2 1 32")
       ->expected(3)
       ->group("Hyperparameters");
-  command.add_option("--preset-file", flags.preset_file,
-                     "Use the single row of this tab-separated table (paper column names)")
+  command
+      .add_option("--preset-file", flags.preset_file,
+                  "Use the single row of this tab-separated table (paper column names)")
       ->group("Hyperparameters");
   for (const std::string& name : hyperparameter_names()) {
     command
@@ -68,17 +71,20 @@ void add_hyperparameter_flags(CLI::App& command, HyperparameterFlags& flags) {
         ->default_str(default_text(name))
         ->group("Hyperparameters");
   }
-  command.add_option("--layer-sizes", flags.layer_sizes,
-                     "Deeper stacks, e.g. 784,128,32,128,784 (n_hidden sets the middle layer)")
+  command
+      .add_option("--layer-sizes", flags.layer_sizes,
+                  "Deeper stacks, e.g. 784,128,32,128,784 (n_hidden sets the middle layer)")
       ->group("Hyperparameters");
-  command.add_flag("--non-inverted", flags.non_inverted,
-                   "Encode brightness b as spike time b (default: 1 - b)")
+  command
+      .add_flag("--non-inverted", flags.non_inverted,
+                "Encode brightness b as spike time b (default: 1 - b)")
       ->group("Hyperparameters");
   command.add_option("--epochs", flags.epochs, "Training epochs")->capture_default_str();
   command.add_option("--threads", flags.threads, "Worker threads (0: all cores)")
       ->capture_default_str();
-  command.add_option("--gradient-shards", flags.gradient_shards,
-                     "Fixed partial sums per batch; results depend on this, not on --threads")
+  command
+      .add_option("--gradient-shards", flags.gradient_shards,
+                  "Fixed partial sums per batch; results depend on this, not on --threads")
       ->capture_default_str();
   command.add_option("--seed", flags.seed, "Seed of weights, noise, split and shuffling")
       ->capture_default_str();
@@ -90,7 +96,8 @@ TrainingConfig resolve_config(const HyperparameterFlags& flags) {
   if (!flags.preset_file.empty()) row = read_preset_file(flags.preset_file);
   for (const auto& [name, value] : flags.given) set_hyperparameter(row, name, value);
   TrainingConfig config;
-  if (!flags.layer_sizes.empty()) config.architecture.layer_sizes = parse_layer_sizes(flags.layer_sizes);
+  if (!flags.layer_sizes.empty())
+    config.architecture.layer_sizes = parse_layer_sizes(flags.layer_sizes);
   apply_row(row, config);
   config.encoding.inverted = !flags.non_inverted;
   config.train.epochs = flags.epochs;

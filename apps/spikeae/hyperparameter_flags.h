@@ -2,11 +2,10 @@
 // applied over a preset row with the library's strict parser.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <map>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "spikeae/config.h"
 #include "spikeae/hyperparameters.h"

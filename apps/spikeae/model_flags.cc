@@ -26,11 +26,10 @@ LoadedModel load_model_and_test_set(const ModelFlags& flags) {
   const std::size_t n_inputs = loaded.saved.network.n_inputs();
   if (data.test.pixels_per_image() != n_inputs) {
     throw Error(flags.model + " expects images of " + std::to_string(n_inputs) +
-                " pixels but the test images have " +
-                std::to_string(data.test.pixels_per_image()));
+                " pixels but the test images have " + std::to_string(data.test.pixels_per_image()));
   }
-  loaded.test = make_example_set(std::move(data.test), encoding,
-                                 derive_seed(flags.seed, Stream::kTestNoise));
+  loaded.test =
+      make_example_set(std::move(data.test), encoding, derive_seed(flags.seed, Stream::kTestNoise));
   return loaded;
 }
 

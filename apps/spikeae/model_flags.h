@@ -1,10 +1,9 @@
 // What the inspection commands share: a saved model and the test images it runs on.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "data_flags.h"
 #include "spikeae/model_file.h"

@@ -46,8 +46,7 @@ void ProgressPrinter::update(const Progress& p) {
 
 void ProgressPrinter::epoch_done(const EpochMetrics& m) {
   if (terminal_) std::fprintf(out_, "\r\033[K");
-  std::fprintf(out_,
-               "epoch %d/%d: train loss %.5f, validation loss %.5f%s  (%.1f s, %.0f ex/s)\n",
+  std::fprintf(out_, "epoch %d/%d: train loss %.5f, validation loss %.5f%s  (%.1f s, %.0f ex/s)\n",
                m.epoch, total_epochs_, m.train_loss, m.validation_loss, m.best ? " *best*" : "",
                m.seconds, m.examples_per_second);
   std::fflush(out_);

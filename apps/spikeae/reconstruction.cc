@@ -35,7 +35,8 @@ void write_reconstruction_png(const std::filesystem::path& path, const Network& 
     forward(network, {set.inputs.source.data() + begin, count},
             {set.inputs.time.data() + begin, count}, state);
     std::fill(noisy.begin(), noisy.end(), 1.0);
-    for (std::size_t e = begin; e < begin + count; ++e) noisy[set.inputs.source[e]] = set.inputs.time[e];
+    for (std::size_t e = begin; e < begin + count; ++e)
+      noisy[set.inputs.source[e]] = set.inputs.time[e];
     const std::span<const double> out = state.output_times();
     for (std::size_t k = 0; k < n_pixels; ++k) {
       const double clean = pixel_time(set.images.image(i)[k], set.inverted);

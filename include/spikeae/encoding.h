@@ -45,7 +45,6 @@ EncodedSet encode_dataset(const Dataset& data, const EncodingOptions& options,
 
 // Encodes one image into a dense vector of times (kNoSpike for silent pixels).
 void encode_image_dense(std::span<const std::uint8_t> image, const EncodingOptions& options,
-                        std::uint64_t noise_seed, std::size_t image_index,
-                        std::span<double> out);
+                        std::uint64_t noise_seed, std::size_t image_index, std::span<double> out);
 
 }  // namespace spikeae

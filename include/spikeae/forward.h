@@ -28,9 +28,9 @@ struct LayerEvents {
 
 // Working memory of one forward pass, allocated once per worker and reused.
 struct ForwardState {
-  std::vector<LayerEvents> inputs;                     // [c]: events into layer c + 1
-  std::vector<std::vector<SpikeSolution>> solutions;   // [c][post]
-  std::vector<std::vector<double>> spike_times;        // [c][post]: times of layer c + 1
+  std::vector<LayerEvents> inputs;                    // [c]: events into layer c + 1
+  std::vector<std::vector<SpikeSolution>> solutions;  // [c][post]
+  std::vector<std::vector<double>> spike_times;       // [c][post]: times of layer c + 1
 
   std::span<const double> output_times() const { return spike_times.back(); }
 };

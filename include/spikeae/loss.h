@@ -6,7 +6,7 @@
 namespace spikeae {
 
 struct LossOptions {
-  double latency = 1.0;             // l > 0: output k should spike at l + t_k
+  double latency = 1.0;                 // l > 0: output k should spike at l + t_k
   double clip_derivative = 386.058227;  // |d t_out / d w|, |d t_out / d t_in| clipped to this; > 0
   double penalty_no_spike = 6.250341;   // >= 0, pushes the weights of a silent neuron up
 };

@@ -29,8 +29,8 @@ class Rng {
  public:
   explicit Rng(std::uint64_t seed);
   std::uint64_t next_u64();
-  double uniform();                        // [0, 1), 53 random bits
-  double normal();                         // N(0, 1), Box-Muller
+  double uniform();                          // [0, 1), 53 random bits
+  double normal();                           // N(0, 1), Box-Muller
   std::uint64_t below(std::uint64_t bound);  // uniform in [0, bound), bound >= 1, unbiased
 
  private:

@@ -65,16 +65,16 @@ struct EpochMetrics {
 };
 
 struct TrainCallbacks {
-  std::function<void(const Progress&)> on_progress;      // a few times per second
+  std::function<void(const Progress&)> on_progress;  // a few times per second
   // After validation, with the network as it is at the end of the epoch.
   std::function<void(const EpochMetrics&, const Network&)> on_epoch;
-  std::function<bool()> stop_requested;                  // checked between batches
+  std::function<bool()> stop_requested;  // checked between batches
 };
 
 struct TrainResult {
   Network final_network;
   Network best_network;
-  int best_epoch = 0;  // 0: no epoch completed
+  int best_epoch = 0;                 // 0: no epoch completed
   double best_validation_loss = 0.0;  // +inf when no epoch completed
   std::vector<EpochMetrics> history;
   bool stopped = false;  // stop_requested ended training early
