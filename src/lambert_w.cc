@@ -50,13 +50,18 @@ double lambert_w0(double z) {
   if (p < 2e-3) return branch_series(p);
 
   double w = initial_guess(z);
+  double previous_step = std::numeric_limits<double>::infinity();
   for (int iteration = 0; iteration < 12; ++iteration) {
     const double ew = std::exp(w);
     const double residual = w * ew - z;
     const double slope = ew * (w + 1.0);
     const double step = residual / (slope - (w + 2.0) * residual / (2.0 * w + 2.0));
+    // Near the branch point rounding noise keeps steps above a few ulp: stop
+    // once they no longer shrink.
+    if (std::abs(step) >= previous_step) break;
     w -= step;
     if (std::abs(step) <= 4 * std::numeric_limits<double>::epsilon() * (1.0 + std::abs(w))) break;
+    previous_step = std::abs(step);
   }
   return w;
 }

@@ -2,9 +2,14 @@
 
 namespace spikeae {
 
+int resolve_thread_count(int requested) {
+  const int total =
+      requested > 0 ? requested : static_cast<int>(std::thread::hardware_concurrency());
+  return total < 1 ? 1 : total;
+}
+
 ThreadPool::ThreadPool(int threads) {
-  int total = threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency());
-  if (total < 1) total = 1;
+  const int total = resolve_thread_count(threads);
   for (int worker = 1; worker < total; ++worker)
     workers_.emplace_back([this, worker] { work(worker); });
 }

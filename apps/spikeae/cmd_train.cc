@@ -92,7 +92,7 @@ void print_header(const TrainingConfig& config, const PreparedData& data, const 
               config.encoding.noise_factor, config.loss.latency,
               config.encoding.inverted ? "inverted encoding" : "non-inverted encoding");
   std::printf("training: %d epochs, batch %d, %d threads, seed %llu\n", config.train.epochs,
-              config.train.batch_size, ThreadPool(config.train.threads).size(),
+              config.train.batch_size, resolve_thread_count(config.train.threads),
               static_cast<unsigned long long>(config.train.seed));
   std::fflush(stdout);
 }

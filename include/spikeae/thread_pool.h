@@ -12,6 +12,9 @@
 
 namespace spikeae {
 
+// The number of threads a pool asked for `requested` threads will have (0: hardware).
+int resolve_thread_count(int requested);
+
 class ThreadPool {
  public:
   // threads == 0: one per hardware thread. The calling thread is worker 0.

@@ -1,0 +1,70 @@
+// Micro-benchmarks of one neuron and of one example's forward + backward pass,
+// at the input counts of the paper's 784-32-784 network (about 150 spiking
+// pixels + 10 pulses into a hidden neuron, 32 + 10 inputs into an output neuron).
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "spikeae/backward.h"
+#include "spikeae/forward.h"
+#include "spikeae/random.h"
+
+namespace spikeae {
+namespace {
+
+struct Inputs {
+  std::vector<double> time, exp_decay, weights;
+  std::vector<std::uint32_t> source;
+};
+
+Inputs random_inputs(int count, double decay_rate, Rng& rng) {
+  Inputs in;
+  for (int i = 0; i < count; ++i) in.time.push_back(rng.uniform());
+  std::sort(in.time.begin(), in.time.end());
+  for (int i = 0; i < count; ++i) {
+    in.exp_decay.push_back(std::exp(decay_rate * in.time[i]));
+    in.source.push_back(i);
+    in.weights.push_back(rng.normal() * 0.3 + 0.05);
+  }
+  return in;
+}
+
+void BM_SolveSpike(benchmark::State& state) {
+  Rng rng(1);
+  const NeuronParams params{0.172556, 0.834236};
+  const Inputs in = random_inputs(static_cast<int>(state.range(0)), params.decay_rate, rng);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(solve_spike({in.time, in.exp_decay, in.source}, in.weights, params));
+  }
+}
+BENCHMARK(BM_SolveSpike)->Arg(42)->Arg(160);
+
+// One example of the paper's README network: forward, error, backward.
+void BM_ForwardBackward(benchmark::State& state) {
+  const Network network =
+      make_network({{784, 32, 784}, 10}, {0.172556, 0.834236}, {-7.038462, 4.213218}, 1);
+  Rng rng(2);
+  std::vector<std::uint16_t> sources;
+  std::vector<double> times;
+  for (int pixel = 0; pixel < 784; ++pixel) {
+    if (rng.uniform() < 0.19) sources.push_back(pixel);  // ~150 spiking pixels, as in MNIST
+  }
+  for (std::size_t i = 0; i < sources.size(); ++i) times.push_back(rng.uniform());
+  std::sort(times.begin(), times.end());
+  std::vector<double> targets(784, 1.0);
+  ForwardState forward_state = make_forward_state(network);
+  BackwardState backward_state = make_backward_state(network);
+  Gradients gradients = make_gradients(network);
+  for (auto _ : state) {
+    forward(network, sources, times, forward_state);
+    output_error(forward_state.output_times(), targets, 1.0, backward_state.output_delta);
+    backward(network, forward_state, LossOptions{}, gradients, backward_state);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ForwardBackward);
+
+}  // namespace
+}  // namespace spikeae
