@@ -140,7 +140,11 @@ void run_train(const TrainFlags& flags) {
 
   const double test_loss = evaluate_loss(result.best_network, data.test, config.loss.latency, pool);
   log.test(result.best_epoch, test_loss);
-  save_model(out / "model.spikeae", {result.best_network, config, result.best_epoch,
+  // The thread count does not change the result; leaving it out makes model
+  // files byte-identical across thread counts.
+  TrainingConfig saved_config = config;
+  saved_config.train.threads = 0;
+  save_model(out / "model.spikeae", {result.best_network, saved_config, result.best_epoch,
                                      result.best_validation_loss, data_name(flags.data)});
   std::vector<std::size_t> shown(std::min<std::size_t>(10, data.test.size()));
   std::iota(shown.begin(), shown.end(), std::size_t{0});

@@ -10,8 +10,11 @@ void add_model_flags(CLI::App& command, ModelFlags& flags) {
   add_data_flags(command, flags.data);
   command.add_option("--noise", flags.noise,
                      "Noise factor of the test inputs (default: the model's training noise)");
-  command.add_option("--seed", flags.seed, "Seed of the test-input noise")->capture_default_str();
+  command.add_option("--seed", flags.seed,
+                     "Seed of the test-input noise (default: the model's training seed, which "
+                     "reproduces the test loss train reported)");
   command.add_option("--threads", flags.threads, "Worker threads (0: all cores)")
+      ->check(CLI::Range(0, 1024))
       ->capture_default_str();
 }
 
@@ -28,8 +31,9 @@ LoadedModel load_model_and_test_set(const ModelFlags& flags) {
     throw Error(flags.model + " expects images of " + std::to_string(n_inputs) +
                 " pixels but the test images have " + std::to_string(data.test.pixels_per_image()));
   }
-  loaded.test =
-      make_example_set(std::move(data.test), encoding, derive_seed(flags.seed, Stream::kTestNoise));
+  loaded.test = make_example_set(
+      std::move(data.test), encoding,
+      derive_seed(flags.seed.value_or(loaded.saved.config.train.seed), Stream::kTestNoise));
   return loaded;
 }
 

@@ -14,8 +14,8 @@ namespace spikeae::cli {
 struct ModelFlags {
   std::string model;
   DataFlags data;
-  std::optional<double> noise;  // default: the noise the model was trained with
-  std::uint64_t seed = 1;       // noise of the test images
+  std::optional<double> noise;        // default: the noise the model was trained with
+  std::optional<std::uint64_t> seed;  // test-input noise; default: the model's seed
   int threads = 0;
 };
 
