@@ -41,23 +41,67 @@ void collect_hidden_events(const Network& network, int c, std::span<const double
   finish_events(events, network.neuron.decay_rate);
 }
 
-void run_layer(const Network& network, int c, ForwardState& state) {
-  const EventView view = state.inputs[c].view();
-  const std::size_t fan_in = network.fan_in(c);
-  const std::vector<double>& weights = network.weights[c];
-  std::vector<SpikeSolution>& solutions = state.solutions[c];
-  std::vector<double>& times = state.spike_times[c];
-  for (int post = 0; post < network.n_post(c); ++post) {
-    const std::span<const double> row(weights.data() + post * fan_in, fan_in);
-    solutions[post] = solve_spike(view, row, network.neuron);
-    times[post] = solutions[post].time;
+// Marks the open neurons whose potential may cross theta before the next input.
+// Branch-free so that the compiler vectorises it over the layer.
+void mark_candidates(std::size_t n, const double* a, const double* b, const std::uint8_t* open,
+                     double inverse_tau, double t_k, double t_next, double exp_next,
+                     double threshold, bool last, std::uint8_t* candidate) {
+  for (std::size_t j = 0; j < n; ++j) {
+    const double peak_times_a = b[j] + a[j] * inverse_tau;
+    const bool rising = peak_times_a > a[j] * t_k;
+    const bool reaches = last | (peak_times_a < a[j] * t_next) |
+                         (a[j] * t_next - b[j] >= threshold * exp_next);
+    candidate[j] = open[j] & (a[j] > 0.0) & rising & reaches;
   }
 }
 
-void run_layers(const Network& network, ForwardState& state) {
-  for (int c = 0; c < network.num_connections(); ++c) {
-    if (c > 0) collect_hidden_events(network, c, state.spike_times[c - 1], state.inputs[c]);
-    run_layer(network, c, state);
+// Every neuron of connection c scans the same events: one pass over the events,
+// each updating the whole layer (the same arithmetic as solve_spike, per neuron).
+void fire_layer(const Network& network, int c, ForwardState& state) {
+  const EventView events = state.inputs[c].view();
+  const std::size_t n_post = network.n_post(c);
+  const std::size_t n_events = events.time.size();
+  const NeuronParams& params = network.neuron;
+  const double inverse_tau = 1.0 / params.decay_rate;
+  LayerScratch& s = state.scratch;
+  std::fill_n(s.a.begin(), n_post, 0.0);
+  std::fill_n(s.b.begin(), n_post, 0.0);
+  std::fill_n(s.open.begin(), n_post, std::uint8_t{1});
+  SpikeSolution* solutions = state.solutions[c].data();
+  std::fill_n(solutions, n_post, SpikeSolution{kNoSpike, static_cast<int>(n_events), 0, 0, 0});
+  std::size_t still_open = n_post;
+  for (std::size_t e = 0; e < n_events && still_open > 0; ++e) {
+    const double* row = network.weights[c].data() + events.source[e] * n_post;
+    const double t_k = events.time[e], exp_k = events.exp_decay[e];
+    for (std::size_t j = 0; j < n_post; ++j) {
+      const double weighted = row[j] * exp_k;
+      s.a[j] += weighted;
+      s.b[j] += weighted * t_k;
+    }
+    const bool last = e + 1 == n_events;
+    const double t_next = last ? kNoSpike : events.time[e + 1];
+    const double exp_next = last ? kNoSpike : events.exp_decay[e + 1];
+    mark_candidates(n_post, s.a.data(), s.b.data(), s.open.data(), inverse_tau, t_k, t_next,
+                    exp_next, params.fire_threshold, last, s.candidate.data());
+    for (std::size_t j = 0; j < n_post; ++j) {
+      if (!s.candidate[j]) continue;
+      double lambert = 0.0;
+      const double t_out = crossing_time(s.a[j], s.b[j], params, &lambert);
+      if (!(t_out >= t_k) || t_out > t_next) continue;
+      solutions[j] = {t_out, static_cast<int>(e + 1), s.a[j], s.b[j], lambert};
+      s.open[j] = 0;
+      --still_open;
+    }
+  }
+  for (std::size_t j = 0; j < n_post; ++j) state.spike_times[c][j] = solutions[j].time;
+}
+
+void run_layers(const Network& network, int first_connection, ForwardState& state) {
+  for (int c = first_connection; c < network.num_connections(); ++c) {
+    if (c > first_connection) {
+      collect_hidden_events(network, c, state.spike_times[c - 1], state.inputs[c]);
+    }
+    fire_layer(network, c, state);
   }
 }
 
@@ -65,11 +109,15 @@ void run_layers(const Network& network, ForwardState& state) {
 
 ForwardState make_forward_state(const Network& network) {
   ForwardState state;
+  std::size_t widest = 0;
   for (int c = 0; c < network.num_connections(); ++c) {
     reserve_events(state.inputs.emplace_back(), network.fan_in(c));
     state.solutions.emplace_back(network.n_post(c));
     state.spike_times.emplace_back(network.n_post(c), kNoSpike);
+    widest = std::max<std::size_t>(widest, network.n_post(c));
   }
+  state.scratch = {std::vector<double>(widest), std::vector<double>(widest),
+                   std::vector<std::uint8_t>(widest), std::vector<std::uint8_t>(widest)};
   return state;
 }
 
@@ -82,13 +130,18 @@ void forward(const Network& network, std::span<const std::uint16_t> input_source
   }
   add_pulses(network, 0, events);
   finish_events(events, network.neuron.decay_rate);
-  run_layers(network, state);
+  run_layers(network, 0, state);
 }
 
 void forward_dense(const Network& network, std::span<const double> input_times,
                    ForwardState& state) {
-  collect_hidden_events(network, 0, input_times, state.inputs[0]);
-  run_layers(network, state);
+  forward_from_layer(network, 0, input_times, state);
+}
+
+void forward_from_layer(const Network& network, int first_connection,
+                        std::span<const double> layer_times, ForwardState& state) {
+  collect_hidden_events(network, first_connection, layer_times, state.inputs[first_connection]);
+  run_layers(network, first_connection, state);
 }
 
 }  // namespace spikeae

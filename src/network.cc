@@ -25,11 +25,11 @@ Network make_network(const Architecture& architecture, const NeuronParams& neuro
     const int fan_in = n_pre + p;
     const double sigma = std::sqrt(2.0 / (fan_in + n_post));
     std::vector<double>& weights = network.weights.emplace_back(std::size_t(n_post) * fan_in);
-    for (int post = 0; post < n_post; ++post) {
-      for (int pre = 0; pre < fan_in; ++pre) {
-        const double multiplier =
-            pre < n_pre ? init.nonpulse_weight_mean_multiplier : init.pulse_weight_mean_multiplier;
-        weights[std::size_t(post) * fan_in + pre] = sigma * (multiplier + rng.normal());
+    for (int pre = 0; pre < fan_in; ++pre) {
+      const double multiplier =
+          pre < n_pre ? init.nonpulse_weight_mean_multiplier : init.pulse_weight_mean_multiplier;
+      for (int post = 0; post < n_post; ++post) {
+        weights[std::size_t(pre) * n_post + post] = sigma * (multiplier + rng.normal());
       }
     }
     std::vector<double>& pulses = network.pulses.emplace_back(p);

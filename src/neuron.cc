@@ -22,8 +22,7 @@ double crossing_time(double a, double b, const NeuronParams& params, double* lam
 // of the first k events counts only if it falls in [t_k, t_{k+1}].
 SpikeSolution solve_spike(const EventView& events, std::span<const double> weights,
                           const NeuronParams& params) {
-  const double tau = params.decay_rate;
-  const double theta = params.fire_threshold;
+  const double inverse_tau = 1.0 / params.decay_rate;
   const std::size_t n = events.time.size();
   double a = 0.0;
   double b = 0.0;
@@ -33,31 +32,25 @@ SpikeSolution solve_spike(const EventView& events, std::span<const double> weigh
     a += weighted;
     b += weighted * t_k;
     if (!(a > 0.0)) continue;
-    // Cheap test first: V peaks at t* = B/A + 1/tau; a crossing before the next
-    // event needs V(min(t*, t_next)) >= theta. V(t_next) needs no exp().
-    const double peak = b / a + 1.0 / tau;
-    if (peak <= t_k) continue;
     const bool last = k + 1 == n;
-    if (!last && peak >= events.time[k + 1]) {
-      const double t_next = events.time[k + 1];
-      if (a * t_next - b < theta * events.exp_decay[k + 1]) continue;
+    const double t_next = last ? kNoSpike : events.time[k + 1];
+    const double exp_next = last ? kNoSpike : events.exp_decay[k + 1];
+    if (!may_cross(a, b, inverse_tau, t_k, t_next, exp_next, params.fire_threshold, last)) {
+      continue;
     }
     double lambert = 0.0;
     const double t_out = crossing_time(a, b, params, &lambert);
-    if (!(t_out >= t_k)) continue;
-    if (!last && t_out > events.time[k + 1]) continue;
+    if (!(t_out >= t_k) || t_out > t_next) continue;
     return {t_out, static_cast<int>(k + 1), a, b, lambert};
   }
   return {kNoSpike, static_cast<int>(n), a, b, 0.0};
 }
 
-SpikeDerivatives spike_derivatives(const SpikeSolution& spike, double weight, double input_time,
-                                   double input_exp_decay, double decay_rate) {
-  const double w = spike.lambert;
-  const double b_over_a = spike.b / spike.a;
-  const double common = input_exp_decay / (spike.a * (1.0 + w));
-  return {common * (input_time - b_over_a + w / decay_rate),
-          weight * common * (decay_rate * (input_time - b_over_a) + w + 1.0)};
+DerivativeFactors derivative_factors(const SpikeSolution& spike, double decay_rate) {
+  double inverse = 1.0 / (spike.a * (1.0 + spike.lambert));
+  // W = -1 exactly (a grazing spike): keep it huge but finite so clipping applies.
+  if (!std::isfinite(inverse)) inverse = 1e300;
+  return {inverse, spike.b / spike.a, spike.lambert / decay_rate, spike.lambert + 1.0};
 }
 
 double membrane_potential(double t, std::span<const double> input_times,

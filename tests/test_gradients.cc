@@ -132,7 +132,7 @@ TEST(Gradients, SilentNeuronGetsPenaltyOnEveryInputWeightAndPassesNoError) {
   Problem problem = make_problem({5, 3, 5}, 2, 3);
   Network& net = problem.network;
   const int fan_in = net.fan_in(0);
-  for (int i = 0; i < fan_in; ++i) net.weights[0][i] = -1.0;  // hidden neuron 0 never spikes
+  for (int i = 0; i < fan_in; ++i) net.weight(0, i, 0) = -1.0;  // hidden neuron 0 never spikes
   ForwardState state = make_forward_state(net);
   forward_dense(net, problem.inputs, state);
   ASSERT_FALSE(state.solutions[0][0].spiked());
@@ -140,7 +140,7 @@ TEST(Gradients, SilentNeuronGetsPenaltyOnEveryInputWeightAndPassesNoError) {
   output_error(state.output_times(), problem.targets, problem.latency, backward_state.output_delta);
   Gradients gradients = make_gradients(net);
   backward(net, state, LossOptions{1.0, 1e300, 2.5}, gradients, backward_state);
-  for (int i = 0; i < fan_in; ++i) EXPECT_EQ(gradients.weights[0][i], -2.5);
+  for (int i = 0; i < fan_in; ++i) EXPECT_EQ(gradients.weights[0][i * net.n_post(0)], -2.5);
   EXPECT_EQ(backward_state.delta[1][0], 0.0);  // no error reaches the silent neuron
 }
 
@@ -160,7 +160,7 @@ TEST(Gradients, DerivativesAreClipped) {
   for (int k = 0; k < net.n_post(1); ++k) {
     const double bound = std::abs(backward_state.output_delta[k]) * clip;
     for (int i = 0; i < fan_in; ++i) {
-      const double g = std::abs(gradients.weights[1][k * fan_in + i]);
+      const double g = std::abs(gradients.weights[1][i * net.n_post(1) + k]);
       EXPECT_LE(g, bound * (1 + 1e-12));
       if (bound > 0 && g == bound) ++saturated;
     }

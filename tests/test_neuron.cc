@@ -159,7 +159,8 @@ TEST(SpikeDerivatives, MatchFiniteDifferencesOfSpikeTime) {
     if (!spike.spiked() || spike.lambert < -0.9) continue;
     for (int p = 0; p < spike.n_causal; ++p) {
       const SpikeDerivatives d =
-          spike_derivatives(spike, n.weights[p], n.times[p], n.exp_decay[p], n.params.decay_rate);
+          spike_derivatives(derivative_factors(spike, n.params.decay_rate), n.weights[p],
+                            n.times[p], n.exp_decay[p], n.params.decay_rate);
       const double h = 1e-6;
       auto time_with_weight = [&](double w) {
         RandomNeuron m = n;

@@ -11,10 +11,18 @@
 
 namespace spikeae {
 
+// Per-neuron terms of one layer's backward pass (sized for the widest layer).
+struct NeuronTerms {
+  std::vector<double> delta;               // error signal; 0 for neurons passing none
+  std::vector<DerivativeFactors> factors;  // docs/model.md section 1.3
+  std::vector<int> n_causal;               // 0 for neurons passing no error
+};
+
 // Working memory of one backward pass, allocated once per worker.
 struct BackwardState {
   std::vector<std::vector<double>> delta;  // [c]: dL/dt of the fan_in(c) inputs of layer c + 1
   std::vector<double> output_delta;        // dL/dt_out of the output layer
+  NeuronTerms terms;
 };
 
 BackwardState make_backward_state(const Network& network);

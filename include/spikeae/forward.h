@@ -26,11 +26,19 @@ struct LayerEvents {
   }
 };
 
+// Running sums of a layer while its inputs are scanned (docs/model.md section 1.2).
+struct LayerScratch {
+  std::vector<double> a, b;             // A and B of every neuron
+  std::vector<std::uint8_t> open;       // 1 until the neuron has fired
+  std::vector<std::uint8_t> candidate;  // may cross theta before the next input
+};
+
 // Working memory of one forward pass, allocated once per worker and reused.
 struct ForwardState {
   std::vector<LayerEvents> inputs;                    // [c]: events into layer c + 1
   std::vector<std::vector<SpikeSolution>> solutions;  // [c][post]
   std::vector<std::vector<double>> spike_times;       // [c][post]: times of layer c + 1
+  LayerScratch scratch;                               // sized for the widest layer
 
   std::span<const double> output_times() const { return spike_times.back(); }
 };
@@ -45,5 +53,15 @@ void forward(const Network& network, std::span<const std::uint16_t> input_source
 // Same, for a dense vector of input times (kNoSpike for silent inputs).
 void forward_dense(const Network& network, std::span<const double> input_times,
                    ForwardState& state);
+
+// Runs connections first_connection.. only, from given spike times of layer
+// first_connection (dense, kNoSpike for silent neurons), e.g. to decode an embedding.
+void forward_from_layer(const Network& network, int first_connection,
+                        std::span<const double> layer_times, ForwardState& state);
+
+// Runs connections first_connection.. only, from given spike times of layer
+// first_connection (dense, kNoSpike for silent neurons), e.g. to decode an embedding.
+void forward_from_layer(const Network& network, int first_connection,
+                        std::span<const double> layer_times, ForwardState& state);
 
 }  // namespace spikeae

@@ -28,8 +28,10 @@ struct InitOptions {
 struct Network {
   Architecture architecture;
   NeuronParams neuron;
-  // weights[c] connects layer c to layer c + 1, row-major [post][pre] with
-  // pre in [0, fan_in(c)): the n_c regular inputs first, then the n_pulses pulses.
+  // weights[c] connects layer c to layer c + 1, input-major [pre][post]:
+  // weights[c][pre * n_post(c) + post], pre in [0, fan_in(c)): the n_c regular
+  // inputs first, then the n_pulses pulses. Input-major because an input spike
+  // updates every neuron of the next layer (docs/model.md section 2).
   std::vector<std::vector<double>> weights;
   // pulses[c] holds the n_pulses pulse times feeding layer c + 1, each >= 0.
   std::vector<std::vector<double>> pulses;
@@ -40,6 +42,12 @@ struct Network {
   int fan_in(int c) const { return n_pre(c) + architecture.n_pulses; }
   int n_pulses() const { return architecture.n_pulses; }
   int n_inputs() const { return architecture.layer_sizes.front(); }
+  double weight(int c, int pre, int post) const {
+    return weights[c][static_cast<std::size_t>(pre) * n_post(c) + post];
+  }
+  double& weight(int c, int pre, int post) {
+    return weights[c][static_cast<std::size_t>(pre) * n_post(c) + post];
+  }
   int n_outputs() const { return architecture.layer_sizes.back(); }
   // Weights plus pulse times: (i+p)*h + (h+p)*o + 2*p for i-h-o (MODEL.md section 2).
   std::size_t parameter_count() const;

@@ -37,13 +37,42 @@ SpikeSolution solve_spike(const EventView& events, std::span<const double> weigh
 // Threshold crossing of V(t) = exp(-tau t)(A t - B), or kNoSpike if none on the rising side.
 double crossing_time(double a, double b, const NeuronParams& params, double* lambert_out);
 
+// Per-neuron factors of the derivatives (docs/model.md section 1.3), computed
+// once per spike and shared by all its causal inputs.
+struct DerivativeFactors {
+  double inverse = 0.0;     // 1 / (A (1 + W))
+  double b_over_a = 0.0;    // B / A
+  double w_over_tau = 0.0;  // W / tau
+  double w_plus_one = 0.0;  // W + 1
+};
+DerivativeFactors derivative_factors(const SpikeSolution& spike, double decay_rate);
+
 // Partial derivatives of a spike time wrt one causal input (unclipped).
 struct SpikeDerivatives {
   double d_weight;  // d t_out / d w_p
   double d_time;    // d t_out / d t_p
 };
-SpikeDerivatives spike_derivatives(const SpikeSolution& spike, double weight, double input_time,
-                                   double input_exp_decay, double decay_rate);
+// The expression order here is the one the layer kernels use, so both agree bit for bit.
+inline SpikeDerivatives spike_derivatives(const DerivativeFactors& f, double weight,
+                                          double input_time, double input_exp_decay,
+                                          double decay_rate) {
+  const double common = input_exp_decay * f.inverse;
+  const double relative = input_time - f.b_over_a;
+  return {common * (relative + f.w_over_tau),
+          weight * common * (decay_rate * relative + f.w_plus_one)};
+}
+
+// True when V(t) = exp(-tau t)(A t - B), rising from below theta at t_k, may cross
+// theta before t_next (the pre-check of docs/model.md section 1.2). Needs A > 0.
+// exp_next = exp(tau t_next); `last` means there is no next input.
+inline bool may_cross(double a, double b, double inverse_tau, double t_k, double t_next,
+                      double exp_next, double threshold, bool last) {
+  // peak = B/A + 1/tau, multiplied by A > 0 to avoid a division.
+  const double peak_times_a = b + a * inverse_tau;
+  if (!(peak_times_a > a * t_k)) return false;
+  if (last || peak_times_a < a * t_next) return true;
+  return a * t_next - b >= threshold * exp_next;
+}
 
 // Membrane potential at time t of a neuron whose inputs arrive at input_times
 // (kNoSpike for silent inputs), ignoring its own spike: the direct definition.

@@ -1,0 +1,87 @@
+// The optimised layer kernels against the straightforward neuron-by-neuron oracle.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "reference_network.h"
+#include "spikeae/backward.h"
+#include "spikeae/forward.h"
+#include "spikeae/random.h"
+
+namespace spikeae {
+namespace {
+
+struct Case {
+  Network network;
+  std::vector<double> inputs, targets;
+};
+
+// Paper-like initialisation (inhibitory regular weights, excitatory pulses) so
+// that many neurons spike late, some never, and inhibition cancels candidates.
+Case make_case(std::vector<int> sizes, int pulses, std::uint64_t seed, double nonpulse_mean) {
+  Case result;
+  result.network = make_network({sizes, pulses}, {0.3, 0.8}, {nonpulse_mean, 4.0}, seed);
+  Rng rng(seed + 100);
+  for (int i = 0; i < sizes.front(); ++i) {
+    result.inputs.push_back(rng.uniform() < 0.3 ? kNoSpike : rng.uniform());
+    result.targets.push_back(rng.uniform());
+  }
+  return result;
+}
+
+TEST(LayerKernels, ForwardMatchesNeuronByNeuronOracleBitForBit) {
+  int spiking = 0, silent = 0;
+  for (std::uint64_t seed = 1; seed <= 30; ++seed) {
+    const Case k = make_case({40, 12, 7, 40}, 3, seed, seed % 2 ? -2.0 : 1.0);
+    ForwardState state = make_forward_state(k.network);
+    forward_dense(k.network, k.inputs, state);
+    const reference::Pass pass = reference::forward(k.network, k.inputs);
+    for (int c = 0; c < k.network.num_connections(); ++c) {
+      for (int j = 0; j < k.network.n_post(c); ++j) {
+        const SpikeSolution& fast = state.solutions[c][j];
+        const SpikeSolution& slow = pass.solutions[c][j];
+        ASSERT_EQ(fast.time, slow.time) << "seed " << seed << " layer " << c << " neuron " << j;
+        if (!fast.spiked()) {
+          ++silent;
+          continue;
+        }
+        ++spiking;
+        EXPECT_EQ(fast.n_causal, slow.n_causal);
+        EXPECT_EQ(fast.a, slow.a);
+        EXPECT_EQ(fast.b, slow.b);
+        EXPECT_EQ(fast.lambert, slow.lambert);
+      }
+    }
+  }
+  EXPECT_GT(spiking, 500);
+  EXPECT_GT(silent, 50);
+}
+
+TEST(LayerKernels, BackwardMatchesOracleUpToReassociation) {
+  const LossOptions options{1.0, 50.0, 3.0};
+  for (std::uint64_t seed = 1; seed <= 30; ++seed) {
+    const Case k = make_case({40, 12, 7, 40}, 3, seed, seed % 2 ? -2.0 : 1.0);
+    ForwardState state = make_forward_state(k.network);
+    forward_dense(k.network, k.inputs, state);
+    BackwardState backward_state = make_backward_state(k.network);
+    output_error(state.output_times(), k.targets, options.latency, backward_state.output_delta);
+    Gradients fast = make_gradients(k.network);
+    backward(k.network, state, options, fast, backward_state);
+    const Gradients slow =
+        reference::backward(k.network, reference::forward(k.network, k.inputs), k.targets, options);
+    for (int c = 0; c < k.network.num_connections(); ++c) {
+      for (std::size_t i = 0; i < fast.weights[c].size(); ++i) {
+        EXPECT_NEAR(fast.weights[c][i], slow.weights[c][i], 1e-10 * (1 + std::abs(slow.weights[c][i])))
+            << "seed " << seed << " connection " << c << " weight " << i;
+      }
+      for (std::size_t i = 0; i < fast.pulses[c].size(); ++i) {
+        EXPECT_NEAR(fast.pulses[c][i], slow.pulses[c][i], 1e-10 * (1 + std::abs(slow.pulses[c][i])));
+      }
+    }
+    // The output layer's weight gradients involve no sums over neurons: exact.
+    EXPECT_EQ(fast.weights.back(), slow.weights.back()) << "seed " << seed;
+  }
+}
+
+}  // namespace
+}  // namespace spikeae
