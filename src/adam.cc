@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "vector_clones.h"
+
 namespace spikeae {
 namespace {
 
@@ -25,7 +27,85 @@ void adam_update(const AdamOptions& options, double learning_rate, double bias1,
   }
 }
 
+// One parameter block's slice [begin, end): sums the shards' gradients (in
+// order, zeroing them), scales, and applies the Adam update.
+struct BlockUpdate {
+  double learning_rate;
+  double* values;
+  double* m;
+  double* v;
+  std::vector<double*> shard_gradients;
+  bool clamp_at_zero;
+};
+
+SPIKEAE_VECTOR_CLONES
+void update_range(const AdamOptions& options, double bias1, double bias2, double scale,
+                  const BlockUpdate& block, std::size_t begin, std::size_t end) {
+  double* __restrict values = block.values;
+  double* __restrict m = block.m;
+  double* __restrict v = block.v;
+  double* __restrict first = block.shard_gradients[0];
+  for (std::size_t i = begin; i < end; ++i) {
+    double g = first[i];
+    first[i] = 0.0;
+    for (std::size_t s = 1; s < block.shard_gradients.size(); ++s) {
+      g += block.shard_gradients[s][i];
+      block.shard_gradients[s][i] = 0.0;
+    }
+    g *= scale;
+    m[i] = options.beta1 * m[i] + (1.0 - options.beta1) * g;
+    v[i] = options.beta2 * v[i] + (1.0 - options.beta2) * g * g;
+    values[i] -= block.learning_rate * (m[i] / bias1) / std::sqrt(v[i] / bias2 + options.epsilon);
+    if (block.clamp_at_zero) values[i] = std::max(values[i], 0.0);
+  }
+}
+
 }  // namespace
+
+void adam_step_from_shards(const AdamOptions& options, std::span<Gradients> shards, double scale,
+                           AdamState& state, Network& network, ThreadPool& pool) {
+  ++state.step;
+  const double bias1 = 1.0 - std::pow(options.beta1, static_cast<double>(state.step));
+  const double bias2 = 1.0 - std::pow(options.beta2, static_cast<double>(state.step));
+  struct Task {
+    const BlockUpdate* block;
+    std::size_t begin, end;
+  };
+  std::vector<BlockUpdate> blocks;
+  blocks.reserve(2 * network.weights.size());
+  for (std::size_t c = 0; c < network.weights.size(); ++c) {
+    BlockUpdate w{options.learning_rate,
+                  network.weights[c].data(),
+                  state.weight_m[c].data(),
+                  state.weight_v[c].data(),
+                  {},
+                  false};
+    BlockUpdate p{options.learning_rate_pulses,
+                  network.pulses[c].data(),
+                  state.pulse_m[c].data(),
+                  state.pulse_v[c].data(),
+                  {},
+                  true};
+    for (Gradients& shard : shards) {
+      w.shard_gradients.push_back(shard.weights[c].data());
+      p.shard_gradients.push_back(shard.pulses[c].data());
+    }
+    blocks.push_back(std::move(w));
+    blocks.push_back(std::move(p));
+  }
+  constexpr std::size_t kChunk = 8192;
+  std::vector<Task> tasks;
+  for (std::size_t k = 0; k < blocks.size(); ++k) {
+    const std::size_t size =
+        k % 2 == 0 ? network.weights[k / 2].size() : network.pulses[k / 2].size();
+    for (std::size_t begin = 0; begin < size; begin += kChunk) {
+      tasks.push_back({&blocks[k], begin, std::min(size, begin + kChunk)});
+    }
+  }
+  pool.run(tasks.size(), [&](std::size_t t, int) {
+    update_range(options, bias1, bias2, scale, *tasks[t].block, tasks[t].begin, tasks[t].end);
+  });
+}
 
 void Gradients::set_zero() {
   for (auto& block : weights) std::fill(block.begin(), block.end(), 0.0);

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "vector_clones.h"
+
 namespace spikeae {
 namespace {
-
-double clip(double value, double limit) { return std::clamp(value, -limit, limit); }
 
 // Fills the per-neuron factors of connection c; silent neurons get the no-spike
 // penalty on every input weight and, like neurons without error, no causal inputs.
@@ -18,34 +18,47 @@ int prepare_neurons(const Network& network, int c, const ForwardState& state,
   int max_causal = 0;
   for (std::size_t j = 0; j < n_post; ++j) {
     const SpikeSolution& spike = state.solutions[c][j];
-    terms.n_causal[j] = 0;
-    terms.delta[j] = 0.0;
-    terms.factors[j] = {};
+    const bool passes_error = spike.spiked() && post_delta[j] != 0.0;
+    const DerivativeFactors f =
+        passes_error ? derivative_factors(spike, network.neuron.decay_rate) : DerivativeFactors{};
+    terms.delta[j] = passes_error ? post_delta[j] : 0.0;
+    terms.causal_count[j] = passes_error ? spike.n_causal : 0.0;
+    terms.inverse[j] = f.inverse;
+    terms.b_over_a[j] = f.b_over_a;
+    terms.w_over_tau[j] = f.w_over_tau;
+    terms.w_plus_one[j] = f.w_plus_one;
+    if (passes_error) max_causal = std::max(max_causal, spike.n_causal);
     if (!spike.spiked()) {
       for (std::size_t pre = 0; pre < fan_in; ++pre) weight_gradients[pre * n_post + j] -= penalty;
-      continue;
     }
-    if (post_delta[j] == 0.0) continue;
-    terms.delta[j] = post_delta[j];
-    terms.factors[j] = derivative_factors(spike, network.neuron.decay_rate);
-    terms.n_causal[j] = spike.n_causal;
-    max_causal = std::max(max_causal, spike.n_causal);
   }
   return max_causal;
 }
 
-// One input event: weight gradients of its row and, when wanted, the error it
-// receives, summed over the layer in 8 fixed partial sums (deterministic).
-double backpropagate_event(std::size_t n_post, int e, double t, double exp_decay,
-                           const double* weights, const NeuronTerms& terms, double tau,
-                           double limit, bool want_delta, double* gradients) {
+// One causal input event e of the layer: adds delta_j * clip(dt_j/dw) to the
+// event's weight-gradient row and returns sum_j delta_j * clip(dt_j/dt_e) in 8
+// fixed partial sums (deterministic). Same expressions as spike_derivatives.
+SPIKEAE_VECTOR_CLONES
+double backpropagate_event(std::size_t n, double e, double t, double exp_decay, double tau,
+                           double limit, bool want_delta, const double* __restrict weights,
+                           const NeuronTerms& terms, double* __restrict gradients) {
+  const double* __restrict delta = terms.delta.data();
+  const double* __restrict causal = terms.causal_count.data();
+  const double* __restrict inverse = terms.inverse.data();
+  const double* __restrict b_over_a = terms.b_over_a.data();
+  const double* __restrict w_over_tau = terms.w_over_tau.data();
+  const double* __restrict w_plus_one = terms.w_plus_one.data();
   double partial[8] = {};
-  for (std::size_t j = 0; j < n_post; ++j) {
-    const DerivativeFactors& f = terms.factors[j];
-    const double active = terms.n_causal[j] > e ? terms.delta[j] : 0.0;
-    const SpikeDerivatives d = spike_derivatives(f, weights[j], t, exp_decay, tau);
-    gradients[j] += active * clip(d.d_weight, limit);
-    if (want_delta) partial[j & 7] += active * clip(d.d_time, limit);
+  for (std::size_t j = 0; j < n; ++j) {
+    const double active = causal[j] > e ? delta[j] : 0.0;
+    const double common = exp_decay * inverse[j];
+    const double relative = t - b_over_a[j];
+    double d_weight = common * (relative + w_over_tau[j]);
+    d_weight = d_weight < -limit ? -limit : (d_weight > limit ? limit : d_weight);
+    gradients[j] += active * d_weight;
+    double d_time = weights[j] * common * (tau * relative + w_plus_one[j]);
+    d_time = d_time < -limit ? -limit : (d_time > limit ? limit : d_time);
+    partial[j & 7] += want_delta ? active * d_time : 0.0;
   }
   double sum = 0.0;
   for (double p : partial) sum += p;
@@ -66,9 +79,9 @@ void backpropagate_connection(const Network& network, int c, const ForwardState&
   for (int e = 0; e < max_causal; ++e) {
     const std::uint32_t source = events.source[e];
     input_delta[source] = backpropagate_event(
-        n_post, e, events.time[e], events.exp_decay[e],
+        n_post, e, events.time[e], events.exp_decay[e], network.neuron.decay_rate,
+        options.clip_derivative, source >= first_delta_source,
         network.weights[c].data() + source * n_post, backward_state.terms,
-        network.neuron.decay_rate, options.clip_derivative, source >= first_delta_source,
         gradients.weights[c].data() + source * n_post);
   }
   const int n_pre = network.n_pre(c);
@@ -76,6 +89,12 @@ void backpropagate_connection(const Network& network, int c, const ForwardState&
 }
 
 }  // namespace
+
+void NeuronTerms::resize(std::size_t n) {
+  for (auto* v : {&delta, &causal_count, &inverse, &b_over_a, &w_over_tau, &w_plus_one}) {
+    v->resize(n);
+  }
+}
 
 BackwardState make_backward_state(const Network& network) {
   BackwardState state;
@@ -85,9 +104,7 @@ BackwardState make_backward_state(const Network& network) {
     widest = std::max<std::size_t>(widest, network.n_post(c));
   }
   state.output_delta.resize(network.n_outputs());
-  state.terms.delta.resize(widest);
-  state.terms.factors.resize(widest);
-  state.terms.n_causal.resize(widest);
+  state.terms.resize(widest);
   return state;
 }
 

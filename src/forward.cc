@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "vector_clones.h"
+
 namespace spikeae {
 namespace {
 
@@ -41,18 +43,36 @@ void collect_hidden_events(const Network& network, int c, std::span<const double
   finish_events(events, network.neuron.decay_rate);
 }
 
-// Marks the open neurons whose potential may cross theta before the next input.
-// Branch-free so that the compiler vectorises it over the layer.
-void mark_candidates(std::size_t n, const double* a, const double* b, const std::uint8_t* open,
-                     double inverse_tau, double t_k, double t_next, double exp_next,
-                     double threshold, bool last, std::uint8_t* candidate) {
+// Adds one input spike (weight row, exp(tau t), t) to A and B of every neuron.
+SPIKEAE_VECTOR_CLONES
+void accumulate_event(std::size_t n, const double* __restrict row, double exp_k, double t_k,
+                      double* __restrict a, double* __restrict b) {
+  for (std::size_t j = 0; j < n; ++j) {
+    const double weighted = row[j] * exp_k;
+    a[j] += weighted;
+    b[j] += weighted * t_k;
+  }
+}
+
+// Marks the open neurons whose potential may cross theta before the next input
+// (may_cross of neuron.h, branch-free so it vectorises); returns how many.
+SPIKEAE_VECTOR_CLONES
+std::int64_t mark_candidates(std::size_t n, const double* __restrict a, const double* __restrict b,
+                             const std::int64_t* __restrict open, double inverse_tau, double t_k,
+                             double t_next, double exp_next, double threshold, std::int64_t last,
+                             std::int64_t* __restrict candidate) {
+  const double limit = threshold * exp_next;
+  std::int64_t count = 0;
   for (std::size_t j = 0; j < n; ++j) {
     const double peak_times_a = b[j] + a[j] * inverse_tau;
-    const bool rising = peak_times_a > a[j] * t_k;
-    const bool reaches = last | (peak_times_a < a[j] * t_next) |
-                         (a[j] * t_next - b[j] >= threshold * exp_next);
-    candidate[j] = open[j] & (a[j] > 0.0) & rising & reaches;
+    const std::int64_t positive = a[j] > 0.0;
+    const std::int64_t rising = peak_times_a > a[j] * t_k;
+    const std::int64_t before_next = peak_times_a < a[j] * t_next;
+    const std::int64_t reaches_next = a[j] * t_next - b[j] >= limit;
+    candidate[j] = open[j] & positive & rising & (last | before_next | reaches_next);
+    count += candidate[j];
   }
+  return count;
 }
 
 // Every neuron of connection c scans the same events: one pass over the events,
@@ -64,31 +84,31 @@ void fire_layer(const Network& network, int c, ForwardState& state) {
   const NeuronParams& params = network.neuron;
   const double inverse_tau = 1.0 / params.decay_rate;
   LayerScratch& s = state.scratch;
-  std::fill_n(s.a.begin(), n_post, 0.0);
-  std::fill_n(s.b.begin(), n_post, 0.0);
-  std::fill_n(s.open.begin(), n_post, std::uint8_t{1});
+  double* a = s.a.data();
+  double* b = s.b.data();
+  std::fill_n(a, n_post, 0.0);
+  std::fill_n(b, n_post, 0.0);
+  std::fill_n(s.open.begin(), n_post, std::int64_t{1});
   SpikeSolution* solutions = state.solutions[c].data();
   std::fill_n(solutions, n_post, SpikeSolution{kNoSpike, static_cast<int>(n_events), 0, 0, 0});
   std::size_t still_open = n_post;
   for (std::size_t e = 0; e < n_events && still_open > 0; ++e) {
     const double* row = network.weights[c].data() + events.source[e] * n_post;
     const double t_k = events.time[e], exp_k = events.exp_decay[e];
-    for (std::size_t j = 0; j < n_post; ++j) {
-      const double weighted = row[j] * exp_k;
-      s.a[j] += weighted;
-      s.b[j] += weighted * t_k;
-    }
+    accumulate_event(n_post, row, exp_k, t_k, a, b);
     const bool last = e + 1 == n_events;
     const double t_next = last ? kNoSpike : events.time[e + 1];
     const double exp_next = last ? kNoSpike : events.exp_decay[e + 1];
-    mark_candidates(n_post, s.a.data(), s.b.data(), s.open.data(), inverse_tau, t_k, t_next,
-                    exp_next, params.fire_threshold, last, s.candidate.data());
-    for (std::size_t j = 0; j < n_post; ++j) {
+    std::int64_t pending =
+        mark_candidates(n_post, a, b, s.open.data(), inverse_tau, t_k, t_next, exp_next,
+                        params.fire_threshold, last, s.candidate.data());
+    for (std::size_t j = 0; pending > 0; ++j) {
       if (!s.candidate[j]) continue;
+      --pending;
       double lambert = 0.0;
-      const double t_out = crossing_time(s.a[j], s.b[j], params, &lambert);
+      const double t_out = crossing_time(a[j], b[j], params, &lambert);
       if (!(t_out >= t_k) || t_out > t_next) continue;
-      solutions[j] = {t_out, static_cast<int>(e + 1), s.a[j], s.b[j], lambert};
+      solutions[j] = {t_out, static_cast<int>(e + 1), a[j], b[j], lambert};
       s.open[j] = 0;
       --still_open;
     }
@@ -117,7 +137,7 @@ ForwardState make_forward_state(const Network& network) {
     widest = std::max<std::size_t>(widest, network.n_post(c));
   }
   state.scratch = {std::vector<double>(widest), std::vector<double>(widest),
-                   std::vector<std::uint8_t>(widest), std::vector<std::uint8_t>(widest)};
+                   std::vector<std::int64_t>(widest), std::vector<std::int64_t>(widest)};
   return state;
 }
 

@@ -60,7 +60,9 @@ double lambert_w0(double z) {
     // once they no longer shrink.
     if (std::abs(step) >= previous_step) break;
     w -= step;
-    if (std::abs(step) <= 4 * std::numeric_limits<double>::epsilon() * (1.0 + std::abs(w))) break;
+    // Halley's error after a step of size s is about s^3 / (1 + w)^2: below
+    // double precision once s < 1e-6 (1 + w), so no confirming iteration.
+    if (std::abs(step) <= 1e-6 * (1.0 + w)) break;
     previous_step = std::abs(step);
   }
   return w;

@@ -69,10 +69,10 @@ class BatchStepper {
       : config_(config),
         pool_(pool),
         workers_(make_workers(network, pool.size())),
-        total_(make_gradients(network)),
         adam_(make_adam_state(network)) {
-    for (int s = 0; s < config.train.gradient_shards; ++s)
+    for (int s = 0; s < config.train.gradient_shards; ++s) {
       shards_.push_back(make_gradients(network));
+    }
   }
 
   void step(Network& network, const ExampleSet& set, std::span<const std::size_t> batch,
@@ -81,7 +81,6 @@ class BatchStepper {
     pool_.run(n_shards, [&](std::size_t s, int w) {
       const std::size_t begin = s * batch.size() / n_shards;
       const std::size_t end = (s + 1) * batch.size() / n_shards;
-      shards_[s].set_zero();
       for (std::size_t b = begin; b < end; ++b) {
         Worker& worker = workers_[w];
         run_forward(network, set, batch[b], worker);
@@ -90,18 +89,15 @@ class BatchStepper {
         backward(network, worker.forward, config_.loss, shards_[s], worker.backward);
       }
     });
-    total_.set_zero();
-    for (std::size_t s = 0; s < n_shards; ++s) total_.add(shards_[s]);
-    total_.scale(1.0 / static_cast<double>(batch.size()));
-    adam_step(config_.adam, total_, adam_, network);
+    adam_step_from_shards(config_.adam, std::span(shards_).first(n_shards),
+                          1.0 / static_cast<double>(batch.size()), adam_, network, pool_);
   }
 
  private:
   const TrainingConfig& config_;
   ThreadPool& pool_;
   std::vector<Worker> workers_;
-  std::vector<Gradients> shards_;
-  Gradients total_;
+  std::vector<Gradients> shards_;  // zero between steps
   AdamState adam_;
 };
 

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "spikeae/network.h"
+#include "spikeae/thread_pool.h"
 
 namespace spikeae {
 
@@ -42,5 +44,11 @@ AdamState make_adam_state(const Network& network);
 // One Adam step; pulse times are clamped to >= 0 afterwards.
 void adam_step(const AdamOptions& options, const Gradients& gradients, AdamState& state,
                Network& network);
+
+// The same step with gradient scale * (shards[0] + shards[1] + ...), added in
+// shard order, zeroing the shards as it reads them. Runs over parameter ranges
+// on the pool; element-wise, so the result does not depend on the pool's size.
+void adam_step_from_shards(const AdamOptions& options, std::span<Gradients> shards, double scale,
+                           AdamState& state, Network& network, ThreadPool& pool);
 
 }  // namespace spikeae

@@ -11,11 +11,14 @@
 
 namespace spikeae {
 
-// Per-neuron terms of one layer's backward pass (sized for the widest layer).
+// Per-neuron terms of one layer's backward pass (sized for the widest layer),
+// stored as separate arrays so the per-input loop vectorises.
 struct NeuronTerms {
-  std::vector<double> delta;               // error signal; 0 for neurons passing none
-  std::vector<DerivativeFactors> factors;  // docs/model.md section 1.3
-  std::vector<int> n_causal;               // 0 for neurons passing no error
+  std::vector<double> delta;         // error signal; 0 for neurons passing none
+  std::vector<double> causal_count;  // causal inputs; 0 for neurons passing no error
+  std::vector<double> inverse, b_over_a, w_over_tau, w_plus_one;  // DerivativeFactors
+
+  void resize(std::size_t n);
 };
 
 // Working memory of one backward pass, allocated once per worker.

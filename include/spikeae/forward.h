@@ -27,10 +27,11 @@ struct LayerEvents {
 };
 
 // Running sums of a layer while its inputs are scanned (docs/model.md section 1.2).
+// Flags are 64-bit like the doubles beside them, so the loops vectorise.
 struct LayerScratch {
   std::vector<double> a, b;             // A and B of every neuron
-  std::vector<std::uint8_t> open;       // 1 until the neuron has fired
-  std::vector<std::uint8_t> candidate;  // may cross theta before the next input
+  std::vector<std::int64_t> open;       // 1 until the neuron has fired
+  std::vector<std::int64_t> candidate;  // may cross theta before the next input
 };
 
 // Working memory of one forward pass, allocated once per worker and reused.
