@@ -38,26 +38,39 @@ struct BlockUpdate {
   bool clamp_at_zero;
 };
 
+// shards[0] += shards[s] over [begin, end), zeroing shards[s].
 SPIKEAE_VECTOR_CLONES
-void update_range(const AdamOptions& options, double bias1, double bias2, double scale,
-                  const BlockUpdate& block, std::size_t begin, std::size_t end) {
-  double* __restrict values = block.values;
-  double* __restrict m = block.m;
-  double* __restrict v = block.v;
-  double* __restrict first = block.shard_gradients[0];
+void fold_shard(double* __restrict first, double* __restrict other, std::size_t begin,
+                std::size_t end) {
   for (std::size_t i = begin; i < end; ++i) {
-    double g = first[i];
-    first[i] = 0.0;
-    for (std::size_t s = 1; s < block.shard_gradients.size(); ++s) {
-      g += block.shard_gradients[s][i];
-      block.shard_gradients[s][i] = 0.0;
-    }
-    g *= scale;
+    first[i] += other[i];
+    other[i] = 0.0;
+  }
+}
+
+SPIKEAE_VECTOR_CLONES
+void adam_range(const AdamOptions& options, double learning_rate, double bias1, double bias2,
+                double scale, bool clamp_at_zero, double* __restrict gradient,
+                double* __restrict m, double* __restrict v, double* __restrict values,
+                std::size_t begin, std::size_t end) {
+  for (std::size_t i = begin; i < end; ++i) {
+    const double g = gradient[i] * scale;
+    gradient[i] = 0.0;
     m[i] = options.beta1 * m[i] + (1.0 - options.beta1) * g;
     v[i] = options.beta2 * v[i] + (1.0 - options.beta2) * g * g;
-    values[i] -= block.learning_rate * (m[i] / bias1) / std::sqrt(v[i] / bias2 + options.epsilon);
-    if (block.clamp_at_zero) values[i] = std::max(values[i], 0.0);
+    values[i] -= learning_rate * (m[i] / bias1) / std::sqrt(v[i] / bias2 + options.epsilon);
+    if (clamp_at_zero) values[i] = values[i] < 0.0 ? 0.0 : values[i];
   }
+}
+
+void update_range(const AdamOptions& options, double bias1, double bias2, double scale,
+                  const BlockUpdate& block, std::size_t begin, std::size_t end) {
+  // Shards are added in order: ((g0 + g1) + g2) + ...
+  for (std::size_t s = 1; s < block.shard_gradients.size(); ++s) {
+    fold_shard(block.shard_gradients[0], block.shard_gradients[s], begin, end);
+  }
+  adam_range(options, block.learning_rate, bias1, bias2, scale, block.clamp_at_zero,
+             block.shard_gradients[0], block.m, block.v, block.values, begin, end);
 }
 
 }  // namespace

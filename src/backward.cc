@@ -8,14 +8,17 @@
 namespace spikeae {
 namespace {
 
+// Blocks of neurons whose per-neuron terms stay in the L1 cache while every
+// causal event streams its weight and gradient rows past them.
+constexpr std::size_t kBlock = 128;
+
 // Fills the per-neuron factors of connection c; silent neurons get the no-spike
 // penalty on every input weight and, like neurons without error, no causal inputs.
-int prepare_neurons(const Network& network, int c, const ForwardState& state,
-                    std::span<const double> post_delta, double penalty, NeuronTerms& terms,
-                    std::vector<double>& weight_gradients) {
+void prepare_neurons(const Network& network, int c, const ForwardState& state,
+                     std::span<const double> post_delta, double penalty, NeuronTerms& terms,
+                     std::vector<double>& weight_gradients) {
   const std::size_t n_post = network.n_post(c);
   const std::size_t fan_in = network.fan_in(c);
-  int max_causal = 0;
   for (std::size_t j = 0; j < n_post; ++j) {
     const SpikeSolution& spike = state.solutions[c][j];
     const bool passes_error = spike.spiked() && post_delta[j] != 0.0;
@@ -27,39 +30,48 @@ int prepare_neurons(const Network& network, int c, const ForwardState& state,
     terms.b_over_a[j] = f.b_over_a;
     terms.w_over_tau[j] = f.w_over_tau;
     terms.w_plus_one[j] = f.w_plus_one;
-    if (passes_error) max_causal = std::max(max_causal, spike.n_causal);
     if (!spike.spiked()) {
       for (std::size_t pre = 0; pre < fan_in; ++pre) weight_gradients[pre * n_post + j] -= penalty;
     }
   }
-  return max_causal;
 }
 
-// One causal input event e of the layer: adds delta_j * clip(dt_j/dw) to the
-// event's weight-gradient row and returns sum_j delta_j * clip(dt_j/dt_e) in 8
-// fixed partial sums (deterministic). Same expressions as spike_derivatives.
+// One causal input event e, for neurons [first, first + n) of the layer (n at
+// most kBlock): adds delta_j * clip(dt_j/dw) to the event's weight-gradient row
+// and writes delta_j * clip(dt_j/dt_e) to error_terms. The expressions are those
+// of spike_derivatives.
 SPIKEAE_VECTOR_CLONES
-double backpropagate_event(std::size_t n, double e, double t, double exp_decay, double tau,
-                           double limit, bool want_delta, const double* __restrict weights,
-                           const NeuronTerms& terms, double* __restrict gradients) {
-  const double* __restrict delta = terms.delta.data();
-  const double* __restrict causal = terms.causal_count.data();
-  const double* __restrict inverse = terms.inverse.data();
-  const double* __restrict b_over_a = terms.b_over_a.data();
-  const double* __restrict w_over_tau = terms.w_over_tau.data();
-  const double* __restrict w_plus_one = terms.w_plus_one.data();
-  double partial[8] = {};
+void backpropagate_event(std::size_t first, std::size_t n, double e, double t, double exp_decay,
+                         double tau, double limit, const double* __restrict weights,
+                         const NeuronTerms& terms, double* __restrict gradients,
+                         double* __restrict error_terms) {
+  const double* __restrict delta = terms.delta.data() + first;
+  const double* __restrict causal = terms.causal_count.data() + first;
+  const double* __restrict inverse = terms.inverse.data() + first;
+  const double* __restrict b_over_a = terms.b_over_a.data() + first;
+  const double* __restrict w_over_tau = terms.w_over_tau.data() + first;
+  const double* __restrict w_plus_one = terms.w_plus_one.data() + first;
   for (std::size_t j = 0; j < n; ++j) {
     const double active = causal[j] > e ? delta[j] : 0.0;
     const double common = exp_decay * inverse[j];
     const double relative = t - b_over_a[j];
-    double d_weight = common * (relative + w_over_tau[j]);
-    d_weight = d_weight < -limit ? -limit : (d_weight > limit ? limit : d_weight);
+    const double d_weight = std::min(std::max(common * (relative + w_over_tau[j]), -limit), limit);
     gradients[j] += active * d_weight;
-    double d_time = weights[j] * common * (tau * relative + w_plus_one[j]);
-    d_time = d_time < -limit ? -limit : (d_time > limit ? limit : d_time);
-    partial[j & 7] += want_delta ? active * d_time : 0.0;
+    const double d_time =
+        std::min(std::max(weights[j] * common * (tau * relative + w_plus_one[j]), -limit), limit);
+    error_terms[j] = active * d_time;
   }
+}
+
+// Sum of n terms in 8 interleaved partial sums: fixed order, vectorisable.
+SPIKEAE_VECTOR_CLONES
+double sum_terms(const double* __restrict terms, std::size_t n) {
+  double partial[8] = {};
+  std::size_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    for (std::size_t k = 0; k < 8; ++k) partial[k] += terms[j + k];
+  }
+  for (; j < n; ++j) partial[j - (n / 8) * 8] += terms[j];
   double sum = 0.0;
   for (double p : partial) sum += p;
   return sum;
@@ -70,19 +82,27 @@ void backpropagate_connection(const Network& network, int c, const ForwardState&
                               Gradients& gradients, BackwardState& backward_state) {
   std::vector<double>& input_delta = backward_state.delta[c];
   std::fill(input_delta.begin(), input_delta.end(), 0.0);
-  const int max_causal = prepare_neurons(network, c, state, post_delta, options.penalty_no_spike,
-                                         backward_state.terms, gradients.weights[c]);
+  prepare_neurons(network, c, state, post_delta, options.penalty_no_spike, backward_state.terms,
+                  gradients.weights[c]);
   const std::size_t n_post = network.n_post(c);
   const EventView events = state.inputs[c].view();
   // The first layer's regular inputs are data: only its pulses need an error.
   const auto first_delta_source = static_cast<std::uint32_t>(c == 0 ? network.n_pre(0) : 0);
-  for (int e = 0; e < max_causal; ++e) {
-    const std::uint32_t source = events.source[e];
-    input_delta[source] = backpropagate_event(
-        n_post, e, events.time[e], events.exp_decay[e], network.neuron.decay_rate,
-        options.clip_derivative, source >= first_delta_source,
-        network.weights[c].data() + source * n_post, backward_state.terms,
-        gradients.weights[c].data() + source * n_post);
+  for (std::size_t first = 0; first < n_post; first += kBlock) {
+    const std::size_t n = std::min(kBlock, n_post - first);
+    const double* causal = backward_state.terms.causal_count.data() + first;
+    const int block_causal = static_cast<int>(*std::max_element(causal, causal + n));
+    for (int e = 0; e < block_causal; ++e) {
+      const std::uint32_t source = events.source[e];
+      backpropagate_event(first, n, e, events.time[e], events.exp_decay[e],
+                          network.neuron.decay_rate, options.clip_derivative,
+                          network.weights[c].data() + source * n_post + first, backward_state.terms,
+                          gradients.weights[c].data() + source * n_post + first,
+                          backward_state.error_terms.data());
+      if (source >= first_delta_source) {
+        input_delta[source] += sum_terms(backward_state.error_terms.data(), n);
+      }
+    }
   }
   const int n_pre = network.n_pre(c);
   for (int i = 0; i < network.n_pulses(); ++i) gradients.pulses[c][i] += input_delta[n_pre + i];
@@ -105,6 +125,7 @@ BackwardState make_backward_state(const Network& network) {
   }
   state.output_delta.resize(network.n_outputs());
   state.terms.resize(widest);
+  state.error_terms.resize(kBlock);
   return state;
 }
 

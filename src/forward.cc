@@ -75,9 +75,11 @@ std::int64_t mark_candidates(std::size_t n, const double* __restrict a, const do
   return count;
 }
 
-// Every neuron of connection c scans the same events: one pass over the events,
-// each updating the whole layer (the same arithmetic as solve_spike, per neuron).
-void fire_layer(const Network& network, int c, ForwardState& state) {
+// Scans the events for neurons [first, first + n) of connection c: each event
+// updates A and B of all of them at once (the same arithmetic as solve_spike,
+// per neuron); candidates are then solved one by one with Lambert W.
+void fire_block(const Network& network, int c, std::size_t first, std::size_t n,
+                ForwardState& state) {
   const EventView events = state.inputs[c].view();
   const std::size_t n_post = network.n_post(c);
   const std::size_t n_events = events.time.size();
@@ -86,21 +88,20 @@ void fire_layer(const Network& network, int c, ForwardState& state) {
   LayerScratch& s = state.scratch;
   double* a = s.a.data();
   double* b = s.b.data();
-  std::fill_n(a, n_post, 0.0);
-  std::fill_n(b, n_post, 0.0);
-  std::fill_n(s.open.begin(), n_post, std::int64_t{1});
-  SpikeSolution* solutions = state.solutions[c].data();
-  std::fill_n(solutions, n_post, SpikeSolution{kNoSpike, static_cast<int>(n_events), 0, 0, 0});
-  std::size_t still_open = n_post;
+  std::fill_n(a, n, 0.0);
+  std::fill_n(b, n, 0.0);
+  std::fill_n(s.open.begin(), n, std::int64_t{1});
+  SpikeSolution* solutions = state.solutions[c].data() + first;
+  std::size_t still_open = n;
   for (std::size_t e = 0; e < n_events && still_open > 0; ++e) {
-    const double* row = network.weights[c].data() + events.source[e] * n_post;
+    const double* row = network.weights[c].data() + events.source[e] * n_post + first;
     const double t_k = events.time[e], exp_k = events.exp_decay[e];
-    accumulate_event(n_post, row, exp_k, t_k, a, b);
+    accumulate_event(n, row, exp_k, t_k, a, b);
     const bool last = e + 1 == n_events;
     const double t_next = last ? kNoSpike : events.time[e + 1];
     const double exp_next = last ? kNoSpike : events.exp_decay[e + 1];
     std::int64_t pending =
-        mark_candidates(n_post, a, b, s.open.data(), inverse_tau, t_k, t_next, exp_next,
+        mark_candidates(n, a, b, s.open.data(), inverse_tau, t_k, t_next, exp_next,
                         params.fire_threshold, last, s.candidate.data());
     for (std::size_t j = 0; pending > 0; ++j) {
       if (!s.candidate[j]) continue;
@@ -112,6 +113,19 @@ void fire_layer(const Network& network, int c, ForwardState& state) {
       s.open[j] = 0;
       --still_open;
     }
+  }
+}
+
+// Blocks of neurons whose running sums stay in the L1 cache during the scan.
+constexpr std::size_t kBlock = 128;
+
+void fire_layer(const Network& network, int c, ForwardState& state) {
+  const std::size_t n_post = network.n_post(c);
+  const int n_events = static_cast<int>(state.inputs[c].count);
+  std::vector<SpikeSolution>& solutions = state.solutions[c];
+  std::fill(solutions.begin(), solutions.end(), SpikeSolution{kNoSpike, n_events, 0, 0, 0});
+  for (std::size_t first = 0; first < n_post; first += kBlock) {
+    fire_block(network, c, first, std::min(kBlock, n_post - first), state);
   }
   for (std::size_t j = 0; j < n_post; ++j) state.spike_times[c][j] = solutions[j].time;
 }
@@ -134,7 +148,7 @@ ForwardState make_forward_state(const Network& network) {
     reserve_events(state.inputs.emplace_back(), network.fan_in(c));
     state.solutions.emplace_back(network.n_post(c));
     state.spike_times.emplace_back(network.n_post(c), kNoSpike);
-    widest = std::max<std::size_t>(widest, network.n_post(c));
+    widest = std::max<std::size_t>(widest, std::min<std::size_t>(network.n_post(c), kBlock));
   }
   state.scratch = {std::vector<double>(widest), std::vector<double>(widest),
                    std::vector<std::int64_t>(widest), std::vector<std::int64_t>(widest)};

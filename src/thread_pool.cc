@@ -1,6 +1,18 @@
 #include "spikeae/thread_pool.h"
 
 namespace spikeae {
+namespace {
+
+// About 50 microseconds of polling before a worker goes to sleep.
+constexpr int kSpinRounds = 20000;
+
+void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+}  // namespace
 
 int resolve_thread_count(int requested) {
   const int total =
@@ -10,8 +22,9 @@ int resolve_thread_count(int requested) {
 
 ThreadPool::ThreadPool(int threads) {
   const int total = resolve_thread_count(threads);
-  for (int worker = 1; worker < total; ++worker)
+  for (int worker = 1; worker < total; ++worker) {
     workers_.emplace_back([this, worker] { work(worker); });
+  }
 }
 
 ThreadPool::~ThreadPool() {
@@ -23,52 +36,56 @@ ThreadPool::~ThreadPool() {
   for (auto& thread : workers_) thread.join();
 }
 
-// Takes task indices until none are left; the lock is held only to pick one.
+// Takes task indices until none are left.
 void ThreadPool::drain(int worker) {
-  std::unique_lock lock(mutex_);
-  while (next_ < count_) {
-    const std::size_t index = next_++;
-    lock.unlock();
+  for (std::size_t index = next_.fetch_add(1); index < count_; index = next_.fetch_add(1)) {
     try {
-      (*task_)(index, worker);
+      (*task_.load())(index, worker);
     } catch (...) {
-      std::lock_guard error_lock(mutex_);
+      std::lock_guard lock(mutex_);
       if (!error_) error_ = std::current_exception();
     }
-    lock.lock();
-    if (++finished_ == count_) done_.notify_all();
+    finished_.fetch_add(1);
   }
+}
+
+// True when a new round started; false when the pool is stopping.
+bool ThreadPool::wait_for_generation(std::size_t seen) {
+  for (int spin = 0; spin < kSpinRounds; ++spin) {
+    if (generation_.load() != seen) return true;
+    if (stopping_.load()) return false;
+    cpu_relax();
+  }
+  std::unique_lock lock(mutex_);
+  wake_.wait(lock, [&] { return stopping_.load() || generation_.load() != seen; });
+  return !stopping_.load();
 }
 
 void ThreadPool::work(int worker) {
   std::size_t seen = 0;
-  for (;;) {
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
-      if (stopping_) return;
-      seen = generation_;
-    }
+  while (wait_for_generation(seen)) {
+    seen = generation_.load();
     drain(worker);
   }
 }
 
 void ThreadPool::run(std::size_t count, const std::function<void(std::size_t, int)>& task) {
   if (count == 0) return;
-  {
-    std::lock_guard lock(mutex_);
-    task_ = &task;
-    count_ = count;
-    next_ = 0;
-    finished_ = 0;
-    error_ = nullptr;
-    ++generation_;
+  // A worker still leaving the previous round sees next_ >= count_ and takes nothing.
+  task_ = &task;
+  count_ = count;
+  error_ = nullptr;
+  finished_.store(0);
+  next_.store(0);
+  if (count > 1 && !workers_.empty()) {
+    {
+      std::lock_guard lock(mutex_);
+      generation_.fetch_add(1);
+    }
+    wake_.notify_all();
   }
-  if (count > 1) wake_.notify_all();
   drain(0);
-  std::unique_lock lock(mutex_);
-  done_.wait(lock, [&] { return finished_ == count_; });
-  count_ = 0;
+  while (finished_.load() < count) cpu_relax();
   if (error_) std::rethrow_exception(error_);
 }
 

@@ -2,6 +2,7 @@
 // task varies; callers keep results per task, so outcomes never depend on it.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
@@ -32,17 +33,19 @@ class ThreadPool {
  private:
   void work(int worker);
   void drain(int worker);
+  bool wait_for_generation(std::size_t seen);
 
   std::vector<std::thread> workers_;
+  // Training runs a few short rounds per mini-batch: workers spin briefly for
+  // the next round before sleeping on the condition variable.
+  std::atomic<std::size_t> generation_{0};
+  std::atomic<std::size_t> next_{0};
+  std::atomic<std::size_t> finished_{0};
+  std::atomic<bool> stopping_{false};
+  std::atomic<const std::function<void(std::size_t, int)>*> task_{nullptr};
+  std::atomic<std::size_t> count_{0};
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::condition_variable done_;
-  const std::function<void(std::size_t, int)>* task_ = nullptr;
-  std::size_t count_ = 0;
-  std::size_t next_ = 0;
-  std::size_t finished_ = 0;
-  std::size_t generation_ = 0;
-  bool stopping_ = false;
   std::exception_ptr error_;
 };
 
