@@ -48,14 +48,17 @@ void fold_shard(double* __restrict first, double* __restrict other, std::size_t 
   }
 }
 
+// The Adam update over [begin, end) with gradient scale * (g0 + g1), g1 optional
+// (nullptr); both are zeroed as they are read.
 SPIKEAE_VECTOR_CLONES
 void adam_range(const AdamOptions& options, double learning_rate, double bias1, double bias2,
-                double scale, bool clamp_at_zero, double* __restrict gradient,
+                double scale, bool clamp_at_zero, double* __restrict g0, double* __restrict g1,
                 double* __restrict m, double* __restrict v, double* __restrict values,
                 std::size_t begin, std::size_t end) {
   for (std::size_t i = begin; i < end; ++i) {
-    const double g = gradient[i] * scale;
-    gradient[i] = 0.0;
+    const double g = (g1 != nullptr ? g0[i] + g1[i] : g0[i]) * scale;
+    g0[i] = 0.0;
+    if (g1 != nullptr) g1[i] = 0.0;
     m[i] = options.beta1 * m[i] + (1.0 - options.beta1) * g;
     v[i] = options.beta2 * v[i] + (1.0 - options.beta2) * g * g;
     values[i] -= learning_rate * (m[i] / bias1) / std::sqrt(v[i] / bias2 + options.epsilon);
@@ -65,12 +68,12 @@ void adam_range(const AdamOptions& options, double learning_rate, double bias1, 
 
 void update_range(const AdamOptions& options, double bias1, double bias2, double scale,
                   const BlockUpdate& block, std::size_t begin, std::size_t end) {
-  // Shards are added in order: ((g0 + g1) + g2) + ...
-  for (std::size_t s = 1; s < block.shard_gradients.size(); ++s) {
-    fold_shard(block.shard_gradients[0], block.shard_gradients[s], begin, end);
-  }
-  adam_range(options, block.learning_rate, bias1, bias2, scale, block.clamp_at_zero,
-             block.shard_gradients[0], block.m, block.v, block.values, begin, end);
+  // Shards are added in order, ((g0 + g1) + g2) + ..., the last one inside the update.
+  const std::vector<double*>& shards = block.shard_gradients;
+  for (std::size_t s = 1; s + 1 < shards.size(); ++s) fold_shard(shards[0], shards[s], begin, end);
+  adam_range(options, block.learning_rate, bias1, bias2, scale, block.clamp_at_zero, shards[0],
+             shards.size() > 1 ? shards.back() : nullptr, block.m, block.v, block.values, begin,
+             end);
 }
 
 }  // namespace

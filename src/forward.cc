@@ -43,32 +43,29 @@ void collect_hidden_events(const Network& network, int c, std::span<const double
   finish_events(events, network.neuron.decay_rate);
 }
 
-// Adds one input spike (weight row, exp(tau t), t) to A and B of every neuron.
+// Adds one input spike (weight row, exp(tau t_k), t_k) to A and B of every
+// neuron, then marks the open neurons whose potential may cross theta before
+// the next input (may_cross of neuron.h, branch-free so it vectorises).
+// Returns how many were marked.
 SPIKEAE_VECTOR_CLONES
-void accumulate_event(std::size_t n, const double* __restrict row, double exp_k, double t_k,
-                      double* __restrict a, double* __restrict b) {
-  for (std::size_t j = 0; j < n; ++j) {
-    const double weighted = row[j] * exp_k;
-    a[j] += weighted;
-    b[j] += weighted * t_k;
-  }
-}
-
-// Marks the open neurons whose potential may cross theta before the next input
-// (may_cross of neuron.h, branch-free so it vectorises); returns how many.
-SPIKEAE_VECTOR_CLONES
-std::int64_t mark_candidates(std::size_t n, const double* __restrict a, const double* __restrict b,
-                             const std::int64_t* __restrict open, double inverse_tau, double t_k,
-                             double t_next, double exp_next, double threshold, std::int64_t last,
-                             std::int64_t* __restrict candidate) {
+std::int64_t accumulate_and_mark(std::size_t n, const double* __restrict row, double exp_k,
+                                 double t_k, double inverse_tau, double t_next, double exp_next,
+                                 double threshold, std::int64_t last, double* __restrict a,
+                                 double* __restrict b, const std::int64_t* __restrict open,
+                                 std::int64_t* __restrict candidate) {
   const double limit = threshold * exp_next;
   std::int64_t count = 0;
   for (std::size_t j = 0; j < n; ++j) {
-    const double peak_times_a = b[j] + a[j] * inverse_tau;
-    const std::int64_t positive = a[j] > 0.0;
-    const std::int64_t rising = peak_times_a > a[j] * t_k;
-    const std::int64_t before_next = peak_times_a < a[j] * t_next;
-    const std::int64_t reaches_next = a[j] * t_next - b[j] >= limit;
+    const double weighted = row[j] * exp_k;
+    const double aj = a[j] + weighted;
+    const double bj = b[j] + weighted * t_k;
+    a[j] = aj;
+    b[j] = bj;
+    const double peak_times_a = bj + aj * inverse_tau;
+    const std::int64_t positive = aj > 0.0;
+    const std::int64_t rising = peak_times_a > aj * t_k;
+    const std::int64_t before_next = peak_times_a < aj * t_next;
+    const std::int64_t reaches_next = aj * t_next - bj >= limit;
     candidate[j] = open[j] & positive & rising & (last | before_next | reaches_next);
     count += candidate[j];
   }
@@ -95,14 +92,13 @@ void fire_block(const Network& network, int c, std::size_t first, std::size_t n,
   std::size_t still_open = n;
   for (std::size_t e = 0; e < n_events && still_open > 0; ++e) {
     const double* row = network.weights[c].data() + events.source[e] * n_post + first;
-    const double t_k = events.time[e], exp_k = events.exp_decay[e];
-    accumulate_event(n, row, exp_k, t_k, a, b);
+    const double t_k = events.time[e];
     const bool last = e + 1 == n_events;
     const double t_next = last ? kNoSpike : events.time[e + 1];
     const double exp_next = last ? kNoSpike : events.exp_decay[e + 1];
     std::int64_t pending =
-        mark_candidates(n, a, b, s.open.data(), inverse_tau, t_k, t_next, exp_next,
-                        params.fire_threshold, last, s.candidate.data());
+        accumulate_and_mark(n, row, events.exp_decay[e], t_k, inverse_tau, t_next, exp_next,
+                            params.fire_threshold, last, a, b, s.open.data(), s.candidate.data());
     for (std::size_t j = 0; pending > 0; ++j) {
       if (!s.candidate[j]) continue;
       --pending;

@@ -66,17 +66,14 @@ void check_compatible(const Network& network, const ExampleSet& set, const char*
 class BatchStepper {
  public:
   BatchStepper(const Network& network, const TrainingConfig& config, ThreadPool& pool)
-      : config_(config),
-        pool_(pool),
-        workers_(make_workers(network, pool.size())),
-        adam_(make_adam_state(network)) {
+      : config_(config), pool_(pool), workers_(make_workers(network, pool.size())) {
     for (int s = 0; s < config.train.gradient_shards; ++s) {
       shards_.push_back(make_gradients(network));
     }
   }
 
-  void step(Network& network, const ExampleSet& set, std::span<const std::size_t> batch,
-            std::span<double> losses) {
+  void step(Network& network, AdamState& adam, const ExampleSet& set,
+            std::span<const std::size_t> batch, std::span<double> losses) {
     const std::size_t n_shards = std::min<std::size_t>(shards_.size(), batch.size());
     pool_.run(n_shards, [&](std::size_t s, int w) {
       const std::size_t begin = s * batch.size() / n_shards;
@@ -90,7 +87,7 @@ class BatchStepper {
       }
     });
     adam_step_from_shards(config_.adam, std::span(shards_).first(n_shards),
-                          1.0 / static_cast<double>(batch.size()), adam_, network, pool_);
+                          1.0 / static_cast<double>(batch.size()), adam, network, pool_);
   }
 
  private:
@@ -98,7 +95,6 @@ class BatchStepper {
   ThreadPool& pool_;
   std::vector<Worker> workers_;
   std::vector<Gradients> shards_;  // zero between steps
-  AdamState adam_;
 };
 
 }  // namespace
@@ -163,58 +159,115 @@ TrainResult train(const TrainingConfig& config, const ExampleSet& train_set,
 TrainResult train_network(Network network, const TrainingConfig& config,
                           const ExampleSet& train_set, const ExampleSet& validation_set,
                           const TrainCallbacks& callbacks) {
-  validate(config);
-  check_compatible(network, train_set, "training");
-  check_compatible(network, validation_set, "validation");
-  if (train_set.size() == 0) throw Error("the training set is empty");
-  ThreadPool pool(config.train.threads);
-  BatchStepper stepper(network, config, pool);
-  TrainResult result{network, network, 0, kNoSpike, {}, false};
-  std::vector<std::size_t> order(train_set.size());
-  std::vector<double> losses(train_set.size());
+  return resume_training(start_training(std::move(network)), config, train_set, validation_set,
+                         callbacks);
+}
+
+TrainingState start_training(Network network) {
+  TrainingState state;
+  state.adam = make_adam_state(network);
+  state.best_network = network;
+  state.network = std::move(network);
+  return state;
+}
+
+namespace {
+
+// The epoch's order of examples: a function of (seed, epoch) only.
+std::vector<std::size_t> epoch_order(std::size_t size, std::uint64_t seed, int epoch) {
+  std::vector<std::size_t> order(size);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  Rng rng(derive_seed(seed, Stream::kShuffle, epoch));
+  shuffle(order, rng);
+  return order;
+}
+
+// Trains the rest of epoch state.epoch + 1; false when stop_requested ended it early.
+bool run_epoch(TrainingState& state, const TrainingConfig& config, const ExampleSet& train_set,
+               BatchStepper& stepper, const TrainCallbacks& callbacks, double* seconds) {
+  const int epoch = state.epoch + 1;
+  const std::vector<std::size_t> order = epoch_order(train_set.size(), config.train.seed, epoch);
+  state.epoch_losses.resize(order.size());
   const auto batch_size = static_cast<std::size_t>(config.train.batch_size);
-  for (int epoch = 1; epoch <= config.train.epochs && !result.stopped; ++epoch) {
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    Rng rng(derive_seed(config.train.seed, Stream::kShuffle, epoch));
-    shuffle(order, rng);
-    const auto start = Clock::now();
-    auto last_report = start;
-    std::size_t done = 0;
-    while (done < order.size()) {
-      if (callbacks.stop_requested && callbacks.stop_requested()) {
-        result.stopped = true;
-        break;
-      }
-      const std::size_t count = std::min(batch_size, order.size() - done);
-      stepper.step(network, train_set, std::span(order).subspan(done, count),
-                   std::span(losses).subspan(done, count));
-      done += count;
-      if (callbacks.on_progress && (seconds_since(last_report) > 0.2 || done == order.size())) {
-        last_report = Clock::now();
-        const double sum = std::accumulate(losses.begin(), losses.begin() + done, 0.0);
-        callbacks.on_progress({epoch, done, order.size(), seconds_since(start), sum / done});
-      }
+  const auto start = Clock::now();
+  auto last_report = start;
+  const std::size_t first = state.position;
+  while (state.position < order.size()) {
+    if (callbacks.stop_requested && callbacks.stop_requested()) {
+      state.epoch_losses.resize(state.position);
+      return false;
     }
-    if (result.stopped) break;
-    EpochMetrics metrics;
-    metrics.epoch = epoch;
-    metrics.seconds = seconds_since(start);
-    metrics.examples_per_second = order.size() / std::max(metrics.seconds, 1e-9);
-    metrics.train_loss = ordered_mean(losses);
-    metrics.validation_loss = validation_set.size() > 0 ? evaluate_loss(network, validation_set,
-                                                                        config.loss.latency, pool)
-                                                        : metrics.train_loss;
-    metrics.best = metrics.validation_loss < result.best_validation_loss;
-    if (metrics.best) {
-      result.best_network = network;
-      result.best_epoch = epoch;
-      result.best_validation_loss = metrics.validation_loss;
+    const std::size_t count = std::min(batch_size, order.size() - state.position);
+    stepper.step(state.network, state.adam, train_set,
+                 std::span(order).subspan(state.position, count),
+                 std::span(state.epoch_losses).subspan(state.position, count));
+    state.position += count;
+    if (callbacks.on_progress &&
+        (seconds_since(last_report) > 0.2 || state.position == order.size())) {
+      last_report = Clock::now();
+      const double sum = std::accumulate(state.epoch_losses.begin(),
+                                         state.epoch_losses.begin() + state.position, 0.0);
+      callbacks.on_progress(
+          {epoch, state.position, order.size(), seconds_since(start), sum / state.position});
     }
-    result.history.push_back(metrics);
-    if (callbacks.on_epoch) callbacks.on_epoch(metrics, network);
   }
-  result.final_network = std::move(network);
-  return result;
+  *seconds = seconds_since(start) * order.size() / std::max<std::size_t>(order.size() - first, 1);
+  return true;
+}
+
+// Validation, best-model bookkeeping and the epoch's metrics, at an epoch's end.
+EpochMetrics finish_epoch(TrainingState& state, const TrainingConfig& config,
+                          const ExampleSet& validation_set, ThreadPool& pool, double seconds) {
+  EpochMetrics metrics;
+  metrics.epoch = ++state.epoch;
+  metrics.seconds = seconds;
+  metrics.examples_per_second = state.epoch_losses.size() / std::max(seconds, 1e-9);
+  metrics.train_loss = ordered_mean(state.epoch_losses);
+  metrics.validation_loss = validation_set.size() > 0 ? evaluate_loss(state.network, validation_set,
+                                                                      config.loss.latency, pool)
+                                                      : metrics.train_loss;
+  metrics.best = metrics.validation_loss < state.best_validation_loss;
+  if (metrics.best) {
+    state.best_network = state.network;
+    state.best_epoch = metrics.epoch;
+    state.best_validation_loss = metrics.validation_loss;
+  }
+  state.history.push_back(metrics);
+  state.position = 0;
+  state.epoch_losses.clear();
+  return metrics;
+}
+
+}  // namespace
+
+TrainResult resume_training(TrainingState state, const TrainingConfig& config,
+                            const ExampleSet& train_set, const ExampleSet& validation_set,
+                            const TrainCallbacks& callbacks) {
+  validate(config);
+  check_compatible(state.network, train_set, "training");
+  check_compatible(state.network, validation_set, "validation");
+  if (train_set.size() == 0) throw Error("the training set is empty");
+  if (state.position > train_set.size()) {
+    throw Error("the checkpoint is " + std::to_string(state.position) +
+                " examples into an epoch of a training set with only " +
+                std::to_string(train_set.size()) + " images");
+  }
+  ThreadPool pool(config.train.threads);
+  BatchStepper stepper(state.network, config, pool);
+  bool stopped = false;
+  while (state.epoch < config.train.epochs) {
+    double seconds = 0.0;
+    if (!run_epoch(state, config, train_set, stepper, callbacks, &seconds)) {
+      stopped = true;
+      if (callbacks.on_checkpoint) callbacks.on_checkpoint(state);
+      break;
+    }
+    const EpochMetrics metrics = finish_epoch(state, config, validation_set, pool, seconds);
+    if (callbacks.on_checkpoint) callbacks.on_checkpoint(state);
+    if (callbacks.on_epoch) callbacks.on_epoch(metrics, state.network);
+  }
+  return {std::move(state.network),   std::move(state.best_network), state.best_epoch,
+          state.best_validation_loss, std::move(state.history),      stopped};
 }
 
 }  // namespace spikeae

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -18,6 +19,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "spikeae/hyperparameters.h"
@@ -315,7 +317,8 @@ TEST_F(CliTest, TrainSavesModelWithTheFlagsGiven) {
   EXPECT_EQ(c.init.pulse_weight_mean_multiplier, 3.0);
   EXPECT_EQ(c.encoding.noise_factor, 0.0);
   EXPECT_EQ(c.neuron.fire_threshold, HyperparameterRow{}.fire_threshold);  // untouched default
-  EXPECT_EQ(saved.dataset, data()[1]);  // own data are named by the training image file
+  // Own data are named by the training image file, with the split.
+  EXPECT_EQ(saved.dataset, data()[1] + " (split shuffled 40/20)");
   EXPECT_GE(saved.epochs_trained, 1);
   EXPECT_LE(saved.epochs_trained, 2);
 }
@@ -708,13 +711,55 @@ TEST_F(CliTest, InterruptKeepsTheBestEpochAndFails) {
   kill(child.pid, SIGINT);
   const RunResult r = finish(child, output);
   EXPECT_EQ(r.status, 1) << r.output;
-  EXPECT_TRUE(Contains(r.output, "interrupted: keeping the best model"));
+  EXPECT_TRUE(Contains(r.output, "interrupted: checkpoint saved; continue with --resume"));
+  EXPECT_TRUE(fs::exists(out / "checkpoint.spikeae"));
   EXPECT_TRUE(Contains(r.output, "training was interrupted after epoch"));
   const SavedModel saved = load_model(out / "model.spikeae");
   EXPECT_GE(saved.epochs_trained, 1);
   const std::vector<std::string> lines = lines_of(read_bytes(out / "metrics.jsonl"));
   ASSERT_GE(lines.size(), 3u);  // at least two epochs, then the test
   EXPECT_TRUE(std::isfinite(json_value(lines.back(), "test_loss")));
+}
+
+// SIGKILL at a random moment, then --resume: the final model is the one an
+// uninterrupted run makes, byte for byte.
+TEST_F(CliTest, KilledRunResumesToTheUninterruptedModel) {
+  const std::vector<std::string> args = std::vector<std::string>{"train"} + data() +
+                                        with_flag(tiny_training_flags(), "--epochs", "40");
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(run(args + std::vector<std::string>{"--out", path("straight").string()}).status, 0);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::mt19937 random(std::random_device{}());
+  int resumed_mid_run = 0;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const fs::path out = path("killed" + std::to_string(attempt));
+    const double fraction = std::uniform_real_distribution<double>(0.05, 0.95)(random);
+    const Child child = spawn(args + std::vector<std::string>{"--out", out.string()});
+    ASSERT_GT(child.pid, 0);
+    std::this_thread::sleep_for(std::chrono::duration<double>(fraction * seconds));
+    kill(child.pid, SIGKILL);
+    std::string output;
+    finish(child, output);
+    const RunResult resumed =
+        run(args + std::vector<std::string>{"--resume", "--out", out.string()});
+    ASSERT_EQ(resumed.status, 0) << "killed at " << fraction << " of the run\n" << resumed.output;
+    resumed_mid_run += Contains(resumed.output, "resuming after epoch") ? 1 : 0;
+    EXPECT_EQ(read_bytes(out / "model.spikeae"), read_bytes(path("straight") / "model.spikeae"))
+        << "killed at " << fraction << " of the run";
+  }
+  EXPECT_GT(resumed_mid_run, 0) << "every kill came before the first checkpoint";
+}
+
+TEST_F(CliTest, ResumeRefusesOtherData) {
+  const fs::path out = path("other_data");
+  const std::vector<std::string> args =
+      std::vector<std::string>{"train"} + data() + tiny_training_flags();
+  ASSERT_EQ(run(args + std::vector<std::string>{"--out", out.string()}).status, 0);
+  const RunResult r = run(with_flag(args, "--validation-size", "10") +
+                          std::vector<std::string>{"--resume", "--out", out.string()});
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(Contains(r.output, "resume with the same data flags"));
 }
 
 // --- Help --------------------------------------------------------------------

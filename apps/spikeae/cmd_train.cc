@@ -7,6 +7,7 @@
 #include <fstream>
 #include <memory>
 #include <numeric>
+#include <optional>
 
 #include "commands.h"
 #include "data_flags.h"
@@ -14,6 +15,7 @@
 #include "progress.h"
 #include "reconstruction.h"
 #include "spikeae/atomic_file.h"
+#include "spikeae/checkpoint.h"
 #include "spikeae/error.h"
 #include "spikeae/model_file.h"
 #include "spikeae/random.h"
@@ -27,6 +29,8 @@ struct TrainFlags {
   SplitFlags split;
   std::string out = "runs/default";
   bool test_every_epoch = false;
+  bool resume = false;
+  bool epochs_given = false;  // --epochs on the command line (may extend a resumed run)
 };
 
 volatile std::sig_atomic_t g_interrupted = 0;
@@ -43,8 +47,14 @@ std::string json_number(double value) {
 // Appends one JSON object per line; flushed so a killed run keeps its history.
 class MetricsLog {
  public:
-  explicit MetricsLog(const std::filesystem::path& path) : file_(path, std::ios::trunc) {
-    if (!file_) throw Error(path.string() + ": cannot write the metrics file");
+  // Starts the file with the epochs already done (a resumed run), then appends.
+  MetricsLog(const std::filesystem::path& path, const std::vector<EpochMetrics>& history) {
+    {
+      std::ofstream start(path, std::ios::trunc);
+      if (!start) throw Error(path.string() + ": cannot write the metrics file");
+    }
+    file_.open(path, std::ios::app);
+    for (const EpochMetrics& m : history) epoch(m, std::nan(""));
   }
   // test_loss NaN (not measured) is written as null.
   void epoch(const EpochMetrics& m, double test_loss) {
@@ -97,26 +107,93 @@ void print_header(const TrainingConfig& config, const PreparedData& data, const 
   std::fflush(stdout);
 }
 
-void run_train(const TrainFlags& flags) {
+// What identifies the data of a run; a checkpoint only resumes on the same data.
+std::string data_description(const TrainFlags& flags) {
+  return data_name(flags.data) + " (split " + flags.split.order + " " +
+         std::to_string(flags.split.train_size) + "/" +
+         std::to_string(flags.split.validation_size) + ")";
+}
+
+// The run's configuration: from the flags, or from the checkpoint when resuming
+// (then only --epochs, if given, and --threads may change).
+std::optional<Checkpoint> read_checkpoint(const TrainFlags& flags) {
+  const std::filesystem::path path = std::filesystem::path(flags.out) / "checkpoint.spikeae";
+  if (!flags.resume || !std::filesystem::exists(path)) return std::nullopt;
+  Checkpoint checkpoint = load_checkpoint(path);
+  if (checkpoint.dataset != data_description(flags)) {
+    throw Error(path.string() + " was made on " + checkpoint.dataset + ", not on " +
+                data_description(flags) + ": resume with the same data flags");
+  }
+  if (flags.epochs_given) checkpoint.config.train.epochs = flags.hyperparameters.epochs;
+  checkpoint.config.train.threads = flags.hyperparameters.threads;
+  validate(checkpoint.config);
+  return checkpoint;
+}
+
+TrainingConfig fresh_config(const TrainFlags& flags, std::size_t pixels) {
   TrainingConfig config = resolve_config(flags.hyperparameters);
-  PreparedData data = prepare_data(flags, config);
   // The data decide the input and output sizes (own data may not be 28x28).
-  const int pixels = static_cast<int>(data.train.images.pixels_per_image());
-  config.architecture.layer_sizes.front() = config.architecture.layer_sizes.back() = pixels;
+  config.architecture.layer_sizes.front() = config.architecture.layer_sizes.back() =
+      static_cast<int>(pixels);
   validate(config);
-  const std::filesystem::path out(flags.out);
+  return config;
+}
+
+std::filesystem::path create_output_folder(const std::string& folder) {
+  const std::filesystem::path out(folder);
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
   if (ec) throw Error(out.string() + ": cannot create the output folder: " + ec.message());
-  Network network =
-      make_network(config.architecture, config.neuron, config.init, config.train.seed);
-  print_header(config, data, network);
+  return out;
+}
 
-  MetricsLog log(out / "metrics.jsonl");
+// Tests the best model and writes the run's files.
+void finish_run(const TrainFlags& flags, const TrainingConfig& config, const PreparedData& data,
+                const TrainResult& result, MetricsLog& log) {
+  const std::filesystem::path out(flags.out);
+  ThreadPool pool(config.train.threads);
+  const double test_loss = evaluate_loss(result.best_network, data.test, config.loss.latency, pool);
+  log.test(result.best_epoch, test_loss);
+  // The thread count does not change the result; leaving it out makes model
+  // files byte-identical across thread counts.
+  TrainingConfig saved_config = config;
+  saved_config.train.threads = 0;
+  save_model(out / "model.spikeae", {result.best_network, saved_config, result.best_epoch,
+                                     result.best_validation_loss, data_description(flags)});
+  std::vector<std::size_t> shown(std::min<std::size_t>(10, data.test.size()));
+  std::iota(shown.begin(), shown.end(), std::size_t{0});
+  write_reconstruction_png(out / "reconstructions.png", result.best_network, data.test,
+                           config.loss.latency, shown);
+  write_file_atomically(out / "hyperparameters.tsv",
+                        format_hyperparameter_table({row_from_config(config)}));
+  std::printf("best epoch %d: validation loss %.5f, test loss %.5f\n", result.best_epoch,
+              result.best_validation_loss, test_loss);
+  std::printf("wrote %s/{model.spikeae, metrics.jsonl, reconstructions.png, hyperparameters.tsv}\n",
+              out.string().c_str());
+}
+
+void run_train(const TrainFlags& flags) {
+  std::optional<Checkpoint> checkpoint = read_checkpoint(flags);
+  TrainingConfig config = checkpoint ? checkpoint->config : resolve_config(flags.hyperparameters);
+  const PreparedData data = prepare_data(flags, config);
+  if (!checkpoint) config = fresh_config(flags, data.train.images.pixels_per_image());
+  const std::filesystem::path out = create_output_folder(flags.out);
+  TrainingState state = checkpoint ? std::move(checkpoint->state)
+                                   : start_training(make_network(config.architecture, config.neuron,
+                                                                 config.init, config.train.seed));
+  print_header(config, data, state.network);
+  if (checkpoint) {
+    std::printf("resuming after epoch %d (+%zu examples) from %s/checkpoint.spikeae\n", state.epoch,
+                state.position, out.string().c_str());
+  }
+  MetricsLog log(out / "metrics.jsonl", state.history);
   ProgressPrinter printer(stdout, config.train.epochs);
+  ThreadPool pool(config.train.threads);
   TrainCallbacks callbacks;
   callbacks.on_progress = [&](const Progress& p) { printer.update(p); };
-  ThreadPool pool(config.train.threads);
+  callbacks.on_checkpoint = [&](const TrainingState& current) {
+    save_checkpoint(out / "checkpoint.spikeae", {config, data_description(flags), current});
+  };
   callbacks.on_epoch = [&](const EpochMetrics& m, const Network& current) {
     printer.epoch_done(m);
     // Optional learning curve on the test set (costs one test pass per epoch).
@@ -131,33 +208,18 @@ void run_train(const TrainFlags& flags) {
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
   const TrainResult result =
-      train_network(std::move(network), config, data.train, data.validation, callbacks);
+      resume_training(std::move(state), config, data.train, data.validation, callbacks);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
-  if (result.stopped)
-    std::printf("\ninterrupted: keeping the best model of the epochs completed\n");
+  if (result.stopped) {
+    std::printf("\ninterrupted: checkpoint saved; continue with --resume --out %s\n",
+                out.string().c_str());
+  }
   if (result.best_epoch == 0) throw Error("no epoch completed: nothing to save");
-
-  const double test_loss = evaluate_loss(result.best_network, data.test, config.loss.latency, pool);
-  log.test(result.best_epoch, test_loss);
-  // The thread count does not change the result; leaving it out makes model
-  // files byte-identical across thread counts.
-  TrainingConfig saved_config = config;
-  saved_config.train.threads = 0;
-  save_model(out / "model.spikeae", {result.best_network, saved_config, result.best_epoch,
-                                     result.best_validation_loss, data_name(flags.data)});
-  std::vector<std::size_t> shown(std::min<std::size_t>(10, data.test.size()));
-  std::iota(shown.begin(), shown.end(), std::size_t{0});
-  write_reconstruction_png(out / "reconstructions.png", result.best_network, data.test,
-                           config.loss.latency, shown);
-  write_file_atomically(out / "hyperparameters.tsv",
-                        format_hyperparameter_table({row_from_config(config)}));
-  std::printf("best epoch %d: validation loss %.5f, test loss %.5f\n", result.best_epoch,
-              result.best_validation_loss, test_loss);
-  std::printf("wrote %s/{model.spikeae, metrics.jsonl, reconstructions.png, hyperparameters.tsv}\n",
-              out.string().c_str());
-  if (result.stopped)
+  finish_run(flags, config, data, result, log);
+  if (result.stopped) {
     throw Error("training was interrupted after epoch " + std::to_string(result.history.size()));
+  }
 }
 
 }  // namespace
@@ -172,7 +234,14 @@ void add_train_command(CLI::App& app) {
   command->add_option("--out", flags->out, "Output folder")->capture_default_str();
   command->add_flag("--test-every-epoch", flags->test_every_epoch,
                     "Also measure the test loss after every epoch (a learning curve)");
-  command->callback([flags] { run_train(*flags); });
+  command->add_flag("--resume", flags->resume,
+                    "Continue the run in --out from its checkpoint.spikeae (bit-identical to an "
+                    "uninterrupted run); starts it if there is none");
+  CLI::Option* epochs = command->get_option("--epochs");
+  command->callback([flags, epochs] {
+    flags->epochs_given = epochs->count() > 0;
+    run_train(*flags);
+  });
 }
 
 }  // namespace spikeae::cli

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -62,14 +63,41 @@ struct EpochMetrics {
   double seconds = 0.0;          // training time of the epoch (without validation)
   double examples_per_second = 0.0;
   bool best = false;  // lowest validation loss so far
+
+  friend bool operator==(const EpochMetrics&, const EpochMetrics&) = default;
 };
+
+struct TrainingState;
 
 struct TrainCallbacks {
   std::function<void(const Progress&)> on_progress;  // a few times per second
   // After validation, with the network as it is at the end of the epoch.
   std::function<void(const EpochMetrics&, const Network&)> on_epoch;
   std::function<bool()> stop_requested;  // checked between batches
+  // After every epoch (before on_epoch), and when stop_requested ends a run
+  // mid-epoch: what a checkpoint must hold.
+  std::function<void(const TrainingState&)> on_checkpoint;
 };
+
+// Everything a run needs to continue bit for bit: the network, the optimiser, and
+// where in which epoch it is. Shuffling and noise are derived from (seed, epoch),
+// so no generator state is needed (docs/model.md section 4).
+struct TrainingState {
+  Network network;
+  AdamState adam;
+  int epoch = 0;                     // epochs completed
+  std::size_t position = 0;          // examples done in epoch + 1 (0 at an epoch boundary)
+  std::vector<double> epoch_losses;  // their losses, in training order
+  Network best_network;              // lowest validation loss so far
+  int best_epoch = 0;                // 0: no epoch completed
+  double best_validation_loss = std::numeric_limits<double>::infinity();
+  std::vector<EpochMetrics> history;
+
+  friend bool operator==(const TrainingState&, const TrainingState&) = default;
+};
+
+// The state before the first step: a new network's optimiser at rest.
+TrainingState start_training(Network network);
 
 struct TrainResult {
   Network final_network;
@@ -92,5 +120,11 @@ TrainResult train(const TrainingConfig& config, const ExampleSet& train_set,
 TrainResult train_network(Network network, const TrainingConfig& config,
                           const ExampleSet& train_set, const ExampleSet& validation_set,
                           const TrainCallbacks& callbacks = {});
+
+// Continues a run from `state` (a checkpoint) until config.train.epochs epochs are
+// complete; the result is bit-identical to a run that was never interrupted.
+TrainResult resume_training(TrainingState state, const TrainingConfig& config,
+                            const ExampleSet& train_set, const ExampleSet& validation_set,
+                            const TrainCallbacks& callbacks = {});
 
 }  // namespace spikeae

@@ -19,64 +19,26 @@
 
 #include "spikeae/atomic_file.h"
 #include "spikeae/error.h"
+#include "byte_stream.h"
 
 namespace spikeae {
 namespace {
 
+using io::ByteReader;
+using io::ByteWriter;
+using io::check_range;
+using io::crc32_of;
+using io::hex32;
+using io::kDoubleSize;
+using io::str;
+using io::Truncated;
+
 constexpr std::string_view kMagic{"SPIKEAE\x1a", 8};
 constexpr std::size_t kHeaderSize = 12;  // magic + version
 constexpr std::size_t kTrailerSize = 4;  // CRC-32
-constexpr std::size_t kDoubleSize = 8;
-
-std::string hex32(std::uint32_t value) {
-  char text[16];
-  std::snprintf(text, sizeof text, "0x%08x", value);
-  return text;
-}
-
-std::string str(std::string_view text) { return std::string(text); }
-
-// zlib's crc32 takes 32-bit lengths, so long inputs go in chunks.
-std::uint32_t crc32_of(std::string_view bytes) {
-  uLong crc = crc32(0L, Z_NULL, 0);
-  while (!bytes.empty()) {
-    const std::size_t chunk = std::min<std::size_t>(bytes.size(), std::size_t{1} << 30);
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(chunk));
-    bytes.remove_prefix(chunk);
-  }
-  return static_cast<std::uint32_t>(crc);
-}
 
 // ---------------------------------------------------------------------------------------
 // Writing
-
-// Appends fields little-endian regardless of the host byte order.
-class ByteWriter {
- public:
-  void u8(std::uint8_t value) { bytes_.push_back(static_cast<char>(value)); }
-  void u32(std::uint32_t value) { little_endian(value, 4); }
-  void u64(std::uint64_t value) { little_endian(value, 8); }
-  void i64(std::int64_t value) { u64(static_cast<std::uint64_t>(value)); }
-  void f64(double value) { u64(std::bit_cast<std::uint64_t>(value)); }
-  void boolean(bool value) { u8(value ? 1 : 0); }
-  void text(std::string_view value) {
-    u64(value.size());
-    bytes_.append(value);
-  }
-  void raw(std::string_view value) { bytes_.append(value); }
-  void f64s(std::span<const double> values) {
-    for (double value : values) f64(value);
-  }
-  void reserve(std::size_t size) { bytes_.reserve(size); }
-  std::string& bytes() { return bytes_; }
-
- private:
-  void little_endian(std::uint64_t value, int count) {
-    for (int i = 0; i < count; ++i) bytes_.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
-  }
-
-  std::string bytes_;
-};
 
 void write_architecture(ByteWriter& out, const Architecture& architecture) {
   out.i64(static_cast<std::int64_t>(architecture.layer_sizes.size()));
@@ -121,14 +83,6 @@ void write_network(ByteWriter& out, const Network& network) {
 
 // ---------------------------------------------------------------------------------------
 // Checks shared by saving and loading, so a saved file always loads.
-
-void check_range(std::int64_t value, std::int64_t low, std::int64_t high, const std::string& what,
-                 std::string_view prefix) {
-  if (value < low || value > high) {
-    throw Error(str(prefix) + ": implausible " + what + " " + std::to_string(value) + " (allowed " +
-                std::to_string(low) + " to " + std::to_string(high) + ")");
-  }
-}
 
 void check_architecture(const Architecture& architecture, const std::string& what,
                         std::string_view prefix) {
@@ -222,103 +176,6 @@ std::string serialize(const SavedModel& model, std::string_view prefix) {
 
 // ---------------------------------------------------------------------------------------
 // Reading
-
-// The data ended before a field: distinguished so damaged files can be diagnosed.
-class Truncated : public Error {
- public:
-  using Error::Error;
-};
-
-// Reads fields in order, checking every length against the bytes that remain.
-class ByteReader {
- public:
-  ByteReader(std::string_view bytes, std::size_t offset, std::string_view source)
-      : bytes_(bytes), offset_(offset), source_(source) {}
-
-  std::size_t offset() const { return offset_; }
-  std::size_t remaining() const { return bytes_.size() - offset_; }
-  std::string_view source() const { return source_; }
-
-  // Throws Truncated unless `count` items of `item_size` bytes remain (overflow-safe).
-  void require(std::size_t count, std::size_t item_size, const std::string& what) const {
-    if (count > remaining() / item_size) {
-      throw Truncated(str(source_) + ": truncated at byte " + std::to_string(bytes_.size()) +
-                      ": reading " + what + " at byte " + std::to_string(offset_) + " requires " +
-                      describe_bytes(count, item_size) + ", only " + std::to_string(remaining()) +
-                      " remain");
-    }
-  }
-
-  std::uint8_t u8(const std::string& what) {
-    require(1, 1, what);
-    return static_cast<std::uint8_t>(bytes_[offset_++]);
-  }
-  std::uint32_t u32(const std::string& what) {
-    return static_cast<std::uint32_t>(little_endian(4, what));
-  }
-  std::uint64_t u64(const std::string& what) { return little_endian(8, what); }
-  double f64(const std::string& what) { return std::bit_cast<double>(u64(what)); }
-
-  bool boolean(const std::string& what) {
-    const std::size_t at = offset_;
-    const std::uint8_t value = u8(what);
-    if (value > 1) {
-      throw Error(str(source_) + ": invalid " + what + " byte " + std::to_string(value) +
-                  " at byte " + std::to_string(at) + " (expected 0 or 1)");
-    }
-    return value == 1;
-  }
-
-  // A signed field that must lie in [low, high]; the message names its position.
-  std::int64_t i64_in(std::int64_t low, std::int64_t high, const std::string& what) {
-    const std::size_t at = offset_;
-    const auto value = static_cast<std::int64_t>(u64(what));
-    check_range(value, low, high, what, str(source_) + ": at byte " + std::to_string(at));
-    return value;
-  }
-  int int_in(std::int64_t low, std::int64_t high, const std::string& what) {
-    return static_cast<int>(i64_in(low, high, what));
-  }
-  int any_int(const std::string& what) {
-    return int_in(std::numeric_limits<int>::min(), std::numeric_limits<int>::max(), what);
-  }
-
-  std::string text(const std::string& what) {
-    const std::uint64_t length = u64(what + " length");
-    require(length, 1, what);
-    std::string value(bytes_.substr(offset_, length));
-    offset_ += length;
-    return value;
-  }
-
-  // `count` doubles; the size is checked before the vector is allocated.
-  std::vector<double> f64s(std::size_t count, const std::string& what) {
-    require(count, kDoubleSize, what);
-    std::vector<double> values(count);
-    for (double& value : values) value = f64(what);
-    return values;
-  }
-
- private:
-  static std::string describe_bytes(std::size_t count, std::size_t item_size) {
-    if (item_size == 1) return std::to_string(count) + " bytes";
-    return std::to_string(count) + " x " + std::to_string(item_size) + " bytes";
-  }
-
-  std::uint64_t little_endian(int count, const std::string& what) {
-    require(static_cast<std::size_t>(count), 1, what);
-    std::uint64_t value = 0;
-    for (int i = 0; i < count; ++i) {
-      value |= std::uint64_t{static_cast<unsigned char>(bytes_[offset_ + i])} << (8 * i);
-    }
-    offset_ += static_cast<std::size_t>(count);
-    return value;
-  }
-
-  std::string_view bytes_;
-  std::size_t offset_;
-  std::string_view source_;
-};
 
 // Layer count first, so the size vector is bounded before it is allocated.
 Architecture read_architecture(ByteReader& in, const std::string& what) {
