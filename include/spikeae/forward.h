@@ -60,9 +60,4 @@ void forward_dense(const Network& network, std::span<const double> input_times,
 void forward_from_layer(const Network& network, int first_connection,
                         std::span<const double> layer_times, ForwardState& state);
 
-// Runs connections first_connection.. only, from given spike times of layer
-// first_connection (dense, kNoSpike for silent neurons), e.g. to decode an embedding.
-void forward_from_layer(const Network& network, int first_connection,
-                        std::span<const double> layer_times, ForwardState& state);
-
 }  // namespace spikeae

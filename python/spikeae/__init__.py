@@ -1,0 +1,142 @@
+"""spikeae: spiking autoencoders with temporal coding, trained with exact spike-time gradients.
+
+The Python face of the spikeae C++ library and CLI. Everything runs in the
+library (threads, the GIL released); arrays go in and out as numpy arrays, with
+``numpy.inf`` for "no spike".
+
+Data::
+
+    data = spikeae.load_dataset("mnist")                 # or read_idx_images(path)
+    times = spikeae.encode_images(data.test_images[:5], noise_factor=0.2, noise_seed=7)
+
+Models (options named and defaulted as the ``spikeae train`` flags)::
+
+    model = spikeae.Model(n_hidden=16, learning_rate=3e-3)
+    model = spikeae.Model.load("runs/default/model.spikeae")
+    layers = model.forward(data.test_images[:100])        # spike times of every layer
+    hidden = model.encode(images); out = model.decode(hidden)
+    model.loss(data.test_images)                          # as `spikeae eval`
+    trace = model.membrane_potential(image, layer=1, neuron=3, t=np.linspace(0, 3, 500))
+
+Training (the protocol of ``spikeae train``; Ctrl-C stops cleanly)::
+
+    result = spikeae.fit(train_size=10000, validation_size=1000, epochs=5,
+                         on_epoch=lambda metrics, model: print(metrics))
+    result.model.save("model.spikeae")
+
+Errors of the library arrive as ``spikeae.SpikeaeError`` (a ValueError) with the
+library's message.
+"""
+
+from __future__ import annotations
+
+try:
+    from . import _core
+except ImportError as error:  # pragma: no cover - depends on how the package is found
+    raise ImportError(
+        "spikeae's extension module (_core) is missing: build it with "
+        "`ninja -C build spikeae_python` (or scripts/build.sh) and put build/python on "
+        f"PYTHONPATH, not the source folder python/ ({error})") from error
+
+from ._core import SpikeaeError
+
+SpikeaeError.__module__ = __name__  # shown as spikeae.SpikeaeError
+from ._data import (
+    NO_SPIKE,
+    Data,
+    DatasetFiles,
+    Split,
+    brightness,
+    derive_seed,
+    encode_images,
+    known_datasets,
+    load_dataset,
+    load_idx,
+    locate_dataset,
+    membrane_potential,
+    noise_seed,
+    read_idx_images,
+    read_idx_labels,
+    split_train_validation,
+    target_times,
+    write_idx_images,
+    write_idx_labels,
+    write_image_grid,
+)
+from ._fit import FitResult, fit
+from ._model import MembraneTrace, Model
+from ._options import HYPERPARAMETER_NAMES, default_hyperparameters, option_defaults
+
+__version__: str = _core.__version__
+
+__all__ = [
+    "HYPERPARAMETER_NAMES",
+    "NO_SPIKE",
+    "Data",
+    "DatasetFiles",
+    "FitResult",
+    "MembraneTrace",
+    "Model",
+    "SpikeaeError",
+    "Split",
+    "brightness",
+    "default_hyperparameters",
+    "derive_seed",
+    "encode_images",
+    "fit",
+    "format_hyperparameter_table",
+    "hyperparameter_names",
+    "known_datasets",
+    "load_dataset",
+    "load_idx",
+    "locate_dataset",
+    "membrane_potential",
+    "noise_seed",
+    "option_defaults",
+    "paper_preset",
+    "paper_presets",
+    "parse_hyperparameter_table",
+    "read_idx_images",
+    "read_idx_labels",
+    "split_train_validation",
+    "target_times",
+    "write_idx_images",
+    "write_idx_labels",
+    "write_image_grid",
+]
+
+
+def hyperparameter_names() -> list:
+    """The 13 columns of the paper's hyperparameter table, in its order."""
+    return list(HYPERPARAMETER_NAMES)
+
+
+def paper_presets() -> list:
+    """The paper's 75 tuned rows (dicts by column name), compiled into the library."""
+    return _core.paper_presets()
+
+
+def paper_preset(noise: float, latency: float, hidden: int) -> dict:
+    """The paper's tuned row for (noise_factor_ae, latency_ae, n_hidden).
+
+    ``Model(preset=(noise, latency, hidden))`` uses it.
+
+    Raises:
+        SpikeaeError: no such row (the message lists the valid values).
+    """
+    return _core.paper_preset(float(noise), float(latency), int(hidden))
+
+
+def format_hyperparameter_table(rows) -> str:
+    """Rows (dicts by column name; columns left out take the defaults) as the
+    tab-separated table that ``--preset-file`` reads and ``hyperparameters.tsv`` holds."""
+    return _core.format_hyperparameter_table([dict(row) for row in rows])
+
+
+def parse_hyperparameter_table(text: str, source: str = "<text>") -> list:
+    """Rows of a tab-separated table whose header holds all 13 column names.
+
+    Raises:
+        SpikeaeError: naming ``source``, the line and the problem.
+    """
+    return _core.parse_hyperparameter_table(text, source)

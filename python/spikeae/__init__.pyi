@@ -1,0 +1,227 @@
+# Type stubs of the public spikeae API (the runtime builds some signatures
+# dynamically; these spell them out, with the same defaults as `spikeae train`).
+import os
+from pathlib import Path
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import numpy.typing as npt
+
+_PathLike = Union[str, os.PathLike[str]]
+_Array = npt.ArrayLike
+_Preset = Tuple[float, float, int]
+_LayerSizes = Union[Sequence[int], str]
+
+__version__: str
+__all__: List[str]
+
+HYPERPARAMETER_NAMES: Tuple[str, ...]
+NO_SPIKE: float
+
+class SpikeaeError(ValueError): ...
+
+# -- options ------------------------------------------------------------------------
+
+def hyperparameter_names() -> List[str]: ...
+def default_hyperparameters() -> Dict[str, Any]: ...
+def option_defaults() -> Dict[str, Any]: ...
+def paper_presets() -> List[Dict[str, Any]]: ...
+def paper_preset(noise: float, latency: float, hidden: int) -> Dict[str, Any]: ...
+def format_hyperparameter_table(rows: Sequence[Dict[str, Any]]) -> str: ...
+def parse_hyperparameter_table(text: str, source: str = "<text>") -> List[Dict[str, Any]]: ...
+
+# -- data ---------------------------------------------------------------------------
+
+class DatasetFiles(NamedTuple):
+    train_images: Path
+    train_labels: Path
+    test_images: Path
+    test_labels: Path
+
+class Data(NamedTuple):
+    train_images: np.ndarray
+    train_labels: np.ndarray
+    test_images: np.ndarray
+    test_labels: np.ndarray
+
+class Split(NamedTuple):
+    train_images: np.ndarray
+    train_labels: np.ndarray
+    validation_images: np.ndarray
+    validation_labels: np.ndarray
+
+def read_idx_images(path: _PathLike) -> np.ndarray: ...
+def read_idx_labels(path: _PathLike) -> np.ndarray: ...
+def load_idx(images: _PathLike,
+             labels: Optional[_PathLike] = None) -> Tuple[np.ndarray, np.ndarray]: ...
+def write_idx_images(path: _PathLike, images: _Array) -> None: ...
+def write_idx_labels(path: _PathLike, labels: _Array) -> None: ...
+def known_datasets() -> List[str]: ...
+def locate_dataset(name: str = "mnist", data_dir: Optional[_PathLike] = None) -> DatasetFiles: ...
+def load_dataset(name: str = "mnist", data_dir: Optional[_PathLike] = None) -> Data: ...
+def split_train_validation(images: _Array, labels: Optional[_Array] = None, *,
+                           train_size: int = 54000, validation_size: int = 6000,
+                           split: str = "shuffled", seed: int = 1) -> Split: ...
+def derive_seed(seed: int, stream: str, index: int = 0) -> int: ...
+def noise_seed(seed: int, which: str = "test") -> int: ...
+def encode_images(images: _Array, *, inverted: bool = True, noise_factor: float = 0.0,
+                  noise_seed: int = 0, first_index: int = 0) -> np.ndarray: ...
+def target_times(images: _Array, *, inverted: bool = True) -> np.ndarray: ...
+def brightness(times: _Array, *, inverted: bool = True) -> np.ndarray: ...
+def membrane_potential(t: _Array, input_times: _Array, weights: _Array,
+                       decay_rate: float) -> np.ndarray: ...
+def write_image_grid(path: _PathLike, tiles: _Array, *, padding: int = 2, scale: int = 2,
+                     background: int = 128) -> None: ...
+
+# -- models -------------------------------------------------------------------------
+
+class MembraneTrace(NamedTuple):
+    t: np.ndarray
+    v: np.ndarray
+    spike_time: float
+    threshold: float
+    input_times: np.ndarray
+    weights: np.ndarray
+    is_pulse: np.ndarray
+    contributions: Optional[np.ndarray]
+
+class Model:
+    def __init__(self, *,
+                 noise_factor_ae: float = 0.0,
+                 latency_ae: float = 1.0,
+                 batch_size: int = 7,
+                 clip_derivative: float = 386.058227,
+                 decay_rate: float = 0.172556,
+                 fire_threshold: float = 0.834236,
+                 learning_rate: float = 0.001676,
+                 learning_rate_pulses: float = 0.001441,
+                 n_hidden: int = 32,
+                 n_pulses: int = 10,
+                 nonpulse_weight_mean_multiplier: float = -7.038462,
+                 penalty_no_spike: float = 6.250341,
+                 pulse_weight_mean_multiplier: float = 4.213218,
+                 preset: Optional[_Preset] = None,
+                 preset_file: Optional[_PathLike] = None,
+                 layer_sizes: Optional[_LayerSizes] = None,
+                 inverted: bool = True,
+                 epochs: int = 20,
+                 threads: int = 0,
+                 gradient_shards: int = 2,
+                 seed: int = 1,
+                 input_size: Optional[int] = None) -> None: ...
+    @classmethod
+    def load(cls, path: _PathLike) -> Model: ...
+    def save(self, path: _PathLike) -> None: ...
+    def copy(self) -> Model: ...
+    @property
+    def config(self) -> Dict[str, Any]: ...
+    @property
+    def hyperparameters(self) -> Dict[str, Any]: ...
+    @property
+    def layer_sizes(self) -> Tuple[int, ...]: ...
+    @property
+    def n_pulses(self) -> int: ...
+    @property
+    def n_inputs(self) -> int: ...
+    @property
+    def n_outputs(self) -> int: ...
+    @property
+    def num_connections(self) -> int: ...
+    @property
+    def parameter_count(self) -> int: ...
+    @property
+    def embedding_layer(self) -> int: ...
+    @property
+    def inverted(self) -> bool: ...
+    @property
+    def latency(self) -> float: ...
+    @property
+    def noise_factor(self) -> float: ...
+    @property
+    def decay_rate(self) -> float: ...
+    @property
+    def fire_threshold(self) -> float: ...
+    @property
+    def seed(self) -> int: ...
+    epochs_trained: int
+    validation_loss: float
+    dataset: str
+    weights: List[np.ndarray]
+    pulses: List[np.ndarray]
+    def get_weights(self, connection: int) -> np.ndarray: ...
+    def set_weights(self, connection: int, weights: _Array) -> None: ...
+    def get_pulses(self, connection: int) -> np.ndarray: ...
+    def set_pulses(self, connection: int, pulses: _Array) -> None: ...
+    def encode_inputs(self, images: _Array, *, noise_factor: Optional[float] = None,
+                      seed: Optional[int] = None, first_index: int = 0) -> np.ndarray: ...
+    def forward(self, inputs: _Array, *, noise_factor: Optional[float] = None,
+                seed: Optional[int] = None, threads: Optional[int] = None) -> List[np.ndarray]: ...
+    def encode(self, inputs: _Array, *, layer: Optional[int] = None,
+               noise_factor: Optional[float] = None, seed: Optional[int] = None,
+               threads: Optional[int] = None) -> np.ndarray: ...
+    def decode(self, hidden: _Array, *, layer: Optional[int] = None,
+               threads: Optional[int] = None) -> np.ndarray: ...
+    def reconstruct(self, inputs: _Array, *, noise_factor: Optional[float] = None,
+                    seed: Optional[int] = None, threads: Optional[int] = None) -> np.ndarray: ...
+    def loss(self, images: _Array, inputs: Optional[_Array] = None, *,
+             noise_factor: Optional[float] = None, seed: Optional[int] = None,
+             threads: Optional[int] = None, per_example: bool = False) -> Any: ...
+    def membrane_potential(self, inputs: _Array, layer: int, neuron: int, t: _Array, *,
+                           contributions: bool = True, noise_factor: Optional[float] = None,
+                           seed: Optional[int] = None) -> MembraneTrace: ...
+    def activity(self, images: _Array, *, noise_factor: Optional[float] = None,
+                 seed: Optional[int] = None,
+                 threads: Optional[int] = None) -> List[Dict[str, float]]: ...
+    def write_reconstructions(self, path: _PathLike, images: _Array, *, count: int = 10,
+                              indices: Optional[Sequence[int]] = None,
+                              noise_factor: Optional[float] = None,
+                              seed: Optional[int] = None) -> None: ...
+
+# -- training -----------------------------------------------------------------------
+
+class FitResult:
+    model: Model
+    final_model: Model
+    history: List[Dict[str, Any]]
+    best_epoch: int
+    best_validation_loss: float
+    test_loss: Optional[float]
+    stopped: bool
+
+def fit(train_images: Optional[Union[_PathLike, _Array]] = None,
+        train_labels: Optional[Union[_PathLike, _Array]] = None,
+        test_images: Optional[Union[_PathLike, _Array]] = None,
+        test_labels: Optional[Union[_PathLike, _Array]] = None, *,
+        model: Optional[Model] = None,
+        dataset: str = "mnist",
+        data_dir: Optional[_PathLike] = None,
+        test_size: int = 0,
+        train_size: int = 54000,
+        validation_size: int = 6000,
+        split: str = "shuffled",
+        out: Optional[_PathLike] = None,
+        test_every_epoch: bool = False,
+        on_epoch: Optional[Callable[[Dict[str, Any], Model], Any]] = None,
+        on_progress: Optional[Callable[[Dict[str, Any]], Any]] = None,
+        verbose: bool = False,
+        noise_factor_ae: float = 0.0,
+        latency_ae: float = 1.0,
+        batch_size: int = 7,
+        clip_derivative: float = 386.058227,
+        decay_rate: float = 0.172556,
+        fire_threshold: float = 0.834236,
+        learning_rate: float = 0.001676,
+        learning_rate_pulses: float = 0.001441,
+        n_hidden: int = 32,
+        n_pulses: int = 10,
+        nonpulse_weight_mean_multiplier: float = -7.038462,
+        penalty_no_spike: float = 6.250341,
+        pulse_weight_mean_multiplier: float = 4.213218,
+        preset: Optional[_Preset] = None,
+        preset_file: Optional[_PathLike] = None,
+        layer_sizes: Optional[_LayerSizes] = None,
+        inverted: bool = True,
+        epochs: int = 20,
+        threads: int = 0,
+        gradient_shards: int = 2,
+        seed: int = 1) -> FitResult: ...

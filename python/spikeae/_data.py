@@ -1,0 +1,300 @@
+"""Images in and spike times out: IDX files, MNIST / Fashion-MNIST, the split,
+the encoding with its noise model, and small numeric helpers."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+from typing import Any, NamedTuple, Optional, Union
+
+import numpy as np
+
+from . import _core
+
+SpikeaeError = _core.SpikeaeError
+PathLike = Union[str, "os.PathLike[str]"]
+
+#: The time of a neuron that never fires.
+NO_SPIKE = math.inf
+
+
+class DatasetFiles(NamedTuple):
+    """The four IDX files of a data set (each raw or gzip-compressed)."""
+
+    train_images: Path
+    train_labels: Path
+    test_images: Path
+    test_labels: Path
+
+
+class Data(NamedTuple):
+    """A data set's training and test images, (count, rows, cols) uint8, with labels."""
+
+    train_images: np.ndarray
+    train_labels: np.ndarray
+    test_images: np.ndarray
+    test_labels: np.ndarray
+
+
+class Split(NamedTuple):
+    """The training file divided as ``spikeae train`` divides it."""
+
+    train_images: np.ndarray
+    train_labels: np.ndarray
+    validation_images: np.ndarray
+    validation_labels: np.ndarray
+
+
+def as_images(images: Any, what: str = "images") -> np.ndarray:
+    """A (count, rows, cols) C-contiguous uint8 array; (count, pixels) becomes (count, 1, pixels).
+
+    Raises TypeError for arrays that are not uint8 (spike times are not images).
+    """
+    array = np.asarray(images)
+    if array.dtype != np.uint8:
+        raise TypeError(f"{what} must be a uint8 array (bytes 0..255), got dtype {array.dtype}; "
+                        f"convert with np.asarray(x, dtype=np.uint8)")
+    if array.ndim == 2:
+        array = array[:, None, :]
+    if array.ndim != 3:
+        raise SpikeaeError(f"{what} must be (count, rows, cols) or (count, pixels), "
+                           f"got shape {array.shape}")
+    return np.ascontiguousarray(array)
+
+
+def _labels(labels: Any, count: int) -> np.ndarray:
+    if labels is None:
+        return np.zeros(count, dtype=np.uint8)
+    array = np.ascontiguousarray(np.asarray(labels), dtype=np.uint8)
+    if array.shape != (count,):
+        raise SpikeaeError(f"labels must have shape ({count},), got {array.shape}")
+    return array
+
+
+def read_idx_images(path: PathLike) -> np.ndarray:
+    """Reads an IDX image file, raw or gzip-compressed (recognised by content).
+
+    Args:
+        path: the file.
+
+    Returns:
+        (count, rows, cols) uint8 array.
+
+    Raises:
+        SpikeaeError: the file is missing, not an IDX image file, truncated or corrupt
+            (the message names the file and the defect).
+    """
+    return _core.read_idx_images(os.fspath(path))
+
+
+def read_idx_labels(path: PathLike) -> np.ndarray:
+    """Reads an IDX label file, raw or gzip-compressed.
+
+    Returns:
+        (count,) uint8 array.
+
+    Raises:
+        SpikeaeError: as read_idx_images.
+    """
+    return _core.read_idx_labels(os.fspath(path))
+
+
+def load_idx(images: PathLike, labels: Optional[PathLike] = None):
+    """Reads an image file and, when given, its label file (their counts must agree).
+
+    Returns:
+        (images, labels): (count, rows, cols) and (count,) uint8 arrays; labels are
+        zeros when no label file is given.
+    """
+    if labels is None:
+        array = read_idx_images(images)
+        return array, np.zeros(len(array), dtype=np.uint8)
+    return _core.load_idx_dataset(os.fspath(images), os.fspath(labels))
+
+
+def write_idx_images(path: PathLike, images: Any) -> None:
+    """Writes images as a raw IDX file, replacing ``path`` atomically.
+
+    Args:
+        path: the file to write.
+        images: (count, rows, cols) uint8 array ((count, pixels) is written as 1 x pixels).
+    """
+    _core.write_idx_images(os.fspath(path), as_images(images))
+
+
+def write_idx_labels(path: PathLike, labels: Any) -> None:
+    """Writes (count,) uint8 labels as a raw IDX file, replacing ``path`` atomically."""
+    array = np.asarray(labels)
+    if array.dtype != np.uint8:
+        raise TypeError(f"labels must be a uint8 array, got dtype {array.dtype}")
+    _core.write_idx_labels(os.fspath(path), np.ascontiguousarray(array))
+
+
+def known_datasets() -> list:
+    """Names accepted by locate_dataset and load_dataset: 'mnist', 'fashion-mnist'."""
+    return list(_core.known_dataset_names())
+
+
+def locate_dataset(name: str = "mnist", data_dir: Optional[PathLike] = None) -> DatasetFiles:
+    """Finds a named data set's four IDX files, as the CLI does.
+
+    The data dir is ``data_dir`` when given, else ``$SPIKEAE_DATA_DIR``, else
+    ``./data`` when it holds the set, else the source tree's ``data/``.
+
+    Raises:
+        SpikeaeError: unknown name, or the set is missing (the message lists every
+            place searched and the command that fetches the set).
+    """
+    files = _core.locate_dataset(name, None if data_dir is None else os.fspath(data_dir))
+    return DatasetFiles(**{key: Path(value) for key, value in files.items()})
+
+
+def load_dataset(name: str = "mnist", data_dir: Optional[PathLike] = None) -> Data:
+    """Loads MNIST or Fashion-MNIST (found as by locate_dataset).
+
+    Returns:
+        Data(train_images, train_labels, test_images, test_labels): images are
+        (count, 28, 28) uint8, labels (count,) uint8.
+    """
+    files = locate_dataset(name, data_dir)
+    return Data(*_core.load_dataset_files(*(os.fspath(path) for path in files)))
+
+
+def split_train_validation(images: Any, labels: Any = None, *, train_size: int = 54000,
+                           validation_size: int = 6000, split: str = "shuffled",
+                           seed: int = 1) -> Split:
+    """Divides a training file into training and validation images, as ``spikeae train``.
+
+    Args:
+        images: (count, rows, cols) or (count, pixels) uint8 images.
+        labels: (count,) labels, or None (zeros).
+        train_size: images for training.
+        validation_size: images for validation.
+        split: "shuffled" (a permutation drawn from ``seed``) or "sequential" (the
+            first train_size images, then the next validation_size).
+        seed: the run's seed (the split uses its own stream of it).
+
+    Returns:
+        Split(train_images, train_labels, validation_images, validation_labels);
+        images come back as (count, rows, cols) (1 x pixels for flat input).
+
+    Raises:
+        SpikeaeError: fewer images than train_size + validation_size.
+    """
+    if split not in ("shuffled", "sequential"):
+        raise SpikeaeError(f'invalid split "{split}": must be "shuffled" or "sequential"')
+    array = as_images(images)
+    return Split(*_core.split_train_validation(array, _labels(labels, len(array)),
+                                               int(train_size), int(validation_size),
+                                               split == "shuffled", int(seed)))
+
+
+def derive_seed(seed: int, stream: str, index: int = 0) -> int:
+    """The seed of one random stream of a run (splitmix64 of seed, stream, index).
+
+    Args:
+        seed: the run's seed.
+        stream: "weights", "train_noise", "validation_noise", "test_noise", "split",
+            "shuffle" or "image_noise".
+        index: the stream's index (the epoch for "shuffle", the image for "image_noise").
+    """
+    return _core.derive_seed(int(seed), stream, int(index))
+
+
+def noise_seed(seed: int, which: str = "test") -> int:
+    """The noise seed the CLI gives a set: ``derive_seed(seed, which + '_noise')``.
+
+    ``spikeae train`` encodes its training, validation and test sets with
+    ``which`` = "train", "validation", "test"; ``eval``, ``reconstruct`` and ``embed``
+    use "test".
+    """
+    if which not in ("train", "validation", "test"):
+        raise SpikeaeError(f'invalid set "{which}": must be "train", "validation" or "test"')
+    return derive_seed(seed, which + "_noise")
+
+
+def encode_images(images: Any, *, inverted: bool = True, noise_factor: float = 0.0,
+                  noise_seed: int = 0, first_index: int = 0) -> np.ndarray:
+    """Spike times of images, with the paper's noise model.
+
+    A pixel of brightness b = byte / 255 spikes at x = 1 - b (inverted) or x = b.
+    With noise, x' = clamp(x + noise_factor * r, 0, 1), r ~ N(1, 1) (inverted) or
+    N(0, 1), drawn from (noise_seed, image index). x' = 1 means no spike (inf).
+
+    Args:
+        images: (count, rows, cols) or (count, pixels) uint8 images, or one image
+            as (pixels,).
+        inverted: the encoding.
+        noise_factor: eta in [0, 1]; 0 for clean inputs.
+        noise_seed: the seed of the set (see noise_seed()).
+        first_index: the index of images[0] in its set (image i's noise depends on
+            first_index + i), so a set can be encoded in parts.
+
+    Returns:
+        float64 array (count, pixels) (or (pixels,)), numpy.inf for silent pixels.
+    """
+    array = np.asarray(images)
+    single = array.ndim == 1
+    batch = as_images(array[None] if single else array)
+    flat = np.ascontiguousarray(batch.reshape(len(batch), -1))
+    times = _core.encode_images(flat, bool(inverted), float(noise_factor), int(noise_seed),
+                                int(first_index))
+    return times[0] if single else times
+
+
+def target_times(images: Any, *, inverted: bool = True) -> np.ndarray:
+    """Clean spike times of pixels, 1 for silent ones: the reconstruction targets.
+
+    Returns:
+        float64 array shaped like ``images``.
+    """
+    array = np.asarray(images)
+    if array.dtype != np.uint8:
+        raise TypeError(f"images must be a uint8 array, got dtype {array.dtype}")
+    return _core.target_times(np.ascontiguousarray(array), bool(inverted))
+
+
+def brightness(times: Any, *, inverted: bool = True) -> np.ndarray:
+    """Spike times (1 or inf = silent) back to brightness in [0, 1], for display.
+
+    Times are clamped to [0, 1]; inverted: 1 - x, else x (as the CLI's pictures).
+    """
+    clamped = np.clip(np.asarray(times, dtype=np.float64), 0.0, 1.0)
+    return 1.0 - clamped if inverted else clamped
+
+
+def membrane_potential(t: Any, input_times: Any, weights: Any, decay_rate: float) -> np.ndarray:
+    """V(t) = sum over inputs i with t_i < t of w_i (t - t_i) exp(-decay_rate (t - t_i)).
+
+    The direct definition (docs/model.md section 1), ignoring the neuron's own spike.
+
+    Args:
+        t: times (any shape).
+        input_times: (n,) input spike times, inf for silent inputs.
+        weights: (n,) weights.
+        decay_rate: tau.
+
+    Returns:
+        float64 array shaped like ``t``.
+    """
+    return _core.membrane_potential(np.asarray(t, dtype=np.float64),
+                                    np.asarray(input_times, dtype=np.float64).ravel(),
+                                    np.asarray(weights, dtype=np.float64).ravel(),
+                                    float(decay_rate))
+
+
+def write_image_grid(path: PathLike, tiles: Any, *, padding: int = 2, scale: int = 2,
+                     background: int = 128) -> None:
+    """Writes a PNG grid of grayscale tiles, as the CLI's pictures.
+
+    Args:
+        path: the PNG file (replaced atomically).
+        tiles: (grid_rows, grid_cols, rows, cols) values in [0, 1] (black..white;
+            clamped; NaN is drawn as background).
+        padding: background pixels between tiles.
+        scale: each pixel drawn as scale x scale.
+        background: gray level 0..255 of the padding.
+    """
+    _core.write_image_grid(os.fspath(path), np.asarray(tiles, dtype=np.float32), int(padding),
+                           int(scale), int(background))

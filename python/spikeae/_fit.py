@@ -1,0 +1,280 @@
+"""spikeae.fit: the protocol of ``spikeae train`` from Python."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import numpy as np
+
+from . import _core
+from ._data import as_images, load_dataset, load_idx, split_train_validation
+from ._model import Model
+from ._options import check_names, keyword_parameters, option_defaults, option_docs, resolve
+
+SpikeaeError = _core.SpikeaeError
+
+# How often (seconds) the engine looks for Ctrl-C between batches.
+_SIGNAL_CHECK_SECONDS = 0.05
+
+
+@dataclass
+class FitResult:
+    """What a training run produced.
+
+    Attributes:
+        model: the network with the lowest validation loss (what ``spikeae train`` saves).
+        final_model: the network after the last completed epoch.
+        history: one dict per completed epoch: epoch, train_loss, validation_loss,
+            seconds, examples_per_second, best, and test_loss (NaN unless
+            test_every_epoch).
+        best_epoch: the epoch of ``model`` (0: no epoch completed).
+        best_validation_loss: its validation loss (NaN: no epoch completed).
+        test_loss: the test loss of ``model`` (None without test images or epochs).
+        stopped: training ended early (Ctrl-C, an exception in a callback, or
+            on_epoch returning True).
+    """
+
+    model: Model
+    final_model: Model
+    history: List[Dict[str, Any]] = field(default_factory=list)
+    best_epoch: int = 0
+    best_validation_loss: float = math.nan
+    test_loss: Optional[float] = None
+    stopped: bool = False
+
+
+def _is_path(value: Any) -> bool:
+    return isinstance(value, (str, os.PathLike))
+
+
+def _load_part(images: Any, labels: Any, what: str) -> Tuple[np.ndarray, np.ndarray]:
+    """(images, labels) from IDX paths or arrays."""
+    if _is_path(images):
+        if labels is not None and not _is_path(labels):
+            raise SpikeaeError(f"{what} images are a file, so their labels must be a file too")
+        return load_idx(images, labels)
+    array = as_images(images, f"{what} images")
+    if labels is None:
+        return array, np.zeros(len(array), dtype=np.uint8)
+    if _is_path(labels):
+        raise SpikeaeError(f"{what} images are an array, so their labels must be an array too")
+    return array, np.ascontiguousarray(np.asarray(labels), dtype=np.uint8)
+
+
+def _load_data(train_images, train_labels, test_images, test_labels, dataset, data_dir,
+               test_size):
+    """(train images, train labels, test images or None, data name)."""
+    if train_images is None:
+        if test_images is not None or train_labels is not None or test_labels is not None:
+            raise SpikeaeError("give train_images with the other data arguments "
+                               "(or none of them, to use the named dataset)")
+        data = load_dataset(dataset, data_dir)
+        train, labels, test, name = data.train_images, data.train_labels, data.test_images, dataset
+    else:
+        train, labels = _load_part(train_images, train_labels, "training")
+        test = None if test_images is None else _load_part(test_images, test_labels, "test")[0]
+        name = os.fspath(train_images) if _is_path(train_images) else "arrays"
+    if test is not None:
+        if train.shape[1:] != test.shape[1:]:
+            raise SpikeaeError(f"training images are {train.shape[1]}x{train.shape[2]} but test "
+                               f"images are {test.shape[1]}x{test.shape[2]}")
+        if test_size and 0 < int(test_size) < len(test):
+            test = test[:int(test_size)]
+    return train, labels, test, name
+
+
+def _json_number(value: float) -> Optional[float]:
+    return value if math.isfinite(value) else None
+
+
+class _MetricsLog:
+    """metrics.jsonl as the CLI writes it: one object per epoch, then the test result."""
+
+    def __init__(self, path: str) -> None:
+        self._file = open(path, "w", encoding="utf-8")
+
+    def write(self, record: Dict[str, Any]) -> None:
+        self._file.write(json.dumps(record, separators=(",", ":")) + "\n")
+        self._file.flush()
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _print_epoch(metrics: Dict[str, Any], epochs: int) -> None:
+    best = " *best*" if metrics["best"] else ""
+    print(f"epoch {metrics['epoch']}/{epochs}: train loss {metrics['train_loss']:.5f}, "
+          f"validation loss {metrics['validation_loss']:.5f}{best}  "
+          f"({metrics['seconds']:.1f} s, {metrics['examples_per_second']:.0f} ex/s)", flush=True)
+
+
+def fit(train_images: Any = None, train_labels: Any = None, test_images: Any = None,
+        test_labels: Any = None, **kwargs: Any) -> FitResult:
+    """Trains a spiking autoencoder with the protocol and options of ``spikeae train``.
+
+    The training images are split into training and validation images (seeded by
+    ``seed``), each set gets the CLI's noise seed, and every epoch is validated; the
+    network with the lowest validation loss is kept and tested. With the same data
+    and options the result is the CLI's, bit for bit (the same model file).
+
+    Data (as the CLI's data options): the named ``dataset`` by default, or your own
+    images: each of train_images / test_images is an IDX file path or a uint8 array
+    (count, rows, cols) or (count, pixels); labels are optional. Without test images
+    there is no test loss.
+
+    Args:
+        train_images, train_labels, test_images, test_labels: own data (see above).
+        model: continue training this Model instead of a new one (options left out
+            keep the model's values; architecture and neuron cannot change).
+        dataset: "mnist" or "fashion-mnist" (when no images are given).
+        data_dir: where the named data sets are (default as the CLI).
+        test_size: use only the first N test images (0: all).
+        train_size, validation_size, split: the split ("shuffled" or "sequential").
+        out: a folder to write model.spikeae, metrics.jsonl, reconstructions.png and
+            hyperparameters.tsv into, as the CLI's --out (None: write nothing).
+        test_every_epoch: also measure the test loss after every epoch.
+        on_epoch: called as on_epoch(metrics, model) after every epoch, with the
+            metrics dict (see FitResult.history) and a copy of the network at the end of
+            the epoch; returning True stops training.
+        on_progress: called a few times per second with a dict (epoch,
+            examples_done, examples_total, seconds, mean_loss).
+        verbose: print a line per epoch.
+        **options: the model options of ``spikeae train`` (see below).
+
+    Returns:
+        FitResult.
+
+    Raises:
+        KeyboardInterrupt: Ctrl-C stopped training between two batches; the run was
+            finished as the CLI does (best model tested, files written) and the
+            FitResult is attached as the exception's ``fit_result`` attribute.
+        SpikeaeError: bad options or data (the CLI's messages).
+        Any exception raised by a callback, after training stopped, with
+            ``fit_result`` attached likewise.
+
+    Options (keyword only):
+{options}
+    """
+    defaults = _FIT_DEFAULTS
+    check_names(kwargs, list(defaults) + list(option_defaults()), "fit")
+    args = {name: kwargs.pop(name, value) for name, value in defaults.items()}
+    options = kwargs
+    start: Optional[Model] = args["model"]
+    if start is not None and not isinstance(start, Model):
+        raise TypeError(f"model must be a spikeae.Model, got {type(start).__name__}")
+    train, labels, test, name = _load_data(train_images, train_labels, test_images,
+                                           test_labels, args["dataset"], args["data_dir"],
+                                           args["test_size"])
+    pixels = train.shape[1] * train.shape[2]
+    if start is not None:
+        config = resolve(options, base=start._core.config)
+    else:
+        config = resolve(options, input_size=pixels)
+    settings = config.as_dict()
+    parts = split_train_validation(train, labels, train_size=args["train_size"],
+                                   validation_size=args["validation_size"], split=args["split"],
+                                   seed=settings["seed"])
+    # The data description the CLI stores: data name and split (checkpoints compare it).
+    name = (f"{name} (split {args['split']} {args['train_size']}/"
+            f"{args['validation_size']})")
+    out = args["out"]
+    log = None
+    if out is not None:
+        os.makedirs(out, exist_ok=True)
+        log = _MetricsLog(os.path.join(out, "metrics.jsonl"))
+    try:
+        return _run(config, settings, start, parts, test, name, args, log)
+    finally:
+        if log is not None:
+            log.close()
+
+
+def _run(config, settings, start, parts, test, name, args, log) -> FitResult:
+    user_on_epoch: Optional[Callable] = args["on_epoch"]
+    test_every_epoch = bool(args["test_every_epoch"]) and test is not None
+    history: List[Dict[str, Any]] = []
+
+    def on_epoch(raw: Dict[str, Any], core: Any) -> Any:
+        model = Model._wrap(core)
+        test_loss = model.loss(test) if test_every_epoch else math.nan
+        metrics = {"epoch": raw["epoch"], "train_loss": raw["train_loss"],
+                   "validation_loss": raw["validation_loss"], "test_loss": test_loss,
+                   "seconds": raw["seconds"], "examples_per_second": raw["examples_per_second"],
+                   "best": raw["best"]}
+        history.append(metrics)
+        if log is not None:
+            log.write({key: _json_number(value) if isinstance(value, float) else value
+                       for key, value in metrics.items()})
+        if args["verbose"]:
+            _print_epoch(metrics, settings["epochs"])
+        if user_on_epoch is not None:
+            return user_on_epoch(dict(metrics), model)
+        return None
+
+    raw = _core.train(config, None if start is None else start._core, parts.train_images,
+                      parts.validation_images, on_epoch, args["on_progress"],
+                      _SIGNAL_CHECK_SECONDS, name if start is None else start.dataset)
+    pending = raw["pending"]
+    result = FitResult(Model._wrap(raw["best"]), Model._wrap(raw["final"]), history,
+                       raw["best_epoch"], raw["best_validation_loss"], None,
+                       raw["stopped"] or pending is not None)
+    if result.best_epoch > 0 and test is not None:
+        result.test_loss = result.model.loss(test)
+    if log is not None and result.best_epoch > 0:
+        _write_outputs(args["out"], result, test, log)
+    if args["verbose"] and result.best_epoch > 0:
+        test_text = "" if result.test_loss is None else f", test loss {result.test_loss:.5f}"
+        print(f"best epoch {result.best_epoch}: validation loss "
+              f"{result.best_validation_loss:.5f}{test_text}", flush=True)
+    if pending is not None:
+        if args["verbose"]:
+            print("interrupted: keeping the best model of the epochs completed", flush=True)
+        pending.fit_result = result
+        raise pending
+    return result
+
+
+def _write_outputs(out: str, result: FitResult, test: Optional[np.ndarray],
+                   log: _MetricsLog) -> None:
+    """The files of ``spikeae train --out``, with the same contents."""
+    log.write({"test_loss": _json_number(math.nan if result.test_loss is None
+                                         else result.test_loss),
+               "best_epoch": result.best_epoch})
+    result.model.save(os.path.join(out, "model.spikeae"))
+    if test is not None and len(test) > 0:
+        result.model.write_reconstructions(os.path.join(out, "reconstructions.png"), test,
+                                           count=10)
+    table = result.model._core.config.hyperparameter_table()
+    _core.write_file_atomically(os.path.join(out, "hyperparameters.tsv"), table.encode())
+
+
+_FIT_DEFAULTS: Dict[str, Any] = {
+    "model": None,
+    "dataset": "mnist",
+    "data_dir": None,
+    "test_size": 0,
+    "train_size": 54000,
+    "validation_size": 6000,
+    "split": "shuffled",
+    "out": None,
+    "test_every_epoch": False,
+    "on_epoch": None,
+    "on_progress": None,
+    "verbose": False,
+}
+
+
+def _fit_signature() -> inspect.Signature:
+    positional = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)
+                  for name in ("train_images", "train_labels", "test_images", "test_labels")]
+    return inspect.Signature(positional + keyword_parameters(_FIT_DEFAULTS)
+                             + keyword_parameters(option_defaults()))
+
+
+fit.__signature__ = _fit_signature()  # type: ignore[attr-defined]
+fit.__doc__ = fit.__doc__.replace("{options}", option_docs())

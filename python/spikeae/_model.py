@@ -1,0 +1,564 @@
+"""spikeae.Model: a spiking autoencoder you can create, load, save, run and look into."""
+
+from __future__ import annotations
+
+import inspect
+import math
+import os
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
+
+import numpy as np
+
+from . import _core
+from ._data import as_images, brightness, noise_seed, write_image_grid
+from ._options import check_names, keyword_parameters, option_defaults, option_docs, resolve
+
+SpikeaeError = _core.SpikeaeError
+
+
+class MembraneTrace(NamedTuple):
+    """The membrane potential of one neuron for one example (Model.membrane_potential).
+
+    Row i of ``input_times``, ``weights`` and ``contributions`` is input i of the
+    neuron: the previous layer's neurons first, then the layer's pulses
+    (``is_pulse``). ``v`` is the sum of the contributions; it ignores the neuron's
+    own spike, so it goes on past ``threshold`` after ``spike_time``.
+    """
+
+    t: np.ndarray              #: (m,) the times asked for
+    v: np.ndarray              #: (m,) V(t)
+    spike_time: float          #: when the neuron fires (inf: never)
+    threshold: float           #: fire_threshold
+    input_times: np.ndarray    #: (fan_in,) spike times of its inputs (inf: silent)
+    weights: np.ndarray        #: (fan_in,) their weights
+    is_pulse: np.ndarray       #: (fan_in,) True for the pulse inputs
+    contributions: Optional[np.ndarray]  #: (fan_in, m) each input's term of V(t), or None
+
+
+def _fit_batch(array: np.ndarray, size: int, what: str) -> Tuple[np.ndarray, tuple, tuple]:
+    """(flat (count, size) view, batch shape, trailing shape) of an array of examples.
+
+    The trailing axes hold one example: (..., size) or (..., rows, cols) with
+    rows * cols = size; the leading axes (none for a single example) are the batch.
+    """
+    if array.ndim >= 1 and array.shape[-1] == size:
+        trailing = array.shape[-1:]
+    elif array.ndim >= 2 and array.shape[-2] * array.shape[-1] == size:
+        trailing = array.shape[-2:]
+    else:
+        raise SpikeaeError(
+            f"{what} of shape {array.shape} do not fit a layer of {size} neurons: expected "
+            f"(..., {size}) or (..., rows, cols) with rows * cols = {size}")
+    batch = array.shape[:array.ndim - len(trailing)]
+    return array.reshape((-1, size)), batch, trailing
+
+
+class Model:
+    """A spiking autoencoder: layer sizes, pulse times, weights and every option.
+
+    Create one with the options of ``spikeae train`` (keyword arguments named as
+    the CLI's options, same defaults)::
+
+        model = spikeae.Model(n_hidden=16, learning_rate=3e-3)
+        model = spikeae.Model(preset=(0.2, 1, 32))
+        model = spikeae.Model(layer_sizes=[784, 128, 32, 128, 784])
+        model = spikeae.Model(input_size=36, n_hidden=8)   # 6x6 images: 36-8-36
+
+    or load one with ``Model.load(path)``; ``spikeae.fit`` trains them.
+
+    Inputs of the methods that run the network are either uint8 images (bytes
+    0..255, encoded with the model's encoding and, unless told otherwise, the
+    model's training noise with the CLI's test-set noise seed, as ``spikeae eval``
+    does) or floating-point spike times (numpy.inf: no spike). One example is
+    (pixels,) or (rows, cols); a batch adds leading axes.
+
+    Options (keyword only):
+{options}
+        input_size (default None): pixels per image; sets the first and last layer
+            (as the training data do in the CLI)
+    """
+
+    __slots__ = ("_core",)
+
+    def __init__(self, **options: Any) -> None:
+        input_size = options.pop("input_size", None)
+        check_names(options, option_defaults(), "Model")
+        self._core = _core.Model(resolve(options, input_size=input_size))
+
+    # -- construction, files ---------------------------------------------------------
+
+    @classmethod
+    def _wrap(cls, core: Any) -> "Model":
+        model = cls.__new__(cls)
+        model._core = core
+        return model
+
+    @classmethod
+    def load(cls, path: Any) -> "Model":
+        """Reads a model file written by ``spikeae train`` or Model.save.
+
+        Raises:
+            SpikeaeError: the file is missing, not a model file, of another format
+                version, truncated, corrupt (checksum) or holds bad values.
+        """
+        return cls._wrap(_core.Model.load(os.fspath(path)))
+
+    def save(self, path: Any) -> None:
+        """Writes the model file (atomically), readable by the CLI and Model.load."""
+        self._core.save(os.fspath(path))
+
+    def copy(self) -> "Model":
+        """An independent copy."""
+        return Model._wrap(_core.Model(self._core))
+
+    def __copy__(self) -> "Model":
+        return self.copy()
+
+    def __deepcopy__(self, memo: Dict[int, Any]) -> "Model":
+        return self.copy()
+
+    def __getstate__(self) -> bytes:
+        return self._core.to_bytes()
+
+    def __setstate__(self, state: bytes) -> None:
+        self._core = _core.Model.from_bytes(state, "<pickled model>")
+
+    def __reduce__(self):
+        return (_model_from_bytes, (self._core.to_bytes(),))
+
+    def __repr__(self) -> str:
+        sizes = "-".join(str(size) for size in self.layer_sizes)
+        trained = (f", {self.epochs_trained} epochs trained" if self.epochs_trained else "")
+        loss = self.validation_loss
+        validation = "" if math.isnan(loss) else f", validation loss {loss:.5f}"
+        return (f"<spikeae.Model {sizes}, {self.n_pulses} pulses per layer, "
+                f"{self.parameter_count} parameters{trained}{validation}>")
+
+    # -- description -------------------------------------------------------------
+
+    @property
+    def config(self) -> Dict[str, Any]:
+        """Every option as a flat dict: the 13 paper columns, layer_sizes, inverted,
+        epochs, threads, gradient_shards, seed, and Adam's beta1, beta2, epsilon."""
+        return self._core.config.as_dict()
+
+    @property
+    def hyperparameters(self) -> Dict[str, Any]:
+        """The 13 paper columns (a row as in hyperparameters.tsv)."""
+        config = self.config
+        return {name: config[name] for name in _core.hyperparameter_names()}
+
+    @property
+    def layer_sizes(self) -> Tuple[int, ...]:
+        """Neurons per layer, input first, e.g. (784, 32, 784)."""
+        return tuple(self._core.layer_sizes)
+
+    @property
+    def n_pulses(self) -> int:
+        """Pulses feeding each non-input layer."""
+        return self._core.n_pulses
+
+    @property
+    def n_inputs(self) -> int:
+        """Input neurons (pixels)."""
+        return self.layer_sizes[0]
+
+    @property
+    def n_outputs(self) -> int:
+        """Output neurons."""
+        return self.layer_sizes[-1]
+
+    @property
+    def num_connections(self) -> int:
+        """Weight matrices: connection c joins layer c to layer c + 1."""
+        return len(self.layer_sizes) - 1
+
+    @property
+    def parameter_count(self) -> int:
+        """Weights plus pulse times."""
+        return self._core.parameter_count
+
+    @property
+    def embedding_layer(self) -> int:
+        """The narrowest hidden layer (the first if several), as ``spikeae embed`` picks."""
+        sizes = self.layer_sizes
+        if len(sizes) < 3:
+            raise SpikeaeError("the network has no hidden layer")
+        hidden = sizes[1:-1]
+        return 1 + hidden.index(min(hidden))
+
+    @property
+    def inverted(self) -> bool:
+        """The input encoding: brightness b spikes at 1 - b (True) or b (False)."""
+        return self._core.config.as_dict()["inverted"]
+
+    @property
+    def latency(self) -> float:
+        """latency_ae: output k should spike at latency + target time k."""
+        return self.config["latency_ae"]
+
+    @property
+    def noise_factor(self) -> float:
+        """noise_factor_ae the model was trained with (the default noise of its inputs)."""
+        return self.config["noise_factor_ae"]
+
+    @property
+    def decay_rate(self) -> float:
+        """tau, the synaptic decay rate."""
+        return self._core.decay_rate
+
+    @property
+    def fire_threshold(self) -> float:
+        """theta, the firing threshold."""
+        return self._core.fire_threshold
+
+    @property
+    def seed(self) -> int:
+        """The seed of the model's weights (and of its training run)."""
+        return self.config["seed"]
+
+    @property
+    def epochs_trained(self) -> int:
+        """The epoch this model comes from (0: untrained). Stored in the model file."""
+        return self._core.epochs_trained
+
+    @epochs_trained.setter
+    def epochs_trained(self, value: int) -> None:
+        self._core.epochs_trained = int(value)
+
+    @property
+    def validation_loss(self) -> float:
+        """Its validation loss (NaN: not measured). Stored in the model file."""
+        return self._core.validation_loss
+
+    @validation_loss.setter
+    def validation_loss(self, value: float) -> None:
+        self._core.validation_loss = float(value)
+
+    @property
+    def dataset(self) -> str:
+        """Free text naming its training data. Stored in the model file."""
+        return self._core.dataset
+
+    @dataset.setter
+    def dataset(self, value: str) -> None:
+        self._core.dataset = str(value)
+
+    # -- parameters ----------------------------------------------------------------
+
+    def get_weights(self, connection: int) -> np.ndarray:
+        """A copy of the weights from layer ``connection`` to layer ``connection + 1``.
+
+        Returns:
+            (fan_in, n_post) float64: row ``pre`` holds the weights of input ``pre`` to
+            every neuron of the next layer; the first ``layer_sizes[connection]`` rows
+            are the previous layer's neurons, the last ``n_pulses`` rows the pulses.
+        """
+        return self._core.get_weights(int(connection))
+
+    def set_weights(self, connection: int, weights: Any) -> None:
+        """Replaces one weight matrix; shape (fan_in, n_post) as get_weights, finite values."""
+        self._core.set_weights(int(connection), np.asarray(weights, dtype=np.float64))
+
+    def get_pulses(self, connection: int) -> np.ndarray:
+        """A copy of the pulse times feeding layer ``connection + 1``, shape (n_pulses,)."""
+        return self._core.get_pulses(int(connection))
+
+    def set_pulses(self, connection: int, pulses: Any) -> None:
+        """Replaces the pulse times feeding layer ``connection + 1`` (finite, >= 0)."""
+        self._core.set_pulses(int(connection), np.asarray(pulses, dtype=np.float64))
+
+    @property
+    def weights(self) -> List[np.ndarray]:
+        """All weight matrices (read-only copies; assign the list, or use set_weights)."""
+        return [_read_only(self.get_weights(c)) for c in range(self.num_connections)]
+
+    @weights.setter
+    def weights(self, matrices: Sequence[Any]) -> None:
+        self._set_all(matrices, self.set_weights, "weight matrices")
+
+    @property
+    def pulses(self) -> List[np.ndarray]:
+        """All pulse times (read-only copies; assign the list, or use set_pulses)."""
+        return [_read_only(self.get_pulses(c)) for c in range(self.num_connections)]
+
+    @pulses.setter
+    def pulses(self, values: Sequence[Any]) -> None:
+        self._set_all(values, self.set_pulses, "pulse arrays")
+
+    def _set_all(self, values: Sequence[Any], setter, what: str) -> None:
+        values = list(values)
+        if len(values) != self.num_connections:
+            raise SpikeaeError(f"expected {self.num_connections} {what}, got {len(values)}")
+        backup = self.copy()._core
+        try:
+            for c, value in enumerate(values):
+                setter(c, value)
+        except Exception:
+            self._core = backup  # all or nothing
+            raise
+
+    # -- running -----------------------------------------------------------------
+
+    def encode_inputs(self, images: Any, *, noise_factor: Optional[float] = None,
+                      seed: Optional[int] = None, first_index: int = 0) -> np.ndarray:
+        """Input spike times of uint8 images, as the CLI encodes its test images.
+
+        Args:
+            images: (pixels,) / (rows, cols) for one image, with leading batch axes for more.
+            noise_factor: the noise; default the model's noise_factor_ae (0: clean).
+            seed: the run seed of the noise; default the model's seed. Image i gets the
+                noise of index first_index + i in the set with seed noise_seed(seed, "test").
+            first_index: see seed.
+
+        Returns:
+            float64 (..., n_inputs), numpy.inf for silent pixels.
+        """
+        array = np.asarray(images)
+        if array.dtype != np.uint8:
+            raise TypeError(f"images must be uint8 (bytes 0..255), got dtype {array.dtype}")
+        flat, batch, _ = _fit_batch(array, self.n_inputs, "images")
+        times = self._encode(flat, noise_factor, seed, first_index)
+        return times.reshape(batch + (self.n_inputs,))
+
+    def _encode(self, flat: np.ndarray, noise_factor: Optional[float], seed: Optional[int],
+                first_index: int = 0) -> np.ndarray:
+        noise = self.noise_factor if noise_factor is None else float(noise_factor)
+        set_seed = noise_seed(self.seed if seed is None else int(seed), "test")
+        return _core.encode_images(np.ascontiguousarray(flat), self.inverted, noise, set_seed,
+                                   int(first_index))
+
+    def _inputs(self, inputs: Any, noise_factor: Optional[float], seed: Optional[int]):
+        """(flat float64 input times, batch shape, trailing shape) of images or times."""
+        array = np.asarray(inputs)
+        flat, batch, trailing = _fit_batch(array, self.n_inputs, "inputs")
+        if array.dtype == np.uint8:
+            return self._encode(flat, noise_factor, seed), batch, trailing
+        if array.dtype.kind != "f":
+            raise TypeError(
+                f"inputs must be uint8 images or floating-point spike times, got dtype "
+                f"{array.dtype}; convert images with np.asarray(x, dtype=np.uint8)")
+        if noise_factor is not None or seed is not None:
+            raise SpikeaeError("noise_factor and seed apply to uint8 images; these inputs are "
+                               "spike times already")
+        return np.ascontiguousarray(flat, dtype=np.float64), batch, trailing
+
+    def forward(self, inputs: Any, *, noise_factor: Optional[float] = None,
+                seed: Optional[int] = None, threads: Optional[int] = None) -> List[np.ndarray]:
+        """Spike times of every layer.
+
+        Args:
+            inputs: uint8 images or float spike times (see the class help), one or a batch.
+            noise_factor, seed: the noise of uint8 images (see encode_inputs).
+            threads: worker threads (default the model's; 0: all cores).
+
+        Returns:
+            list indexed like layer_sizes: element l is (..., layer_sizes[l]) float64
+            spike times (numpy.inf: no spike); element 0 is the input times.
+        """
+        times, batch, _ = self._inputs(inputs, noise_factor, seed)
+        layers = self._core.forward(times, 0, True, threads)
+        shaped = [times] + layers
+        return [layer.reshape(batch + (layer.shape[1],)) for layer in shaped]
+
+    def encode(self, inputs: Any, *, layer: Optional[int] = None,
+               noise_factor: Optional[float] = None, seed: Optional[int] = None,
+               threads: Optional[int] = None) -> np.ndarray:
+        """Hidden spike times (the embedding), as ``spikeae embed``.
+
+        Args:
+            inputs: uint8 images or float spike times, one or a batch.
+            layer: the hidden layer (index into layer_sizes); default embedding_layer.
+            noise_factor, seed, threads: as forward.
+
+        Returns:
+            float64 (..., layer_sizes[layer]), numpy.inf for neurons that never fire.
+        """
+        layer = self.embedding_layer if layer is None else self._check_layer(layer)
+        return self.forward(inputs, noise_factor=noise_factor, seed=seed, threads=threads)[layer]
+
+    def decode(self, hidden: Any, *, layer: Optional[int] = None,
+               threads: Optional[int] = None) -> np.ndarray:
+        """Output spike times from spike times of a hidden layer (e.g. interpolated embeddings).
+
+        Args:
+            hidden: float spike times (..., layer_sizes[layer]) (numpy.inf: no spike).
+            layer: the layer they belong to; default embedding_layer.
+            threads: as forward.
+
+        Returns:
+            float64 (..., n_outputs) output spike times.
+        """
+        layer = self.embedding_layer if layer is None else self._check_layer(layer)
+        array = np.asarray(hidden)
+        if array.dtype.kind != "f":
+            raise TypeError(f"hidden spike times must be floating point, got dtype {array.dtype}")
+        size = self.layer_sizes[layer]
+        if array.ndim == 0 or array.shape[-1] != size:
+            raise SpikeaeError(f"spike times of layer {layer} must be (..., {size}), "
+                               f"got shape {array.shape}")
+        flat = np.ascontiguousarray(array.reshape(-1, size), dtype=np.float64)
+        out = self._core.forward(flat, layer, False, threads)[0]
+        return out.reshape(array.shape[:-1] + (self.n_outputs,))
+
+    def reconstruct(self, inputs: Any, *, noise_factor: Optional[float] = None,
+                    seed: Optional[int] = None, threads: Optional[int] = None) -> np.ndarray:
+        """Reconstructed pixel times: output time minus latency_ae, 1 for a silent output.
+
+        These are what the loss compares with the clean times (brightness() turns them
+        into pictures). Shaped like the inputs, so (n, 28, 28) images give (n, 28, 28).
+        """
+        times, batch, trailing = self._inputs(inputs, noise_factor, seed)
+        out = self._core.forward(times, 0, False, threads)[0]
+        decoded = np.where(np.isinf(out), 1.0, out - self.latency)
+        if self.n_outputs != self.n_inputs:
+            return decoded.reshape(batch + (self.n_outputs,))
+        return decoded.reshape(batch + trailing)
+
+    def loss(self, images: Any, inputs: Any = None, *, noise_factor: Optional[float] = None,
+             seed: Optional[int] = None, threads: Optional[int] = None,
+             per_example: bool = False):
+        """Reconstruction loss against the clean images, as ``spikeae eval`` reports it.
+
+        Per example: mean over pixels of (o - x)^2, o = output time - latency_ae (1 if
+        silent), x the clean pixel time (1 for a silent pixel); the mean over examples
+        is summed in order, the same value as the CLI to the last bit.
+
+        Args:
+            images: uint8 images (the targets; also the inputs unless ``inputs`` is given).
+            inputs: optional float spike times to feed instead (same batch shape).
+            noise_factor, seed: the input noise when ``inputs`` is None (see encode_inputs).
+            threads: as forward.
+            per_example: return every example's loss instead of the mean.
+
+        Returns:
+            float mean loss, or float64 array of per-example losses shaped like the batch.
+        """
+        array = np.asarray(images)
+        if array.dtype != np.uint8:
+            raise TypeError(f"images must be uint8 (the clean targets), got dtype {array.dtype}")
+        flat, batch, _ = _fit_batch(array, self.n_inputs, "images")
+        given = None
+        if inputs is not None:
+            given, given_batch, _ = self._inputs(inputs, noise_factor, seed)
+            if given_batch != batch:
+                raise SpikeaeError(f"inputs have batch shape {given_batch} but images {batch}")
+        noise = self.noise_factor if noise_factor is None else float(noise_factor)
+        set_seed = noise_seed(self.seed if seed is None else int(seed), "test")
+        losses, mean = self._core.losses(np.ascontiguousarray(flat), given, noise, set_seed,
+                                         threads)
+        return losses.reshape(batch) if per_example else mean
+
+    def membrane_potential(self, inputs: Any, layer: int, neuron: int, t: Any, *,
+                           contributions: bool = True, noise_factor: Optional[float] = None,
+                           seed: Optional[int] = None) -> MembraneTrace:
+        """V(t) of one neuron for one example, over the times ``t``.
+
+        V(t) = sum over inputs i with t_i < t of w_i (t - t_i) exp(-decay_rate (t - t_i)),
+        the inputs being the previous layer's spikes (as the forward pass computed them)
+        and the layer's pulses. The neuron fires when V first reaches fire_threshold:
+        V(spike_time) equals the threshold to rounding, and V < threshold before.
+
+        Args:
+            inputs: one example: uint8 image or float input spike times.
+            layer: 1 .. len(layer_sizes) - 1 (the output layer is the last).
+            neuron: index in that layer.
+            t: times (1-D).
+            contributions: also return each input's term of V(t).
+            noise_factor, seed: the noise of a uint8 image (see encode_inputs).
+        """
+        times, batch, _ = self._inputs(inputs, noise_factor, seed)
+        if batch != ():
+            raise SpikeaeError(
+                f"membrane_potential takes one example, got a batch of shape {batch}")
+        grid = np.ascontiguousarray(np.asarray(t, dtype=np.float64).ravel())
+        v, spike, input_times, weights, parts = self._core.membrane(
+            times[0], int(layer), int(neuron), grid, bool(contributions))
+        is_pulse = np.arange(len(input_times)) >= len(input_times) - self.n_pulses
+        return MembraneTrace(grid, v, spike, self.fire_threshold, input_times, weights, is_pulse,
+                             parts)
+
+    def activity(self, images: Any, *, noise_factor: Optional[float] = None,
+                 seed: Optional[int] = None,
+                 threads: Optional[int] = None) -> List[Dict[str, float]]:
+        """How busy each layer is on these images (means over the images).
+
+        Returns:
+            one dict per connection c (into layer c + 1): input_events (spiking inputs
+            including pulses per example), spiking_fraction (neurons that fired),
+            causal_inputs (inputs before the spike, per neuron that fired).
+        """
+        array = np.asarray(images)
+        if array.dtype != np.uint8:
+            raise TypeError(f"images must be uint8, got dtype {array.dtype}")
+        flat, _, _ = _fit_batch(array, self.n_inputs, "images")
+        noise = self.noise_factor if noise_factor is None else float(noise_factor)
+        set_seed = noise_seed(self.seed if seed is None else int(seed), "test")
+        return self._core.activity(np.ascontiguousarray(flat[:, None, :]), noise, set_seed,
+                                   threads)
+
+    def write_reconstructions(self, path: Any, images: Any, *, count: int = 10,
+                              indices: Optional[Sequence[int]] = None,
+                              noise_factor: Optional[float] = None,
+                              seed: Optional[int] = None) -> None:
+        """The CLI's reconstruction picture (PNG): clean inputs, noisy inputs and
+        reconstructions in three rows, one column per image, as ``spikeae reconstruct``.
+
+        Args:
+            path: PNG file to write.
+            images: (count, rows, cols) uint8 images (a test set); the noise of image i
+                is that of index i in the set, as in the CLI.
+            count: show the first ``count`` images, unless ``indices`` are given.
+            indices: which images to show.
+            noise_factor, seed: as encode_inputs.
+        """
+        array = as_images(images)
+        if indices is None:
+            indices = range(min(int(count), len(array)))
+        indices = [int(i) for i in indices]
+        if not indices:
+            raise SpikeaeError("no images to show")
+        for i in indices:
+            if not 0 <= i < len(array):
+                raise SpikeaeError(f"image {i} is out of range (the set has {len(array)} images)")
+        rows, cols = array.shape[1:]
+        flat = array[indices].reshape(len(indices), -1)
+        if flat.shape[1] != self.n_inputs:
+            raise SpikeaeError(f"images have {flat.shape[1]} pixels but the network has "
+                               f"{self.n_inputs} inputs")
+        noisy = np.stack([self._encode(flat[k:k + 1], noise_factor, seed, i)[0]
+                          for k, i in enumerate(indices)])
+        clean = _core.target_times(np.ascontiguousarray(flat), self.inverted)
+        output = self._core.forward(noisy, 0, False, None)[0]
+        reconstructed = np.where(np.isinf(output), 1.0, output - self.latency)
+        rows_shown = (clean, noisy, reconstructed)
+        tiles = np.stack([brightness(x, inverted=self.inverted) for x in rows_shown])
+        write_image_grid(path, tiles.reshape(3, len(indices), rows, cols).astype(np.float32))
+
+    def _check_layer(self, layer: int) -> int:
+        layer = int(layer)
+        if not 0 <= layer < len(self.layer_sizes) - 1:
+            raise SpikeaeError(f"layer {layer} is not an input or hidden layer: give 0 to "
+                               f"{len(self.layer_sizes) - 2}")
+        return layer
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
+
+
+def _model_from_bytes(data: bytes) -> Model:
+    return Model._wrap(_core.Model.from_bytes(data, "<pickled model>"))
+
+
+def _model_signature() -> inspect.Signature:
+    parameters = keyword_parameters(option_defaults())
+    parameters.append(inspect.Parameter("input_size", inspect.Parameter.KEYWORD_ONLY,
+                                        default=None))
+    return inspect.Signature([inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)]
+                             + parameters, return_annotation=None)
+
+
+Model.__init__.__signature__ = _model_signature()  # type: ignore[attr-defined]
+Model.__doc__ = Model.__doc__.replace("{options}", option_docs())

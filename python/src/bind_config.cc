@@ -1,0 +1,196 @@
+// Options: the paper's hyperparameter rows, presets, and the CLI's order of
+// resolution (defaults, preset or preset file, single options, data sizes).
+#include <array>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "convert.h"
+#include "spikeae/error.h"
+#include "spikeae/hyperparameters.h"
+
+namespace spikeae::python {
+namespace {
+
+// Shortest text that parses back to the same double.
+std::string format_double(double value) {
+  std::array<char, 64> buffer{};
+  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  return std::string(buffer.data(), result.ptr);
+}
+
+// Text of one option value for the library's strict parser: ints and floats as
+// written by Python's own rules, strings as given.
+std::string value_text(const std::string& name, const py::handle& value) {
+  if (py::isinstance<py::bool_>(value)) {
+    throw Error("invalid value for hyperparameter " + name + ": expected a number, got a bool");
+  }
+  if (py::isinstance<py::str>(value)) return value.cast<std::string>();
+  if (py::isinstance<py::float_>(value)) return format_double(value.cast<double>());
+  if (py::hasattr(value, "__index__")) {
+    const auto index = py::reinterpret_steal<py::object>(PyNumber_Index(value.ptr()));
+    if (!index) throw py::error_already_set();
+    return py::str(index).cast<std::string>();
+  }
+  if (py::hasattr(value, "__float__")) return format_double(value.cast<double>());
+  throw Error("invalid value for hyperparameter " + name + ": expected a number, got " +
+              py::str(py::type::handle_of(value)).cast<std::string>());
+}
+
+HyperparameterRow dict_to_row(const py::dict& d) {
+  HyperparameterRow row;
+  for (const auto& [key, value] : d) {
+    const std::string name = key.cast<std::string>();
+    set_hyperparameter(row, name, value_text(name, value));
+  }
+  return row;
+}
+
+HyperparameterRow read_preset_file(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) throw Error(path + ": cannot open the preset file");
+  std::stringstream text;
+  text << file.rdbuf();
+  const std::vector<HyperparameterRow> rows = parse_hyperparameter_table(text.str(), path);
+  if (rows.size() != 1) {
+    throw Error(path + ": a preset file holds exactly one row, found " +
+                std::to_string(rows.size()));
+  }
+  return rows.front();
+}
+
+struct Preset {
+  double noise;
+  double latency;
+  int hidden;
+};
+
+// What a trained model's architecture and neuron fix: continuing training cannot change them.
+void check_unchanged(const HyperparameterRow& before, const HyperparameterRow& after) {
+  const auto differ = [](const char* name, double a, double b) {
+    if (a != b) {
+      throw Error(std::string(name) + " cannot change when a model's training continues: it is " +
+                  format_double(a) + ", got " + format_double(b));
+    }
+  };
+  differ("n_hidden", before.n_hidden, after.n_hidden);
+  differ("n_pulses", before.n_pulses, after.n_pulses);
+  differ("decay_rate", before.decay_rate, after.decay_rate);
+  differ("fire_threshold", before.fire_threshold, after.fire_threshold);
+}
+
+struct ResolveArgs {
+  std::optional<TrainingConfig> base;  // a model's config, when its training continues
+  std::optional<Preset> preset;
+  std::optional<std::string> preset_file;
+  py::dict given;  // column name -> value
+  std::optional<std::vector<int>> layer_sizes;
+  std::optional<int> input_size;
+  std::optional<bool> inverted;
+  std::optional<int> epochs, threads, gradient_shards;
+  std::optional<std::uint64_t> seed;
+};
+
+// The CLI's order (apps/spikeae/hyperparameter_flags.cc): defaults, the preset or
+// preset file, each given column, then the options outside the paper's table.
+TrainingConfig resolve(const ResolveArgs& args) {
+  TrainingConfig config = args.base.value_or(TrainingConfig{});
+  HyperparameterRow row = args.base ? row_from_config(*args.base) : HyperparameterRow{};
+  if (args.preset)
+    row = paper_preset(args.preset->noise, args.preset->latency, args.preset->hidden);
+  if (args.preset_file) row = read_preset_file(*args.preset_file);
+  for (const auto& [key, value] : args.given) {
+    const std::string name = key.cast<std::string>();
+    set_hyperparameter(row, name, value_text(name, value));
+  }
+  if (args.layer_sizes) config.architecture.layer_sizes = *args.layer_sizes;
+  apply_row(row, config);
+  if (args.base) {
+    check_unchanged(row_from_config(*args.base), row);
+    config.architecture = args.base->architecture;
+  }
+  if (args.input_size) {
+    config.architecture.layer_sizes.front() = *args.input_size;
+    config.architecture.layer_sizes.back() = *args.input_size;
+  }
+  if (args.inverted) config.encoding.inverted = *args.inverted;
+  if (args.epochs) config.train.epochs = *args.epochs;
+  if (args.threads) config.train.threads = *args.threads;
+  if (args.gradient_shards) config.train.gradient_shards = *args.gradient_shards;
+  if (args.seed) config.train.seed = *args.seed;
+  validate(config);
+  return config;
+}
+
+}  // namespace
+
+void bind_config(py::module_& m) {
+  py::class_<TrainingConfig>(m, "TrainingConfig",
+                             "Every option of a model or a training run (opaque; see as_dict).")
+      .def("as_dict", &config_to_dict, "The options as a flat dict (paper column names).")
+      .def(
+          "hyperparameter_table",
+          [](const TrainingConfig& c) { return format_hyperparameter_table({row_from_config(c)}); },
+          "The options as a one-row table, as spikeae train writes hyperparameters.tsv.");
+
+  m.def("hyperparameter_names", &hyperparameter_names,
+        "The 13 columns of the paper's hyperparameter table, in its order.");
+  m.def(
+      "default_hyperparameters", [] { return row_to_dict(HyperparameterRow{}); },
+      "The library's default row (the paper's noise 0, latency 1, hidden 32 row).");
+  m.def(
+      "paper_presets",
+      [] {
+        py::list rows;
+        for (const HyperparameterRow& row : paper_presets()) rows.append(row_to_dict(row));
+        return rows;
+      },
+      "The paper's 75 tuned rows.");
+  m.def(
+      "paper_preset",
+      [](double noise, double latency, int hidden) {
+        return row_to_dict(paper_preset(noise, latency, hidden));
+      },
+      py::arg("noise"), py::arg("latency"), py::arg("hidden"),
+      "The paper's row for (noise, latency, hidden); SpikeaeError lists the valid values.");
+  m.def(
+      "format_hyperparameter_table",
+      [](const std::vector<py::dict>& rows) {
+        std::vector<HyperparameterRow> parsed;
+        for (const py::dict& row : rows) parsed.push_back(dict_to_row(row));
+        return format_hyperparameter_table(parsed);
+      },
+      py::arg("rows"), "Rows (dicts by column name; missing columns take defaults) as a table.");
+  m.def(
+      "parse_hyperparameter_table",
+      [](const std::string& text, const std::string& source) {
+        py::list rows;
+        for (const HyperparameterRow& row : parse_hyperparameter_table(text, source)) {
+          rows.append(row_to_dict(row));
+        }
+        return rows;
+      },
+      py::arg("text"), py::arg("source") = "<text>",
+      "Rows of a tab-separated table whose first line holds all 13 column names.");
+  m.def(
+      "resolve_config",
+      [](std::optional<TrainingConfig> base, std::optional<std::tuple<double, double, int>> preset,
+         std::optional<std::string> preset_file, py::dict given,
+         std::optional<std::vector<int>> layer_sizes, std::optional<int> input_size,
+         std::optional<bool> inverted, std::optional<int> epochs, std::optional<int> threads,
+         std::optional<int> gradient_shards, std::optional<std::uint64_t> seed) {
+        ResolveArgs args{base,        std::nullopt,    preset_file, given,
+                         layer_sizes, input_size,      inverted,    epochs,
+                         threads,     gradient_shards, seed};
+        if (preset)
+          args.preset = Preset{std::get<0>(*preset), std::get<1>(*preset), std::get<2>(*preset)};
+        return resolve(args);
+      },
+      py::arg("base"), py::arg("preset"), py::arg("preset_file"), py::arg("given"),
+      py::arg("layer_sizes"), py::arg("input_size"), py::arg("inverted"), py::arg("epochs"),
+      py::arg("threads"), py::arg("gradient_shards"), py::arg("seed"),
+      "Options resolved in the CLI's order and validated (SpikeaeError names the first bad one).");
+}
+
+}  // namespace spikeae::python

@@ -1,0 +1,144 @@
+// Training from Python: the CLI's protocol with Python callbacks, the GIL released
+// while the engine runs, and Ctrl-C (or an exception in a callback) ending the
+// run cleanly between batches.
+#include <chrono>
+#include <limits>
+
+#include "convert.h"
+#include "spikeae/error.h"
+#include "spikeae/random.h"
+
+namespace spikeae::python {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// What the callbacks share. Every py::object here is touched only with the GIL held.
+struct RunState {
+  const py::object& on_epoch;
+  const py::object& on_progress;
+  const TrainingConfig& config;
+  int epochs_before;  // of the model whose training continues
+  double check_seconds;
+  py::object pending;  // the exception that stopped the run (KeyboardInterrupt, ...)
+  bool stop = false;
+  Clock::time_point last_check = Clock::now();
+
+  // Called with the GIL held.
+  void remember(const py::error_already_set& error) {
+    if (pending.is_none()) {
+      pending = error.value();
+      if (error.trace()) PyException_SetTraceback(pending.ptr(), error.trace().ptr());
+    }
+    stop = true;
+  }
+};
+
+py::dict progress_to_dict(const Progress& p) {
+  py::dict d;
+  d["epoch"] = p.epoch;
+  d["examples_done"] = p.examples_done;
+  d["examples_total"] = p.examples_total;
+  d["seconds"] = p.seconds;
+  d["mean_loss"] = p.mean_loss;
+  return d;
+}
+
+// The engine asks between batches; Python signal handlers run here (at most every
+// check_seconds, so a busy interpreter does not slow training down).
+bool stop_requested(RunState& run) {
+  if (run.stop) return true;
+  const auto now = Clock::now();
+  if (std::chrono::duration<double>(now - run.last_check).count() < run.check_seconds) return false;
+  run.last_check = now;
+  py::gil_scoped_acquire acquire;
+  if (PyErr_CheckSignals() != 0) run.remember(py::error_already_set());
+  return run.stop;
+}
+
+void call_on_progress(RunState& run, const Progress& progress) {
+  if (run.on_progress.is_none()) return;
+  py::gil_scoped_acquire acquire;
+  if (run.stop) return;
+  try {
+    run.on_progress(progress_to_dict(progress));
+  } catch (const py::error_already_set& error) {
+    run.remember(error);
+  }
+}
+
+void call_on_epoch(RunState& run, const EpochMetrics& metrics, const Network& network) {
+  if (run.on_epoch.is_none()) return;
+  // Called for every completed epoch, even after a stop was requested, so that the
+  // Python side sees the whole history.
+  py::gil_scoped_acquire acquire;
+  try {
+    const py::object model = py::cast(Model{SavedModel{
+        network, run.config, run.epochs_before + metrics.epoch, metrics.validation_loss, ""}});
+    // Returning True asks to stop after this epoch.
+    if (run.on_epoch(metrics_to_dict(metrics), model).is(py::bool_(true))) run.stop = true;
+  } catch (const py::error_already_set& error) {
+    run.remember(error);
+  }
+}
+
+py::dict train_from_python(const TrainingConfig& config, const std::optional<Model>& start,
+                           const Bytes& train_images, const Bytes& validation_images,
+                           const py::object& on_epoch, const py::object& on_progress,
+                           double check_seconds, const std::string& dataset) {
+  validate(config);
+  Dataset train_data = to_dataset(train_images, std::nullopt);
+  Dataset validation_data = to_dataset(validation_images, std::nullopt);
+  // The thread count does not change the result; models keep 0 like the CLI's files.
+  TrainingConfig kept = config;
+  kept.train.threads = 0;
+  const int before = start ? start->saved.epochs_trained : 0;
+  RunState run{on_epoch, on_progress, kept, before, check_seconds, py::none()};
+  TrainCallbacks callbacks;
+  callbacks.stop_requested = [&run] { return stop_requested(run); };
+  callbacks.on_progress = [&run](const Progress& p) { call_on_progress(run, p); };
+  callbacks.on_epoch = [&run](const EpochMetrics& m, const Network& n) {
+    call_on_epoch(run, m, n);
+  };
+  TrainResult result;
+  {
+    py::gil_scoped_release release;
+    const std::uint64_t seed = config.train.seed;
+    const ExampleSet train_set = make_example_set(std::move(train_data), config.encoding,
+                                                  derive_seed(seed, Stream::kTrainNoise));
+    const ExampleSet validation_set = make_example_set(std::move(validation_data), config.encoding,
+                                                       derive_seed(seed, Stream::kValidationNoise));
+    Network network = start ? start->saved.network
+                            : make_network(config.architecture, config.neuron, config.init, seed);
+    result = train_network(std::move(network), config, train_set, validation_set, callbacks);
+  }
+  const double last_loss = result.history.empty() ? std::numeric_limits<double>::quiet_NaN()
+                                                  : result.history.back().validation_loss;
+  const double best_loss = result.best_epoch > 0 ? result.best_validation_loss
+                                                 : std::numeric_limits<double>::quiet_NaN();
+  py::list history;
+  for (const EpochMetrics& m : result.history) history.append(metrics_to_dict(m));
+  py::dict out;
+  out["best"] =
+      Model{SavedModel{result.best_network, kept, before + result.best_epoch, best_loss, dataset}};
+  out["final"] =
+      Model{SavedModel{result.final_network, kept, before + static_cast<int>(result.history.size()),
+                       last_loss, dataset}};
+  out["best_epoch"] = result.best_epoch;
+  out["best_validation_loss"] = best_loss;
+  out["history"] = history;
+  out["stopped"] = result.stopped;
+  out["pending"] = run.pending;
+  return out;
+}
+
+}  // namespace
+
+void bind_train(py::module_& m) {
+  m.def("train", &train_from_python, py::arg("config"), py::arg("start"), py::arg("train_images"),
+        py::arg("validation_images"), py::arg("on_epoch"), py::arg("on_progress"),
+        py::arg("check_seconds"), py::arg("dataset"),
+        "Trains (or continues training `start`) as spikeae train does; returns a dict.");
+}
+
+}  // namespace spikeae::python

@@ -1,0 +1,161 @@
+#include "convert.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "spikeae/error.h"
+#include "spikeae/hyperparameters.h"
+
+namespace spikeae::python {
+namespace {
+
+// Examples per pool task: small enough to balance a few hundred images over the
+// threads, large enough that task hand-out costs nothing.
+constexpr std::size_t kChunk = 16;
+
+std::string shape_text(const py::array& array) {
+  std::string text = "(";
+  for (py::ssize_t d = 0; d < array.ndim(); ++d) {
+    text += (d > 0 ? ", " : "") + std::to_string(array.shape(d));
+  }
+  return text + (array.ndim() == 1 ? ",)" : ")");
+}
+
+int pool_size(std::size_t count, int threads) {
+  const std::size_t chunks = (count + kChunk - 1) / kChunk;
+  const auto wanted = static_cast<std::size_t>(resolve_thread_count(threads));
+  return static_cast<int>(std::max<std::size_t>(1, std::min(wanted, chunks)));
+}
+
+}  // namespace
+
+Dataset to_dataset(const Bytes& images, const std::optional<Bytes>& labels) {
+  if (images.ndim() != 3) {
+    throw Error("images must be a (count, rows, cols) array, got shape " + shape_text(images));
+  }
+  Dataset data;
+  const auto count = static_cast<std::size_t>(images.shape(0));
+  data.rows = static_cast<int>(images.shape(1));
+  data.cols = static_cast<int>(images.shape(2));
+  data.pixels.assign(images.data(), images.data() + images.size());
+  if (labels) {
+    if (labels->ndim() != 1 || static_cast<std::size_t>(labels->shape(0)) != count) {
+      throw Error("labels must be a (" + std::to_string(count) + ",) array, got shape " +
+                  shape_text(*labels));
+    }
+    data.labels.assign(labels->data(), labels->data() + count);
+  } else {
+    data.labels.assign(count, 0);
+  }
+  return data;
+}
+
+py::array_t<std::uint8_t> images_to_array(const Dataset& data) {
+  py::array_t<std::uint8_t> array(
+      {static_cast<py::ssize_t>(data.size()), py::ssize_t{data.rows}, py::ssize_t{data.cols}});
+  if (!data.pixels.empty())
+    std::memcpy(array.mutable_data(), data.pixels.data(), data.pixels.size());
+  return array;
+}
+
+py::array_t<std::uint8_t> labels_to_array(const Dataset& data) {
+  py::array_t<std::uint8_t> array(static_cast<py::ssize_t>(data.labels.size()));
+  if (!data.labels.empty())
+    std::memcpy(array.mutable_data(), data.labels.data(), data.labels.size());
+  return array;
+}
+
+py::array_t<double> new_doubles(std::vector<py::ssize_t> shape) {
+  return py::array_t<double>(std::move(shape));
+}
+
+std::size_t rows_of(const py::array& array, std::size_t cols, const char* what) {
+  if (array.ndim() != 2 || static_cast<std::size_t>(array.shape(1)) != cols) {
+    throw Error(std::string(what) + " must be a (count, " + std::to_string(cols) +
+                ") array, got shape " + shape_text(array));
+  }
+  return static_cast<std::size_t>(array.shape(0));
+}
+
+void check_times(std::span<const double> times, const char* what) {
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    if (std::isnan(times[i]) || times[i] == -kNoSpike) {
+      throw Error(std::string(what) + " must be numbers or +inf (no spike), got " +
+                  (std::isnan(times[i]) ? "nan" : "-inf") + " at flat index " + std::to_string(i));
+    }
+  }
+}
+
+void check_noise_factor(double noise_factor) {
+  if (!(noise_factor >= 0.0 && noise_factor <= 1.0)) {
+    throw Error("invalid noise_factor: must be in [0, 1], got " + std::to_string(noise_factor));
+  }
+}
+
+int thread_count(const Model& model, std::optional<int> threads) {
+  const int value = threads.value_or(model.saved.config.train.threads);
+  if (value < 0 || value > 1024) {
+    throw Error("invalid threads: must be an integer in [0, 1024], got " + std::to_string(value));
+  }
+  return value;
+}
+
+Batch::Batch(const Network& network, std::size_t count, int threads)
+    : count_(count),
+      pool_(pool_size(count, threads)),
+      states_(static_cast<std::size_t>(pool_.size()), make_forward_state(network)) {}
+
+void Batch::run(const std::function<void(std::size_t, int)>& task) {
+  const std::size_t chunks = (count_ + kChunk - 1) / kChunk;
+  pool_.run(chunks, [&](std::size_t chunk, int worker) {
+    const std::size_t end = std::min(count_, (chunk + 1) * kChunk);
+    for (std::size_t i = chunk * kChunk; i < end; ++i) task(i, worker);
+  });
+}
+
+py::dict row_to_dict(const HyperparameterRow& row) {
+  py::dict d;
+  d["noise_factor_ae"] = row.noise_factor_ae;
+  d["latency_ae"] = row.latency_ae;
+  d["batch_size"] = row.batch_size;
+  d["clip_derivative"] = row.clip_derivative;
+  d["decay_rate"] = row.decay_rate;
+  d["fire_threshold"] = row.fire_threshold;
+  d["learning_rate"] = row.learning_rate;
+  d["learning_rate_pulses"] = row.learning_rate_pulses;
+  d["n_hidden"] = row.n_hidden;
+  d["n_pulses"] = row.n_pulses;
+  d["nonpulse_weight_mean_multiplier"] = row.nonpulse_weight_mean_multiplier;
+  d["penalty_no_spike"] = row.penalty_no_spike;
+  d["pulse_weight_mean_multiplier"] = row.pulse_weight_mean_multiplier;
+  return d;
+}
+
+py::dict config_to_dict(const TrainingConfig& config) {
+  py::dict d = row_to_dict(row_from_config(config));
+  d["layer_sizes"] = config.architecture.layer_sizes;
+  d["inverted"] = config.encoding.inverted;
+  d["epochs"] = config.train.epochs;
+  d["threads"] = config.train.threads;
+  d["gradient_shards"] = config.train.gradient_shards;
+  d["seed"] = config.train.seed;
+  d["beta1"] = config.adam.beta1;
+  d["beta2"] = config.adam.beta2;
+  d["epsilon"] = config.adam.epsilon;
+  return d;
+}
+
+py::dict metrics_to_dict(const EpochMetrics& metrics) {
+  py::dict d;
+  d["epoch"] = metrics.epoch;
+  d["train_loss"] = metrics.train_loss;
+  d["validation_loss"] = metrics.validation_loss;
+  d["seconds"] = metrics.seconds;
+  d["examples_per_second"] = metrics.examples_per_second;
+  d["best"] = metrics.best;
+  return d;
+}
+
+}  // namespace spikeae::python

@@ -1,0 +1,133 @@
+"""spikeae.fit: callbacks, stopping, continuing, Ctrl-C, and errors."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import spikeae
+
+SMALL = {"train_size": 48, "validation_size": 12, "n_hidden": 6, "n_pulses": 3,
+         "learning_rate": 0.01}
+
+
+def test_callbacks_receive_metrics_and_models(images):
+    epochs, progress = [], []
+    result = spikeae.fit(images[:60], test_images=images[:20], epochs=3, **SMALL,
+                         on_epoch=lambda metrics, model: epochs.append((metrics, model)),
+                         on_progress=progress.append)
+    assert [m["epoch"] for m, _ in epochs] == [1, 2, 3]
+    for metrics, model in epochs:
+        assert set(metrics) == {"epoch", "train_loss", "validation_loss", "test_loss", "seconds",
+                                "examples_per_second", "best"}
+        assert isinstance(model, spikeae.Model) and model.layer_sizes == (36, 6, 36)
+        assert model.epochs_trained == metrics["epoch"]
+    assert progress and progress[-1]["examples_done"] == progress[-1]["examples_total"] == 48
+    assert result.history == [m for m, _ in epochs]
+    best = min(range(3), key=lambda i: result.history[i]["validation_loss"])
+    assert result.best_epoch == best + 1
+    assert result.best_validation_loss == result.history[best]["validation_loss"]
+    assert result.model.validation_loss == result.best_validation_loss
+    assert result.model.epochs_trained == result.best_epoch
+    assert result.final_model.epochs_trained == 3 and not result.stopped
+    # The model passed after the best epoch is the best model.
+    np.testing.assert_array_equal(epochs[best][1].get_weights(0), result.model.get_weights(0))
+    assert result.test_loss == result.model.loss(images[:20])
+    assert result.model.config["threads"] == 0  # like the CLI's model files
+    assert result.model.dataset == "arrays (split shuffled 48/12)"
+
+
+def test_on_epoch_returning_true_stops(images):
+    result = spikeae.fit(images, epochs=5, **SMALL, on_epoch=lambda m, _: m["epoch"] == 2)
+    assert len(result.history) == 2 and result.stopped
+
+
+def test_exceptions_in_callbacks_stop_and_propagate(images):
+    class Boom(Exception):
+        pass
+
+    def on_progress(progress):
+        if progress["epoch"] == 2:
+            raise Boom("from the callback")
+
+    with pytest.raises(Boom, match="from the callback") as caught:
+        spikeae.fit(images, epochs=4, batch_size=48, **SMALL, on_progress=on_progress)
+    # The exception came at the end of epoch 2's only batch: epoch 2 completes.
+    result = caught.value.fit_result
+    assert result.stopped and result.best_epoch >= 1 and len(result.history) == 2
+    assert "on_progress" in "".join(str(frame) for frame in caught.traceback)
+
+
+def test_training_continues_from_a_model(images):
+    first = spikeae.fit(images, epochs=2, **SMALL)
+    more = spikeae.fit(images, model=first.final_model, epochs=1, learning_rate=0.005,
+                       train_size=48, validation_size=12)
+    assert more.model.epochs_trained == 3
+    assert more.model.config["learning_rate"] == 0.005
+    assert more.model.config["n_hidden"] == 6 and more.model.config["seed"] == 1
+    with pytest.raises(spikeae.SpikeaeError, match="n_hidden cannot change"):
+        spikeae.fit(images, model=first.model, epochs=1, n_hidden=7, **{
+            k: v for k, v in SMALL.items() if k != "n_hidden"})
+    with pytest.raises(spikeae.SpikeaeError, match="layer_sizes cannot be given"):
+        spikeae.fit(images, model=first.model, layer_sizes=[36, 6, 36], train_size=48,
+                    validation_size=12)
+
+
+def test_same_options_give_the_same_model(images):
+    a = spikeae.fit(images, epochs=2, seed=4, threads=1, **SMALL).model
+    b = spikeae.fit(images, epochs=2, seed=4, threads=2, **SMALL).model
+    assert a.__getstate__() == b.__getstate__()
+
+
+def test_fit_errors(images):
+    with pytest.raises(spikeae.SpikeaeError, match="fewer than train_size"):
+        spikeae.fit(images, epochs=1)  # the CLI's 54000 + 6000 default
+    with pytest.raises(TypeError, match="unexpected keyword argument 'epoch'"):
+        spikeae.fit(images, epoch=1, **SMALL)
+    with pytest.raises(spikeae.SpikeaeError, match="invalid batch_size"):
+        spikeae.fit(images, batch_size=0, **SMALL)
+    with pytest.raises(TypeError, match="uint8"):
+        spikeae.fit(images.astype(float), **SMALL)
+    with pytest.raises(spikeae.SpikeaeError, match="6x6 but test images are 4x9"):
+        spikeae.fit(images, test_images=np.zeros((3, 4, 9), dtype=np.uint8), **SMALL)
+
+
+CTRL_C_SCRIPT = textwrap.dedent("""
+    import os, signal, threading, time, traceback
+    import numpy as np
+    import spikeae
+
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, size=(3000, 20, 20), dtype=np.uint8)
+    started = time.monotonic()
+
+    def on_epoch(metrics, model):
+        # Ctrl-C from outside, while the engine is busy with epoch 2.
+        threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGINT)).start()
+
+    try:
+        spikeae.fit(images, test_images=images[:50], train_size=2900, validation_size=100,
+                    n_hidden=32, epochs=50, threads=1, on_epoch=on_epoch)
+        print("not interrupted")
+    except KeyboardInterrupt as interrupt:
+        result = interrupt.fit_result
+        frames = traceback.extract_tb(interrupt.__traceback__)
+        print("interrupted", result.best_epoch, len(result.history), result.stopped,
+              result.test_loss is not None, round(time.monotonic() - started, 1),
+              ",".join(frame.name for frame in frames))
+""")
+
+
+def test_ctrl_c_stops_cleanly_and_keeps_the_best_model():
+    env = dict(os.environ)
+    completed = subprocess.run([sys.executable, "-c", CTRL_C_SCRIPT], capture_output=True,
+                               text=True, timeout=120, env=env)
+    assert completed.returncode == 0, completed.stderr
+    words = completed.stdout.split()
+    # Stopped during epoch 2 by the engine's check between batches (not inside a
+    # callback), with epoch 1's model kept and tested.
+    assert words[:5] == ["interrupted", "1", "1", "True", "True"], completed.stdout
+    assert "on_epoch" not in words[6], completed.stdout

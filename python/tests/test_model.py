@@ -1,0 +1,266 @@
+"""spikeae.Model: options, parameters, files, and the batched forward pass."""
+
+import copy
+import inspect
+import pickle
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import spikeae
+
+
+def test_defaults_are_the_cli_defaults():
+    defaults = spikeae.option_defaults()
+    assert defaults["epochs"] == 20 and defaults["threads"] == 0
+    assert defaults["gradient_shards"] == 2 and defaults["seed"] == 1
+    assert defaults["inverted"] is True
+    assert defaults["learning_rate"] == 0.001676 and defaults["n_hidden"] == 32
+    signature = inspect.signature(spikeae.Model)
+    for name, value in defaults.items():
+        assert signature.parameters[name].default == value
+    model = spikeae.Model()
+    assert model.layer_sizes == (784, 32, 784) and model.n_pulses == 10
+    assert model.parameter_count == (784 + 10) * 32 + (32 + 10) * 784 + 2 * 10
+    config = model.config
+    columns = {k: config[k] for k in spikeae.hyperparameter_names()}
+    assert columns == spikeae.default_hyperparameters()
+
+
+def test_options_apply_in_the_cli_order():
+    preset = spikeae.paper_preset(0.4, 16, 32)
+    model = spikeae.Model(preset=(0.4, 16, 32))
+    assert model.hyperparameters == preset
+    tuned = spikeae.Model(preset=(0.4, 16, 32), learning_rate="3e-3", n_hidden=8)
+    assert tuned.config["learning_rate"] == 0.003
+    assert tuned.config["latency_ae"] == preset["latency_ae"]  # kept from the preset
+    assert tuned.layer_sizes == (784, 8, 784)
+    deep = spikeae.Model(layer_sizes="784,64,16,64,784", n_hidden=12, inverted=False)
+    assert deep.layer_sizes == (784, 64, 12, 64, 784) and not deep.inverted
+    assert deep.embedding_layer == 2
+    small = spikeae.Model(input_size=36, n_hidden=8, seed=np.uint64(4), batch_size=np.int64(3))
+    assert small.layer_sizes == (36, 8, 36) and small.seed == 4
+    assert small.config["batch_size"] == 3
+
+
+def test_bad_options_raise_with_the_cli_messages():
+    with pytest.raises(spikeae.SpikeaeError,
+                       match="invalid latency_ae: must be a finite number > 0"):
+        spikeae.Model(latency_ae=-1)
+    with pytest.raises(spikeae.SpikeaeError, match="expected an integer"):
+        spikeae.Model(n_hidden=3.5)
+    with pytest.raises(spikeae.SpikeaeError, match="noise_factor_ae"):
+        spikeae.Model(noise_factor_ae=2)
+    with pytest.raises(spikeae.SpikeaeError, match="gradient_shards"):
+        spikeae.Model(gradient_shards=0)
+    with pytest.raises(spikeae.SpikeaeError, match="no paper preset"):
+        spikeae.Model(preset=(0.1, 1, 32))
+    with pytest.raises(spikeae.SpikeaeError, match="preset file"):
+        spikeae.Model(preset_file="/nonexistent/preset.tsv")
+    with pytest.raises(TypeError, match="did you mean 'learning_rate'"):
+        spikeae.Model(learningrate=1e-3)
+    with pytest.raises(spikeae.SpikeaeError, match="seed"):
+        spikeae.Model(seed=-1)
+    assert issubclass(spikeae.SpikeaeError, ValueError)
+
+
+def test_preset_file(tmp_path):
+    row = spikeae.paper_preset(0.2, 4, 16)
+    path = tmp_path / "row.tsv"
+    path.write_text(spikeae.format_hyperparameter_table([row]))
+    assert spikeae.Model(preset_file=path).hyperparameters == row
+    path.write_text(spikeae.format_hyperparameter_table([row, row]))
+    with pytest.raises(spikeae.SpikeaeError, match="exactly one row, found 2"):
+        spikeae.Model(preset_file=str(path))
+
+
+def test_weights_and_pulses(model):
+    m = model.copy()
+    w = m.get_weights(0)
+    assert w.shape == (36 + 4, 8) and w.dtype == np.float64
+    assert [x.shape for x in m.weights] == [(40, 8), (12, 36)]
+    assert [p.shape for p in m.pulses] == [(4,), (4,)]
+    np.testing.assert_allclose(m.get_pulses(1), [0.2, 0.4, 0.6, 0.8])
+    with pytest.raises(ValueError, match="read-only"):
+        m.weights[0][0, 0] = 1.0
+    w[3, 5] = 0.25
+    m.set_weights(0, w)
+    assert m.get_weights(0)[3, 5] == 0.25
+    assert model.get_weights(0)[3, 5] != 0.25  # the copy is independent
+    m.pulses = [[0.1, 0.2, 0.3, 0.4], [0.0, 0.5, 1.0, 1.5]]
+    np.testing.assert_array_equal(m.get_pulses(1), [0.0, 0.5, 1.0, 1.5])
+    with pytest.raises(spikeae.SpikeaeError, match=">= 0"):
+        m.set_pulses(0, [0.1, -0.2, 0.3, 0.4])
+    with pytest.raises(spikeae.SpikeaeError, match="40 rows"):
+        m.set_weights(0, np.zeros((36, 8)))
+    with pytest.raises(spikeae.SpikeaeError, match="finite"):
+        m.set_weights(1, np.full((12, 36), np.nan))
+    with pytest.raises(spikeae.SpikeaeError, match="connection 2 does not exist"):
+        m.get_weights(2)
+    before = m.get_weights(0)
+    with pytest.raises(spikeae.SpikeaeError):
+        m.weights = [np.ones((40, 8)), np.ones((3, 3))]
+    np.testing.assert_array_equal(m.get_weights(0), before)  # all or nothing
+
+
+def test_save_load_and_pickle(tmp_path, model):
+    path = tmp_path / "m.spikeae"
+    m = model.copy()
+    m.dataset = "synthetic"
+    m.epochs_trained = 3
+    m.validation_loss = 0.5
+    m.save(path)
+    loaded = spikeae.Model.load(path)
+    assert loaded.dataset == "synthetic" and loaded.epochs_trained == 3
+    assert loaded.validation_loss == 0.5 and loaded.config == m.config
+    for a, b in zip(loaded.weights, m.weights):
+        np.testing.assert_array_equal(a, b)
+    loaded.save(tmp_path / "again.spikeae")
+    assert (tmp_path / "again.spikeae").read_bytes() == path.read_bytes()
+    clone = pickle.loads(pickle.dumps(m))
+    assert clone.config == m.config and np.array_equal(clone.weights[1], m.weights[1])
+    assert copy.deepcopy(m).dataset == "synthetic"
+    assert "36-8-36" in repr(m)
+
+
+def test_model_file_errors_name_the_file(tmp_path, model):
+    path = tmp_path / "broken.spikeae"
+    model.save(path)
+    data = bytearray(path.read_bytes())
+    data[40] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(spikeae.SpikeaeError, match="broken.spikeae"):
+        spikeae.Model.load(path)
+    with pytest.raises(spikeae.SpikeaeError, match="missing.spikeae"):
+        spikeae.Model.load(tmp_path / "missing.spikeae")
+
+
+def test_forward_shapes_and_dtypes(model, images):
+    layers = model.forward(images)
+    assert [layer.shape for layer in layers] == [(60, 36), (60, 8), (60, 36)]
+    assert all(layer.dtype == np.float64 for layer in layers)
+    single = model.forward(images[7])  # one (rows, cols) image
+    assert [layer.shape for layer in single] == [(36,), (8,), (36,)]
+    for a, b in zip(single, layers):
+        np.testing.assert_array_equal(a, b[7])
+    flat = model.forward(images.reshape(60, 36))
+    grid = model.forward(images.reshape(3, 20, 6, 6))
+    assert grid[1].shape == (3, 20, 8)
+    np.testing.assert_array_equal(grid[2].reshape(60, 36), layers[2])
+    np.testing.assert_array_equal(flat[2], layers[2])
+    # Spike times in, the same out (images are encoded as encode_inputs does).
+    times = model.encode_inputs(images)
+    np.testing.assert_array_equal(times, layers[0])
+    np.testing.assert_array_equal(model.forward(times)[2], layers[2])
+    single_precision = model.forward(times.astype(np.float32))
+    np.testing.assert_array_equal(single_precision[0], times.astype(np.float32).astype(np.float64))
+    assert model.forward(np.zeros((0, 36)))[2].shape == (0, 36)
+
+
+def test_forward_does_not_depend_on_threads(images):
+    model = spikeae.Model(input_size=36, n_hidden=8, n_pulses=4, seed=3, noise_factor_ae=0.2)
+    many = np.concatenate([images] * 3)
+    one = model.forward(many, threads=1)
+    two = model.forward(many, threads=2)
+    for a, b in zip(one, two):
+        np.testing.assert_array_equal(a, b)
+    assert model.loss(many, threads=1) == model.loss(many, threads=2)
+
+
+def test_noise_defaults_follow_the_model(images):
+    noisy = spikeae.Model(input_size=36, n_hidden=8, noise_factor_ae=0.3, seed=5)
+    expected = spikeae.encode_images(images, noise_factor=0.3,
+                                     noise_seed=spikeae.noise_seed(5, "test"))
+    np.testing.assert_array_equal(noisy.encode_inputs(images), expected)
+    clean = noisy.encode_inputs(images, noise_factor=0)
+    np.testing.assert_array_equal(clean, spikeae.encode_images(images))
+    other = noisy.encode_inputs(images, seed=6)
+    assert not np.array_equal(other, expected)
+    with pytest.raises(spikeae.SpikeaeError, match="spike times already"):
+        noisy.forward(expected, noise_factor=0.1)
+
+
+def test_encode_decode_and_reconstruct(model, images):
+    layers = model.forward(images)
+    hidden = model.encode(images)
+    np.testing.assert_array_equal(hidden, layers[1])
+    np.testing.assert_array_equal(model.decode(hidden), layers[2])
+    mix = 0.5 * (hidden[0] + hidden[1])  # interpolation in embedding space
+    assert model.decode(mix).shape == (36,)
+    recon = model.reconstruct(images)
+    assert recon.shape == (60, 6, 6)
+    out = layers[2].reshape(60, 6, 6)
+    np.testing.assert_array_equal(recon, np.where(np.isinf(out), 1.0, out - model.latency))
+    with pytest.raises(spikeae.SpikeaeError, match=r"\(\.\.\., 8\)"):
+        model.decode(np.zeros((3, 7)))
+    with pytest.raises(TypeError):
+        model.decode(np.zeros((3, 8), dtype=np.int64))
+
+
+def test_loss_is_the_mean_of_the_per_example_losses(model, images):
+    per = model.loss(images, per_example=True)
+    assert per.shape == (60,) and per.dtype == np.float64
+    recon = model.reconstruct(images).reshape(60, 36)
+    targets = spikeae.target_times(images).reshape(60, 36)
+    np.testing.assert_allclose(per, ((recon - targets) ** 2).mean(axis=1), rtol=1e-12)
+    mean = model.loss(images)
+    assert isinstance(mean, float)
+    assert mean == pytest.approx(per.mean(), rel=1e-14)
+    times = model.encode_inputs(images)
+    assert model.loss(images, times) == mean
+    assert model.loss(images[3]) == per[3]
+
+
+def test_input_errors(model, images):
+    with pytest.raises(spikeae.SpikeaeError, match="do not fit a layer of 36"):
+        model.forward(np.zeros((5, 35)))
+    with pytest.raises(TypeError, match="uint8 images or floating-point"):
+        model.forward(images.astype(np.int32))
+    times = model.encode_inputs(images)
+    times[2, 3] = np.nan
+    with pytest.raises(spikeae.SpikeaeError, match="nan"):
+        model.forward(times)
+    times[2, 3] = -np.inf
+    with pytest.raises(spikeae.SpikeaeError, match="-inf"):
+        model.forward(times)
+    with pytest.raises(spikeae.SpikeaeError, match="threads"):
+        model.forward(images, threads=-1)
+    with pytest.raises(spikeae.SpikeaeError, match="no images"):
+        model.loss(np.zeros((0, 36), dtype=np.uint8))
+    with pytest.raises(TypeError):
+        model.loss(model.encode_inputs(images))
+
+
+def test_activity(model, images):
+    activity = model.activity(images)
+    assert len(activity) == 2
+    for layer in activity:
+        assert set(layer) == {"input_events", "spiking_fraction", "causal_inputs"}
+        assert 0.0 <= layer["spiking_fraction"] <= 1.0
+
+
+def test_the_gil_is_released_while_the_engine_runs(model, images):
+    many = np.tile(images, (500, 1, 1))  # 30,000 examples, a fraction of a second
+    counter, stop = [0], threading.Event()
+
+    def spin():
+        while not stop.is_set():
+            counter[0] += 1
+
+    thread = threading.Thread(target=spin)
+    thread.start()
+    while counter[0] == 0:
+        time.sleep(0.001)
+    try:
+        before = counter[0]
+        started = time.perf_counter()
+        model.forward(many, threads=1)
+        seconds = time.perf_counter() - started
+        during = counter[0] - before
+    finally:
+        stop.set()
+        thread.join()
+    # With the GIL held the other thread could not have counted at all.
+    assert seconds < 0.02 or during > 1000, (seconds, during)
