@@ -215,7 +215,7 @@ std::string distinct_values(const std::vector<HyperparameterRow>& rows, Get get)
 }
 
 std::vector<int> architecture_for_hidden(const std::vector<int>& current, int hidden) {
-  if (current.size() <= 3) return {kInputSize, hidden, kInputSize};
+  if (current.size() < 3) return {kInputSize, hidden, kInputSize};
   if (current.size() % 2 == 0) {
     throw Error("cannot apply n_hidden = " + std::to_string(hidden) + " to layer_sizes with " +
                 std::to_string(current.size()) +

@@ -330,6 +330,13 @@ TEST(ApplyRow, SetsTheBottleneckOfADeeperStack) {
   EXPECT_EQ(row_from_config(config).n_hidden, 16);
 }
 
+TEST(ApplyRow, KeepsTheInputSizeOfASingleHiddenLayer) {
+  TrainingConfig config;
+  config.architecture.layer_sizes = {100, 40, 100};  // e.g. 10x10 images of one's own
+  apply_row(paper_preset(0.0, 1.0, 16), config);
+  EXPECT_EQ(config.architecture.layer_sizes, (std::vector<int>{100, 16, 100}));
+}
+
 TEST(ApplyRow, EvenDeepStackIsRejected) {
   TrainingConfig config;
   config.architecture.layer_sizes = {784, 64, 64, 784};

@@ -1,6 +1,7 @@
 #include "hyperparameter_flags.h"
 
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -92,7 +93,14 @@ void add_hyperparameter_flags(CLI::App& command, HyperparameterFlags& flags) {
 
 TrainingConfig resolve_config(const HyperparameterFlags& flags) {
   HyperparameterRow row;
-  if (!flags.preset.empty()) row = paper_preset(flags.preset[0], flags.preset[1], flags.preset[2]);
+  if (!flags.preset.empty()) {
+    const double hidden = flags.preset[2];
+    if (hidden != std::floor(hidden)) {
+      throw Error("invalid --preset hidden size " + std::to_string(hidden) +
+                  ": must be an integer");
+    }
+    row = paper_preset(flags.preset[0], flags.preset[1], static_cast<int>(hidden));
+  }
   if (!flags.preset_file.empty()) row = read_preset_file(flags.preset_file);
   for (const auto& [name, value] : flags.given) set_hyperparameter(row, name, value);
   TrainingConfig config;

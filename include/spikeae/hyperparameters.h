@@ -46,8 +46,9 @@ const std::vector<HyperparameterRow>& paper_presets();
 // The paper row for (noise, latency, hidden); throws Error listing valid values.
 HyperparameterRow paper_preset(double noise, double latency, int hidden);
 
-// Copies a row into the per-concern structs (architecture 784-h-784 unless the
-// config already has a deeper stack, whose middle layer is then set to h).
+// Copies a row into the per-concern structs: the middle (bottleneck) layer of an
+// odd-length stack becomes h, input and output sizes are kept (784-h-784 if the
+// config has fewer than 3 layers).
 void apply_row(const HyperparameterRow& row, TrainingConfig& config);
 HyperparameterRow row_from_config(const TrainingConfig& config);
 
