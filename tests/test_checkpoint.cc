@@ -7,26 +7,10 @@
 #include "spikeae/checkpoint.h"
 #include "spikeae/error.h"
 #include "spikeae/random.h"
+#include "synthetic_data.h"
 
 namespace spikeae {
 namespace {
-
-Dataset blobs(std::size_t count, std::uint64_t seed) {
-  Rng rng(seed);
-  Dataset data;
-  data.rows = data.cols = 8;
-  for (std::size_t i = 0; i < count; ++i) {
-    const int cx = 2 + rng.below(4), cy = 2 + rng.below(4);
-    for (int r = 0; r < 8; ++r) {
-      for (int c = 0; c < 8; ++c) {
-        const int d2 = (r - cy) * (r - cy) + (c - cx) * (c - cx);
-        data.pixels.push_back(d2 <= 2 ? static_cast<std::uint8_t>(155 + rng.below(100)) : 0);
-      }
-    }
-    data.labels.push_back(static_cast<std::uint8_t>(cx));
-  }
-  return data;
-}
 
 struct Fixture {
   TrainingConfig config;
@@ -37,8 +21,8 @@ struct Fixture {
     config.init = {0.5, 3.0};
     config.encoding.noise_factor = 0.2;
     config.train = {4, 5, 2, 2, 9};
-    train_set = make_example_set(blobs(48, 1), config.encoding, 2);
-    validation_set = make_example_set(blobs(16, 3), config.encoding, 4);
+    train_set = make_example_set(testing::ink_blobs(48, 1), config.encoding, 2);
+    validation_set = make_example_set(testing::ink_blobs(16, 3), config.encoding, 4);
   }
   Network initial() const {
     return make_network(config.architecture, config.neuron, config.init, config.train.seed);

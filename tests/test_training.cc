@@ -9,27 +9,10 @@
 #include "spikeae/hyperparameters.h"
 #include "spikeae/random.h"
 #include "spikeae/trainer.h"
+#include "synthetic_data.h"
 
 namespace spikeae {
 namespace {
-
-// Random 8x8 "images": blobs of ink on a blank background.
-Dataset synthetic_images(std::size_t count, std::uint64_t seed) {
-  Rng rng(seed);
-  Dataset data;
-  data.rows = data.cols = 8;
-  for (std::size_t i = 0; i < count; ++i) {
-    const int cx = 2 + rng.below(4), cy = 2 + rng.below(4);
-    for (int r = 0; r < 8; ++r) {
-      for (int c = 0; c < 8; ++c) {
-        const int d2 = (r - cy) * (r - cy) + (c - cx) * (c - cx);
-        data.pixels.push_back(d2 <= 2 ? static_cast<std::uint8_t>(155 + rng.below(100)) : 0);
-      }
-    }
-    data.labels.push_back(static_cast<std::uint8_t>(cx));
-  }
-  return data;
-}
 
 TrainingConfig small_config(int threads) {
   TrainingConfig config;
@@ -60,8 +43,8 @@ bool bit_identical(const Network& a, const Network& b) {
 TrainResult train_small(int threads, std::uint64_t seed = 42) {
   TrainingConfig config = small_config(threads);
   config.train.seed = seed;
-  const ExampleSet train_set = make_example_set(synthetic_images(60, 1), config.encoding, 3);
-  const ExampleSet validation_set = make_example_set(synthetic_images(20, 2), config.encoding, 4);
+  const ExampleSet train_set = make_example_set(testing::ink_blobs(60, 1), config.encoding, 3);
+  const ExampleSet validation_set = make_example_set(testing::ink_blobs(20, 2), config.encoding, 4);
   return train(config, train_set, validation_set);
 }
 
@@ -81,7 +64,7 @@ TEST(Training, SameSeedGivesBitIdenticalModelForAnyThreadCount) {
 }
 
 TEST(Training, NoiseIsFixedPerImageAndDependsOnSeed) {
-  const Dataset images = synthetic_images(10, 5);
+  const Dataset images = testing::ink_blobs(10, 5);
   const EncodingOptions noisy{true, 0.4};
   const EncodedSet a = encode_dataset(images, noisy, 9);
   const EncodedSet b = encode_dataset(images, noisy, 9);
@@ -96,7 +79,7 @@ TEST(Training, NoiseIsFixedPerImageAndDependsOnSeed) {
 TEST(Training, RejectsImagesOfTheWrongSize) {
   TrainingConfig config = small_config(1);
   config.architecture.layer_sizes = {100, 12, 100};
-  const ExampleSet set = make_example_set(synthetic_images(10, 1), config.encoding, 3);
+  const ExampleSet set = make_example_set(testing::ink_blobs(10, 1), config.encoding, 3);
   EXPECT_THROW(train(config, set, set), Error);
 }
 

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "spikeae/error.h"
+#include "spikeae/preset_file.h"
 
 namespace spikeae::cli {
 namespace {
@@ -37,19 +38,6 @@ std::vector<int> parse_layer_sizes(const std::string& text) {
     sizes.push_back(value);
   }
   return sizes;
-}
-
-HyperparameterRow read_preset_file(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) throw Error(path + ": cannot open the preset file");
-  std::stringstream text;
-  text << file.rdbuf();
-  const std::vector<HyperparameterRow> rows = parse_hyperparameter_table(text.str(), path);
-  if (rows.size() != 1) {
-    throw Error(path + ": a preset file holds exactly one row, found " +
-                std::to_string(rows.size()));
-  }
-  return rows.front();
 }
 
 }  // namespace

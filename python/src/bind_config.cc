@@ -9,6 +9,7 @@
 #include "convert.h"
 #include "spikeae/error.h"
 #include "spikeae/hyperparameters.h"
+#include "spikeae/preset_file.h"
 
 namespace spikeae::python {
 namespace {
@@ -45,19 +46,6 @@ HyperparameterRow dict_to_row(const py::dict& d) {
     set_hyperparameter(row, name, value_text(name, value));
   }
   return row;
-}
-
-HyperparameterRow read_preset_file(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) throw Error(path + ": cannot open the preset file");
-  std::stringstream text;
-  text << file.rdbuf();
-  const std::vector<HyperparameterRow> rows = parse_hyperparameter_table(text.str(), path);
-  if (rows.size() != 1) {
-    throw Error(path + ": a preset file holds exactly one row, found " +
-                std::to_string(rows.size()));
-  }
-  return rows.front();
 }
 
 struct Preset {
