@@ -11,7 +11,7 @@ HyperparameterRow read_preset_file(const std::filesystem::path& path) {
   const std::string name = path.string();
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
-    throw Error(name + ": is a folder, not a preset file");
+    throw Error(name + ": is a directory, not a preset file");
   }
   std::ifstream file(path);
   if (!file) throw Error(name + ": cannot open the preset file");
