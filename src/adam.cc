@@ -27,17 +27,6 @@ void adam_update(const AdamOptions& options, double learning_rate, double bias1,
   }
 }
 
-// One parameter block's slice [begin, end): sums the shards' gradients (in
-// order, zeroing them), scales, and applies the Adam update.
-struct BlockUpdate {
-  double learning_rate;
-  double* values;
-  double* m;
-  double* v;
-  std::vector<double*> shard_gradients;
-  bool clamp_at_zero;
-};
-
 // shards[0] += shards[s] over [begin, end), zeroing shards[s].
 SPIKEAE_VECTOR_CLONES
 void fold_shard(double* __restrict first, double* __restrict other, std::size_t begin,
@@ -66,60 +55,56 @@ void adam_range(const AdamOptions& options, double learning_rate, double bias1, 
   }
 }
 
-void update_range(const AdamOptions& options, double bias1, double bias2, double scale,
-                  const BlockUpdate& block, std::size_t begin, std::size_t end) {
-  // Shards are added in order, ((g0 + g1) + g2) + ..., the last one inside the update.
-  const std::vector<double*>& shards = block.shard_gradients;
-  for (std::size_t s = 1; s + 1 < shards.size(); ++s) fold_shard(shards[0], shards[s], begin, end);
-  adam_range(options, block.learning_rate, bias1, bias2, scale, block.clamp_at_zero, shards[0],
-             shards.size() > 1 ? shards.back() : nullptr, block.m, block.v, block.values, begin,
-             end);
-}
-
 }  // namespace
 
-void adam_step_from_shards(const AdamOptions& options, std::span<Gradients> shards, double scale,
-                           AdamState& state, Network& network, ThreadPool& pool) {
-  ++state.step;
-  const double bias1 = 1.0 - std::pow(options.beta1, static_cast<double>(state.step));
-  const double bias2 = 1.0 - std::pow(options.beta2, static_cast<double>(state.step));
-  struct Task {
-    const BlockUpdate* block;
-    std::size_t begin, end;
-  };
-  std::vector<BlockUpdate> blocks;
-  blocks.reserve(2 * network.weights.size());
+ShardedAdam::ShardedAdam(const AdamOptions& options, Network& network, AdamState& state,
+                         std::vector<Gradients>& shards)
+    : options_(options), state_(state) {
   for (std::size_t c = 0; c < network.weights.size(); ++c) {
-    BlockUpdate w{options.learning_rate,
+    Block weights{options.learning_rate,
                   network.weights[c].data(),
                   state.weight_m[c].data(),
                   state.weight_v[c].data(),
                   {},
                   false};
-    BlockUpdate p{options.learning_rate_pulses,
-                  network.pulses[c].data(),
-                  state.pulse_m[c].data(),
-                  state.pulse_v[c].data(),
-                  {},
-                  true};
+    Block pulses{options.learning_rate_pulses,
+                 network.pulses[c].data(),
+                 state.pulse_m[c].data(),
+                 state.pulse_v[c].data(),
+                 {},
+                 true};
     for (Gradients& shard : shards) {
-      w.shard_gradients.push_back(shard.weights[c].data());
-      p.shard_gradients.push_back(shard.pulses[c].data());
+      weights.shard_gradients.push_back(shard.weights[c].data());
+      pulses.shard_gradients.push_back(shard.pulses[c].data());
     }
-    blocks.push_back(std::move(w));
-    blocks.push_back(std::move(p));
+    blocks_.push_back(std::move(weights));
+    blocks_.push_back(std::move(pulses));
   }
-  constexpr std::size_t kChunk = 8192;
-  std::vector<Task> tasks;
-  for (std::size_t k = 0; k < blocks.size(); ++k) {
+  constexpr std::size_t kChunk = 8192;  // parameters per task
+  for (std::size_t k = 0; k < blocks_.size(); ++k) {
     const std::size_t size =
         k % 2 == 0 ? network.weights[k / 2].size() : network.pulses[k / 2].size();
     for (std::size_t begin = 0; begin < size; begin += kChunk) {
-      tasks.push_back({&blocks[k], begin, std::min(size, begin + kChunk)});
+      ranges_.push_back({&blocks_[k], begin, std::min(size, begin + kChunk)});
     }
   }
-  pool.run(tasks.size(), [&](std::size_t t, int) {
-    update_range(options, bias1, bias2, scale, *tasks[t].block, tasks[t].begin, tasks[t].end);
+}
+
+void ShardedAdam::step(double scale, ThreadPool& pool) {
+  ++state_.step;
+  const double bias1 = 1.0 - std::pow(options_.beta1, static_cast<double>(state_.step));
+  const double bias2 = 1.0 - std::pow(options_.beta2, static_cast<double>(state_.step));
+  pool.run(ranges_.size(), [&](std::size_t r, int) {
+    const Range& range = ranges_[r];
+    const Block& block = *range.block;
+    // Shards are added in order, ((g0 + g1) + g2) + ..., the last one inside the update.
+    const std::vector<double*>& shards = block.shard_gradients;
+    for (std::size_t s = 1; s + 1 < shards.size(); ++s) {
+      fold_shard(shards[0], shards[s], range.begin, range.end);
+    }
+    adam_range(options_, block.learning_rate, bias1, bias2, scale, block.clamp_at_zero, shards[0],
+               shards.size() > 1 ? shards.back() : nullptr, block.m, block.v, block.values,
+               range.begin, range.end);
   });
 }
 

@@ -63,18 +63,21 @@ void check_compatible(const Network& network, const ExampleSet& set, const char*
 
 // One optimiser step on examples order[begin, end): the batch is cut into fixed
 // shards whose gradient sums are added in shard order (thread-count independent).
+// Optimiser steps of one run on `state`: the batch is cut into fixed shards whose
+// gradient sums are added in shard order (thread-count independent).
 class BatchStepper {
  public:
-  BatchStepper(const Network& network, const TrainingConfig& config, ThreadPool& pool)
-      : config_(config), pool_(pool), workers_(make_workers(network, pool.size())) {
-    for (int s = 0; s < config.train.gradient_shards; ++s) {
-      shards_.push_back(make_gradients(network));
-    }
-  }
+  BatchStepper(TrainingState& state, const TrainingConfig& config, ThreadPool& pool)
+      : config_(config),
+        pool_(pool),
+        state_(state),
+        workers_(make_workers(state.network, pool.size())),
+        shards_(config.train.gradient_shards, make_gradients(state.network)),
+        adam_(config.adam, state.network, state.adam, shards_) {}
 
-  void step(Network& network, AdamState& adam, const ExampleSet& set,
-            std::span<const std::size_t> batch, std::span<double> losses) {
+  void step(const ExampleSet& set, std::span<const std::size_t> batch, std::span<double> losses) {
     const std::size_t n_shards = std::min<std::size_t>(shards_.size(), batch.size());
+    const Network& network = state_.network;
     pool_.run(n_shards, [&](std::size_t s, int w) {
       const std::size_t begin = s * batch.size() / n_shards;
       const std::size_t end = (s + 1) * batch.size() / n_shards;
@@ -86,15 +89,16 @@ class BatchStepper {
         backward(network, worker.forward, config_.loss, shards_[s], worker.backward);
       }
     });
-    adam_step_from_shards(config_.adam, std::span(shards_).first(n_shards),
-                          1.0 / static_cast<double>(batch.size()), adam, network, pool_);
+    adam_.step(1.0 / static_cast<double>(batch.size()), pool_);
   }
 
  private:
   const TrainingConfig& config_;
   ThreadPool& pool_;
+  TrainingState& state_;
   std::vector<Worker> workers_;
-  std::vector<Gradients> shards_;  // zero between steps
+  std::vector<Gradients> shards_;  // zero between steps (unused ones stay zero)
+  ShardedAdam adam_;
 };
 
 }  // namespace
@@ -198,8 +202,7 @@ bool run_epoch(TrainingState& state, const TrainingConfig& config, const Example
       return false;
     }
     const std::size_t count = std::min(batch_size, order.size() - state.position);
-    stepper.step(state.network, state.adam, train_set,
-                 std::span(order).subspan(state.position, count),
+    stepper.step(train_set, std::span(order).subspan(state.position, count),
                  std::span(state.epoch_losses).subspan(state.position, count));
     state.position += count;
     if (callbacks.on_progress &&
@@ -253,7 +256,7 @@ TrainResult resume_training(TrainingState state, const TrainingConfig& config,
                 std::to_string(train_set.size()) + " images");
   }
   ThreadPool pool(config.train.threads);
-  BatchStepper stepper(state.network, config, pool);
+  BatchStepper stepper(state, config, pool);
   bool stopped = false;
   while (state.epoch < config.train.epochs) {
     double seconds = 0.0;

@@ -45,10 +45,37 @@ AdamState make_adam_state(const Network& network);
 void adam_step(const AdamOptions& options, const Gradients& gradients, AdamState& state,
                Network& network);
 
-// The same step with gradient scale * (shards[0] + shards[1] + ...), added in
-// shard order, zeroing the shards as it reads them. Runs over parameter ranges
-// on the pool; element-wise, so the result does not depend on the pool's size.
-void adam_step_from_shards(const AdamOptions& options, std::span<Gradients> shards, double scale,
-                           AdamState& state, Network& network, ThreadPool& pool);
+// Adam steps whose gradient is the scaled sum of per-shard gradient buffers
+// (added in shard order), run over parameter ranges on a thread pool: element-wise,
+// so the result does not depend on the pool's size. Holds pointers into the
+// network, state and shards, which must outlive it and keep their sizes; built
+// once per run, so a step allocates nothing.
+class ShardedAdam {
+ public:
+  ShardedAdam(const AdamOptions& options, Network& network, AdamState& state,
+              std::vector<Gradients>& shards);
+
+  // One step with gradient scale * (shards[0] + shards[1] + ...); zeroes the shards.
+  void step(double scale, ThreadPool& pool);
+
+ private:
+  struct Block {
+    double learning_rate;
+    double* values;
+    double* m;
+    double* v;
+    std::vector<double*> shard_gradients;
+    bool clamp_at_zero;  // pulse times stay >= 0
+  };
+  struct Range {
+    const Block* block;
+    std::size_t begin, end;
+  };
+
+  AdamOptions options_;
+  AdamState& state_;
+  std::vector<Block> blocks_;
+  std::vector<Range> ranges_;
+};
 
 }  // namespace spikeae
