@@ -67,7 +67,10 @@ void validate_architecture(const Architecture& architecture) {
          std::to_string(sizes.size()) + " layer(s)");
   }
   for (std::size_t i = 0; i < sizes.size(); ++i) {
-    check_int("layer_sizes[" + std::to_string(i) + "]", sizes[i], 1, kMaxLayerSize);
+    // The bottleneck of an odd stack is what n_hidden sets: name both.
+    const bool bottleneck = sizes.size() >= 3 && sizes.size() % 2 == 1 && i == sizes.size() / 2;
+    const std::string name = "layer_sizes[" + std::to_string(i) + "]";
+    check_int(bottleneck ? "n_hidden (" + name + ")" : name, sizes[i], 1, kMaxLayerSize);
   }
   if (sizes.front() > kMaxInputSize) {
     fail("layer_sizes[0] (input size)",

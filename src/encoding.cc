@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "spikeae/error.h"
 #include "spikeae/random.h"
 
 namespace spikeae {
@@ -29,6 +30,10 @@ EncodedSet encode_dataset(const Dataset& data, const EncodingOptions& options,
                           std::uint64_t noise_seed) {
   EncodedSet encoded;
   const std::size_t n_pixels = data.pixels_per_image();
+  if (n_pixels > kMaxEncodedPixels) {
+    throw Error("images of " + std::to_string(n_pixels) + " pixels cannot be encoded: at most " +
+                std::to_string(kMaxEncodedPixels) + " (16-bit pixel indices)");
+  }
   std::vector<double> dense(n_pixels);
   std::vector<std::uint16_t> order(n_pixels);
   for (std::size_t i = 0; i < data.size(); ++i) {

@@ -38,7 +38,11 @@ struct EncodedSet {
   std::size_t events(std::size_t i) const { return offsets[i + 1] - offsets[i]; }
 };
 
-// Encodes every image of `data`. The noise of image i depends only on
+// Pixel indices of encoded spike trains are 16-bit.
+inline constexpr std::size_t kMaxEncodedPixels = 65535;
+
+// Encodes every image of `data`; throws Error for images of more than
+// kMaxEncodedPixels pixels. The noise of image i depends only on
 // (noise_seed, i): one fixed noisy copy of the data set, whatever the thread count.
 EncodedSet encode_dataset(const Dataset& data, const EncodingOptions& options,
                           std::uint64_t noise_seed);

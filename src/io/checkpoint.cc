@@ -19,7 +19,7 @@ using io::ByteReader;
 using io::ByteWriter;
 
 constexpr std::string_view kMagic{"SPIKECKP", 8};
-constexpr std::int64_t kMaxEpochs = std::int64_t{1} << 40;
+constexpr std::int64_t kMaxEpochs = std::numeric_limits<int>::max();
 
 void write_blocks(ByteWriter& out, const std::vector<std::vector<double>>& blocks) {
   for (const auto& block : blocks) out.f64s(block);

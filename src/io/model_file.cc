@@ -17,9 +17,10 @@
 #include <sstream>
 #include <vector>
 
-#include "spikeae/atomic_file.h"
-#include "spikeae/error.h"
 #include "byte_stream.h"
+#include "spikeae/atomic_file.h"
+#include "spikeae/config.h"
+#include "spikeae/error.h"
 
 namespace spikeae {
 namespace {
@@ -114,6 +115,23 @@ void check_value(double value, const std::string& name, bool non_negative,
   }
 }
 
+// Neuron constants: the simulation needs them finite and > 0 (as validate() does).
+void check_positive(double value, const std::string& name, std::string_view prefix) {
+  check_value(value, name, false, prefix);
+  if (!(value > 0)) {
+    throw Error(str(prefix) + ": " + name + " is " + describe(value) + " (must be > 0)");
+  }
+}
+
+// The options a model was trained with must be valid: commands reuse them.
+void check_config(const TrainingConfig& config, std::string_view prefix) {
+  try {
+    validate(config);
+  } catch (const Error& error) {
+    throw Error(str(prefix) + ": " + error.what());
+  }
+}
+
 // Names like "weight 3 of connection 0" are built only for a bad value (models are large).
 void check_values(std::span<const double> values, const std::string& noun, std::size_t connection,
                   bool non_negative, std::string_view prefix) {
@@ -136,8 +154,8 @@ void check_count(std::size_t actual, std::size_t expected, const std::string& wh
 // Shape and values of a network: weights and pulses must match the architecture.
 void check_network(const Network& network, std::string_view prefix) {
   check_architecture(network.architecture, "network", prefix);
-  check_value(network.neuron.decay_rate, "network decay rate", false, prefix);
-  check_value(network.neuron.fire_threshold, "network fire threshold", false, prefix);
+  check_positive(network.neuron.decay_rate, "network decay rate", prefix);
+  check_positive(network.neuron.fire_threshold, "network fire threshold", prefix);
   const std::size_t connections = network.architecture.layer_sizes.size() - 1;
   check_count(network.weights.size(), connections, "network weight list", prefix);
   check_count(network.pulses.size(), connections, "network pulse list", prefix);
@@ -156,6 +174,7 @@ void check_network(const Network& network, std::string_view prefix) {
 
 std::string serialize(const SavedModel& model, std::string_view prefix) {
   check_architecture(model.config.architecture, "config", prefix);
+  check_config(model.config, prefix);
   check_network(model.network, prefix);
   std::size_t doubles = 0;
   for (const auto& weights : model.network.weights) doubles += weights.size();
@@ -246,6 +265,7 @@ SavedModel read_body(ByteReader& in) {
   model.validation_loss = in.f64("validation loss");
   model.dataset = in.text("dataset name");
   model.config = read_config(in);
+  check_config(model.config, in.source());
   model.network = read_network(in);
   check_network(model.network, in.source());
   return model;
