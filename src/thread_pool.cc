@@ -85,7 +85,14 @@ void ThreadPool::run(std::size_t count, const std::function<void(std::size_t, in
     wake_.notify_all();
   }
   drain(0);
-  while (finished_.load() < count) cpu_relax();
+  // Poll briefly, then give the core away: a worker may share it with another process.
+  for (int spin = 0; finished_.load() < count; ++spin) {
+    if (spin < kSpinRounds) {
+      cpu_relax();
+    } else {
+      std::this_thread::yield();
+    }
+  }
   if (error_) std::rethrow_exception(error_);
 }
 
