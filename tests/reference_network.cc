@@ -50,8 +50,8 @@ Pass forward(const Network& network, std::span<const double> input_times) {
   return pass;
 }
 
-Gradients backward(const Network& network, const Pass& pass,
-                   std::span<const double> target_times, const LossOptions& options) {
+Gradients backward(const Network& network, const Pass& pass, std::span<const double> target_times,
+                   const LossOptions& options) {
   Gradients gradients = make_gradients(network);
   const double tau = network.neuron.decay_rate;
   std::vector<double> post_delta(network.n_outputs());
@@ -72,8 +72,8 @@ Gradients backward(const Network& network, const Pass& pass,
       const DerivativeFactors factors = derivative_factors(spike, tau);
       for (int e = 0; e < spike.n_causal; ++e) {
         const std::uint32_t s = pass.event_source[c][e];
-        const SpikeDerivatives d = spike_derivatives(factors, network.weight(c, s, post),
-                                                     pass.event_time[c][e], pass.event_exp[c][e], tau);
+        const SpikeDerivatives d = spike_derivatives(
+            factors, network.weight(c, s, post), pass.event_time[c][e], pass.event_exp[c][e], tau);
         gradients.weights[c][s * network.n_post(c) + post] +=
             post_delta[post] * clip(d.d_weight, options.clip_derivative);
         input_delta[s] += post_delta[post] * clip(d.d_time, options.clip_derivative);

@@ -13,8 +13,8 @@
 namespace spikeae::reference {
 
 struct Pass {
-  std::vector<std::vector<double>> layer_times;        // [layer][neuron], layer 0 = inputs
-  std::vector<std::vector<SpikeSolution>> solutions;   // [c][post]
+  std::vector<std::vector<double>> layer_times;            // [layer][neuron], layer 0 = inputs
+  std::vector<std::vector<SpikeSolution>> solutions;       // [c][post]
   std::vector<std::vector<double>> event_time, event_exp;  // [c][e]
   std::vector<std::vector<std::uint32_t>> event_source;    // [c][e]
 };
@@ -23,7 +23,7 @@ struct Pass {
 Pass forward(const Network& network, std::span<const double> input_times);
 
 // Gradients of one example with the loss conventions of docs/model.md section 4.
-Gradients backward(const Network& network, const Pass& pass,
-                   std::span<const double> target_times, const LossOptions& options);
+Gradients backward(const Network& network, const Pass& pass, std::span<const double> target_times,
+                   const LossOptions& options);
 
 }  // namespace spikeae::reference

@@ -71,11 +71,13 @@ TEST(LayerKernels, BackwardMatchesOracleUpToReassociation) {
         reference::backward(k.network, reference::forward(k.network, k.inputs), k.targets, options);
     for (int c = 0; c < k.network.num_connections(); ++c) {
       for (std::size_t i = 0; i < fast.weights[c].size(); ++i) {
-        EXPECT_NEAR(fast.weights[c][i], slow.weights[c][i], 1e-10 * (1 + std::abs(slow.weights[c][i])))
+        EXPECT_NEAR(fast.weights[c][i], slow.weights[c][i],
+                    1e-10 * (1 + std::abs(slow.weights[c][i])))
             << "seed " << seed << " connection " << c << " weight " << i;
       }
       for (std::size_t i = 0; i < fast.pulses[c].size(); ++i) {
-        EXPECT_NEAR(fast.pulses[c][i], slow.pulses[c][i], 1e-10 * (1 + std::abs(slow.pulses[c][i])));
+        EXPECT_NEAR(fast.pulses[c][i], slow.pulses[c][i],
+                    1e-10 * (1 + std::abs(slow.pulses[c][i])));
       }
     }
     // The output layer's weight gradients involve no sums over neurons: exact.

@@ -1,9 +1,9 @@
 // Network construction: layout, pulse placement and the modified Glorot initialisation.
-#include "spikeae/network.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
+
+#include "spikeae/network.h"
 
 namespace spikeae {
 namespace {
