@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli_runner.h"
 #include "spikeae/checkpoint.h"
 #include "spikeae/config.h"
 #include "spikeae/error.h"
@@ -376,45 +377,10 @@ TEST(HostileTable, ZeroOrNegativeHiddenSizeNamesNHidden) {
 
 // --- The command-line tool -----------------------------------------------------------
 
-struct RunResult {
-  int status = -1;     // exit status; -1 when the tool did not exit normally
-  std::string output;  // stdout and stderr together
-};
+using testing::operator+;
+using testing::RunResult;
 
-RunResult run_tool(const std::vector<std::string>& args) {
-  int fds[2];
-  if (pipe(fds) != 0) return {};
-  std::vector<std::string> words = {SPIKEAE_CLI};
-  words.insert(words.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& word : words) argv.push_back(word.data());
-  argv.push_back(nullptr);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(fds[1], STDOUT_FILENO);
-    dup2(fds[1], STDERR_FILENO);
-    close(fds[0]);
-    close(fds[1]);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  close(fds[1]);
-  RunResult result;
-  char buffer[4096];
-  for (ssize_t n; (n = read(fds[0], buffer, sizeof buffer)) > 0;) {
-    result.output.append(buffer, static_cast<std::size_t>(n));
-  }
-  close(fds[0]);
-  int wait_status = 0;
-  waitpid(pid, &wait_status, 0);
-  result.status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
-  return result;
-}
-
-std::vector<std::string> operator+(std::vector<std::string> a, const std::vector<std::string>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
+RunResult run_tool(const std::vector<std::string>& args) { return testing::run(args); }
 
 // Tiny own data (8x8 ink blobs: 30 training, 10 test), written once; the four data flags.
 const std::vector<std::string>& data_flags() {
