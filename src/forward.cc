@@ -16,13 +16,18 @@ void reserve_events(LayerEvents& events, std::size_t capacity) {
 }
 
 // Sorts the buffered (time, source) pairs into the event arrays.
+void set_event(LayerEvents& events, std::size_t e, double time, std::uint32_t source,
+               double decay_rate) {
+  events.time[e] = time;
+  events.source[e] = source;
+  events.exp_decay[e] = std::exp(decay_rate * time);
+}
+
 void finish_events(LayerEvents& events, double decay_rate) {
   std::sort(events.sort_buffer.begin(), events.sort_buffer.end());
   events.count = events.sort_buffer.size();
   for (std::size_t e = 0; e < events.count; ++e) {
-    events.time[e] = events.sort_buffer[e].first;
-    events.source[e] = events.sort_buffer[e].second;
-    events.exp_decay[e] = std::exp(decay_rate * events.time[e]);
+    set_event(events, e, events.sort_buffer[e].first, events.sort_buffer[e].second, decay_rate);
   }
 }
 
@@ -154,12 +159,27 @@ ForwardState make_forward_state(const Network& network) {
 void forward(const Network& network, std::span<const std::uint16_t> input_sources,
              std::span<const double> input_times, ForwardState& state) {
   LayerEvents& events = state.inputs[0];
+  // The input train is already sorted by (time, source) (encode_dataset): only the
+  // pulses are sorted, then both lists are merged in that same order.
   events.sort_buffer.clear();
-  for (std::size_t e = 0; e < input_times.size(); ++e) {
-    events.sort_buffer.emplace_back(input_times[e], input_sources[e]);
-  }
   add_pulses(network, 0, events);
-  finish_events(events, network.neuron.decay_rate);
+  std::sort(events.sort_buffer.begin(), events.sort_buffer.end());
+  const double decay_rate = network.neuron.decay_rate;
+  const std::size_t n_inputs = input_times.size(), n_pulses = events.sort_buffer.size();
+  std::size_t i = 0, p = 0, e = 0;
+  for (; i < n_inputs || p < n_pulses; ++e) {
+    const std::pair<double, std::uint32_t> input =
+        i < n_inputs ? std::pair<double, std::uint32_t>(input_times[i], input_sources[i])
+                     : std::pair<double, std::uint32_t>(kNoSpike, 0);
+    if (p == n_pulses || (i < n_inputs && input < events.sort_buffer[p])) {
+      set_event(events, e, input.first, input.second, decay_rate);
+      ++i;
+    } else {
+      set_event(events, e, events.sort_buffer[p].first, events.sort_buffer[p].second, decay_rate);
+      ++p;
+    }
+  }
+  events.count = e;
   run_layers(network, 0, state);
 }
 
