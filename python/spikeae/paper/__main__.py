@@ -1,0 +1,103 @@
+"""Command line of the reproduction: ``python3 -m spikeae.paper [STEP] --scale S --out DIR``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import List, Optional
+
+from .._core import SpikeaeError
+from .._data import load_dataset
+from . import figures, grid, report, runner
+
+EXAMPLES = """examples:
+  python3 -m spikeae.paper --scale quick --out results/quick        # minutes: checks everything
+  python3 -m spikeae.paper --scale standard --out results/standard  # the documented reproduction
+  python3 -m spikeae.paper run --scale standard --out results/standard --datasets mnist
+  python3 -m spikeae.paper figures --out results/standard --only fig3,fig7
+  python3 -m spikeae.paper report --out results/standard
+"""
+
+
+def parse(argv: Optional[List[str]]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python3 -m spikeae.paper", epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Runs the paper's experiments (spiking networks with the paper's presets, "
+                    "ANN baselines, SVMs), draws its figures and writes the results table. "
+                    "Finished conditions are skipped, so an interrupted run continues.")
+    parser.add_argument("step", nargs="?", default="all", choices=("all", "run", "figures", "report"),
+                        help="what to do (default: all = run, then figures and report)")
+    parser.add_argument("--scale", choices=sorted(grid.SCALES), default=None,
+                        help="quick | standard | full (required for run/all; figures and report "
+                             "read it from the folder)")
+    parser.add_argument("--out", type=Path, required=True, help="results folder")
+    parser.add_argument("--datasets", default=",".join(grid.DATASETS),
+                        help="comma-separated (default: %(default)s)")
+    parser.add_argument("--kinds", default="pixels,snn,ann",
+                        help="which kinds of condition to run (default: %(default)s)")
+    parser.add_argument("--only", default=None, help="figures to draw, e.g. fig3,fig7 (default: all)")
+    parser.add_argument("--seed", type=int, default=1, help="run seed (default: %(default)s)")
+    parser.add_argument("--threads", type=int, default=0, help="0: all cores (default)")
+    parser.add_argument("--data-dir", default=None, help="where mnist/ and fashion-mnist/ are")
+    parser.add_argument("--verbose", action="store_true", help="also print every epoch")
+    return parser.parse_args(argv)
+
+
+def _split(text: str, valid, what: str) -> List[str]:
+    items = [item.strip() for item in text.split(",") if item.strip()]
+    bad = [item for item in items if item not in valid]
+    if bad or not items:
+        raise SpikeaeError(f"invalid {what} {bad[0] if bad else text!r}: choose from "
+                           f"{', '.join(valid)}")
+    return items
+
+
+def _scale_of(args: argparse.Namespace) -> grid.Scale:
+    if args.scale is not None:
+        return grid.SCALES[args.scale]
+    recorded = args.out / runner.SCALE_FILE
+    if not recorded.exists():
+        raise SpikeaeError(f"{args.out} has no {runner.SCALE_FILE}: give --scale (and run first)")
+    return grid.SCALES[json.loads(recorded.read_text())["scale"]["name"]]
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = parse(argv)
+    started = time.monotonic()
+    if args.step in ("all", "run") and args.scale is None:
+        raise SpikeaeError("give --scale quick, standard or full")
+    scale = _scale_of(args)
+    options = runner.RunOptions(seed=args.seed, threads=args.threads, data_dir=args.data_dir,
+                                verbose=args.verbose)
+    if args.step in ("all", "run"):
+        datasets = _split(args.datasets, grid.DATASETS, "data set")
+        kinds = _split(args.kinds, ("pixels", "snn", "ann"), "kind")
+        todo = [c for c in grid.conditions(scale, datasets) if c.kind in kinds]
+        runner.run(todo, scale, args.out, options)
+    records = runner.load_results(args.out)
+    if args.step in ("all", "report"):
+        for path in report.write_report(args.out, records, f"Scale: {scale.name} ({scale.description})."):
+            print(f"wrote {path}")
+    if args.step in ("all", "figures"):
+        results = figures.Results(args.out, records, scale,
+                                  lambda name: load_dataset(name, args.data_dir), args.seed)
+        only = _split(args.only, list(figures.FIGURES), "figure") if args.only else None
+        figures.draw(results, only)
+    print(f"done in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except SpikeaeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("interrupted: finished conditions are kept; rerun the same command to continue",
+              file=sys.stderr)
+        sys.exit(130)

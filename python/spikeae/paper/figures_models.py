@@ -1,0 +1,277 @@
+"""Figures that look inside trained models: reconstructions, embeddings, spike
+times, membrane potentials and weights (4, 5, 6, 8, 9, 10)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+import numpy as np
+
+from .._model import Model
+from . import embeddings
+from .grid import ANN_PAIR, Condition
+from .plotting import no_data, plt, save, title
+from .runner import pixel_features
+
+TSNE_SEED = 1
+
+
+class Results:
+    """A results folder: finds models and embeddings of conditions, loads data once."""
+
+    def __init__(self, out: Path, records: List[Dict[str, Any]], scale: Any,
+                 load_dataset, seed: int = 1) -> None:
+        self.out, self.records, self.scale, self.seed = Path(out), records, scale, seed
+        self._load_dataset = load_dataset
+        self._data: Dict[str, Any] = {}
+
+    def data(self, dataset: str) -> Any:
+        if dataset not in self._data:
+            self._data[dataset] = self._load_dataset(dataset)
+        return self._data[dataset]
+
+    def has(self, condition: Condition) -> bool:
+        return (self.out / condition.folder / "result.json").exists()
+
+    def snn(self, dataset: str, noise: float, latency: float, hidden: int) -> Optional[Model]:
+        condition = Condition("snn", dataset, noise, latency, hidden)
+        return Model.load(self.out / condition.folder / "model.spikeae") if self.has(condition) else None
+
+    def ann(self, dataset: str, noise: float, hidden: int) -> Optional[Any]:
+        condition = Condition("ann", dataset, noise, hidden=hidden, encoder=ANN_PAIR[0],
+                              decoder=ANN_PAIR[1], inverted=False)
+        if not self.has(condition):
+            return None
+        from .._ann import AnnModel  # only where ANN results exist
+
+        return AnnModel.load(self.out / condition.folder / "model.npz")
+
+    def embedding(self, dataset: str, noise: float, latency: float, hidden: int):
+        folder = self.out / Condition("snn", dataset, noise, latency, hidden).folder
+        if not (folder / "result.json").exists():
+            return None
+        return np.load(folder / "embeddings.npy"), np.load(folder / "embedding_labels.npy")
+
+    @property
+    def latencies(self) -> Sequence[float]:
+        return sorted({r["latency"] for r in self.records if r["kind"] == "snn"})
+
+    def datasets(self) -> List[str]:
+        return [d for d in ("mnist", "fashion-mnist") if any(r["dataset"] == d for r in self.records)]
+
+
+def _show(axis: Any, brightness: np.ndarray, label: str = "") -> None:
+    axis.imshow(np.clip(brightness, 0, 1).reshape(28, 28), cmap="gray", vmin=0, vmax=1)
+    axis.set_xticks([])
+    axis.set_yticks([])
+    if label:
+        axis.set_ylabel(label, fontsize=8)
+
+
+def _snn_brightness(model: Model, images: np.ndarray, **noise: Any) -> np.ndarray:
+    return 1.0 - model.reconstruct(images, **noise)  # inverted code: time 0 = white ink
+
+
+def fig4_reconstructions(results: Results, dataset: str, path: Path, image_index: int = 0,
+                         hidden: int = 32) -> Path:
+    """Figure 4: one test image at each noise level: noisy input, SNN and ANN reconstruction."""
+    noises, latency = results.scale.noises, results.latencies[0] if results.latencies else 1.0
+    image = results.data(dataset).test_images[image_index:image_index + 1]
+    figure, axes = plt.subplots(3, len(noises), figsize=(1.6 * len(noises), 5.2), squeeze=False)
+    for column, noise in enumerate(noises):
+        snn, ann = results.snn(dataset, noise, latency, hidden), results.ann(dataset, noise, hidden)
+        _show(axes[0][column], 1.0 - pixel_features(image, noise, results.seed)[0],
+              "noisy input" if column == 0 else "")
+        axes[0][column].set_title(f"η = {noise:g}", fontsize=9)
+        for row, (model, name) in enumerate(((snn, f"snn l={latency:g}"), (ann, "ann")), start=1):
+            if model is None:
+                no_data(axes[row][column], "–")
+                axes[row][column].set_axis_off()
+                continue
+            shown = _snn_brightness(model, image)[0] if row == 1 else model.reconstruct(image)[0]
+            _show(axes[row][column], shown, name if column == 0 else "")
+    figure.suptitle(f"{title(dataset)}: test image {image_index} reconstructed, h={hidden}")
+    return save(figure, path)
+
+
+def fig5_tsne(results: Results, dataset: str, path: Path) -> Path:
+    """Figure 5: t-SNE of test embeddings (SNN, shortest latency), noise x hidden size."""
+    noises, hiddens = results.scale.noises, results.scale.hiddens
+    latency = results.latencies[0] if results.latencies else 1.0
+    figure, axes = plt.subplots(len(hiddens), len(noises), squeeze=False,
+                                figsize=(2.6 * len(noises), 2.6 * len(hiddens)))
+    for row, hidden in enumerate(hiddens):
+        for column, noise in enumerate(noises):
+            axis = axes[row][column]
+            axis.set_xticks([])
+            axis.set_yticks([])
+            found = results.embedding(dataset, noise, latency, hidden)
+            if found is None:
+                no_data(axis, "–")
+                continue
+            times, labels = found[0][:results.scale.tsne_points], found[1][:results.scale.tsne_points]
+            points = embeddings.tsne(times, TSNE_SEED)
+            if points is None:
+                no_data(axis, "all embeddings equal\n(no hidden spikes)")
+                continue
+            scatter = axis.scatter(points[:, 0], points[:, 1], c=labels, cmap="tab10", s=3,
+                                   vmin=-0.5, vmax=9.5)
+            if row == 0:
+                axis.set_title(f"η = {noise:g}", fontsize=9)
+            if column == 0:
+                axis.set_ylabel(f"h = {hidden}", fontsize=9)
+    figure.suptitle(f"{title(dataset)}: t-SNE of SNN embeddings (l={latency:g}, perplexity 20, "
+                    f"PCA init), coloured by class")
+    if "scatter" in locals():
+        figure.colorbar(scatter, ax=axes, ticks=range(10), label="class", shrink=0.6)
+    return save(figure, path)
+
+
+def _corner_images(labels: np.ndarray) -> List[int]:
+    """Indices of the first test images of four different classes."""
+    chosen: List[int] = []
+    for index, label in enumerate(labels):
+        if all(labels[c] != label for c in chosen):
+            chosen.append(index)
+        if len(chosen) == 4:
+            break
+    return chosen
+
+
+def _interpolation_mosaic(tiles: np.ndarray) -> np.ndarray:
+    """(steps, steps, 784) brightness tiles as one picture with 2-pixel gaps."""
+    steps = tiles.shape[0]
+    picture = np.ones((steps * 30, steps * 30)) * 0.5
+    for row in range(steps):
+        for column in range(steps):
+            picture[row * 30 + 1:row * 30 + 29, column * 30 + 1:column * 30 + 29] = \
+                np.clip(tiles[row, column].reshape(28, 28), 0, 1)
+    return picture
+
+
+def fig6_interpolation(results: Results, path: Path, hidden: int = 32, steps: int = 7) -> Path:
+    """Figure 6: four test images interpolated in embedding space (decoded) vs pixel space."""
+    datasets = results.datasets()
+    latency = results.latencies[0] if results.latencies else 1.0
+    figure, axes = plt.subplots(max(1, len(datasets)), 2, figsize=(10, 5 * max(1, len(datasets))),
+                                squeeze=False)
+    for row, dataset in enumerate(datasets):
+        model = results.snn(dataset, 0.0, latency, hidden)
+        if model is None:
+            no_data(axes[row][0])
+            continue
+        data = results.data(dataset)
+        corners = data.test_images[_corner_images(data.test_labels)]
+        times = model.encode(corners)
+        grid = embeddings.interpolate(times, steps, embeddings.no_spike_value(times))
+        decoded = model.decode(grid)
+        latent = 1.0 - np.where(np.isinf(decoded), 1.0, decoded - model.latency)
+        pixels = embeddings.interpolation_weights(steps) @ (corners.reshape(4, -1) / 255.0)
+        for column, (tiles, name) in enumerate(((latent, "embedding space (decoded)"),
+                                                 (pixels, "pixel space"))):
+            axes[row][column].imshow(_interpolation_mosaic(tiles), cmap="gray", vmin=0, vmax=1)
+            axes[row][column].set_axis_off()
+            axes[row][column].set_title(f"{title(dataset)}: interpolation in {name}", fontsize=10)
+    figure.suptitle(f"Interpolation between four test images (SNN h={hidden}, l={latency:g}, η=0)")
+    return save(figure, path)
+
+
+def fig8_spike_times(results: Results, path: Path, dataset: str = "mnist", hidden: int = 32,
+                     images: int = 1000) -> Path:
+    """Figure 8: spike-time distributions of each layer and the pulse times, short vs long latency."""
+    shown = results.latencies[:1] + results.latencies[-1:] if len(results.latencies) > 1 else results.latencies
+    figure, axes = plt.subplots(1, max(1, len(shown)), figsize=(6.5 * max(1, len(shown)), 4.2),
+                                squeeze=False)
+    test = results.data(dataset).test_images[:images]
+    for axis, latency in zip(axes[0], shown):
+        model = results.snn(dataset, 0.0, latency, hidden)
+        if model is None:
+            no_data(axis)
+            continue
+        layers = model.forward(test)
+        top = max(float(np.max(t[np.isfinite(t)], initial=0)) for t in layers)
+        bins = np.linspace(0, top * 1.02 + 1e-9, 80)
+        for times, name in zip(layers, ("input", "hidden", "output")):
+            finite = times[np.isfinite(times)]
+            axis.hist(finite, bins=bins, histtype="step", density=True, linewidth=1.5,
+                      label=f"{name} ({100 * finite.size / times.size:.0f}% spike)")
+        for connection, (pulses, marker) in enumerate(zip(model.pulses, ("v", "^"))):
+            # Pulse times are the same for every image: drawn as markers along the bottom.
+            axis.plot(pulses, np.full_like(pulses, 0.03 + 0.04 * connection), marker,
+                      markersize=7, linestyle="none", transform=axis.get_xaxis_transform(),
+                      label=f"pulses into {'hidden' if connection == 0 else 'output'}")
+        axis.set_yscale("log")
+        axis.set(title=f"{title(dataset)}, l={latency:g}, h={hidden}: spike times ({images} test images)",
+                 xlabel="time", ylabel="density")
+        axis.title.set_fontsize(10)
+        axis.legend(fontsize=8)
+    return save(figure, path)
+
+
+def _early_target_pixel(image: np.ndarray) -> int:
+    """The pixel nearest the centre whose clean time is below 0.1 (target < l + 0.1)."""
+    times = 1.0 - image.reshape(-1) / 255.0
+    candidates = np.flatnonzero(times < 0.1)
+    rows, cols = np.divmod(candidates, 28)
+    return int(candidates[np.argmin((rows - 13.5) ** 2 + (cols - 13.5) ** 2)])
+
+
+def fig9_membrane_potential(results: Results, path: Path, dataset: str = "mnist",
+                            hidden: int = 32, image_index: int = 0) -> Path:
+    """Figure 9: V(t) of an output neuron whose target is before l + 0.1, short vs long latency."""
+    shown = results.latencies[:1] + results.latencies[-1:] if len(results.latencies) > 1 else results.latencies
+    figure, axes = plt.subplots(1, max(1, len(shown)), figsize=(6.5 * max(1, len(shown)), 4.2),
+                                squeeze=False)
+    image = results.data(dataset).test_images[image_index]
+    pixel = _early_target_pixel(image)
+    target = 1.0 - image.reshape(-1)[pixel] / 255.0
+    for axis, latency in zip(axes[0], shown):
+        model = results.snn(dataset, 0.0, latency, hidden)
+        if model is None:
+            no_data(axis)
+            continue
+        t = np.linspace(0.0, latency + 2.0, 2000)
+        trace = model.membrane_potential(image, model.num_connections, pixel, t, contributions=False)
+        axis.plot(trace.t, trace.v, label="membrane potential V(t)")
+        axis.axhline(trace.threshold, color="red", linestyle="--", label="threshold")
+        axis.axvline(latency + target, color="gray", linestyle=":", label=f"target l + {target:.2f}")
+        if np.isfinite(trace.spike_time):
+            axis.plot([trace.spike_time], [trace.threshold], "k*", markersize=10, label="spike")
+        axis.set(title=f"{title(dataset)}, l={latency:g}: output neuron {pixel} "
+                       f"(row {pixel // 28}, col {pixel % 28}), test image {image_index}",
+                 xlabel="time", ylabel="V(t)")
+        axis.title.set_fontsize(10)
+        axis.legend(fontsize=8)
+    return save(figure, path)
+
+
+def _weight_groups(model: Model) -> Dict[str, np.ndarray]:
+    encoder, decoder = model.get_weights(0), model.get_weights(1)
+    inputs, hidden = model.layer_sizes[0], model.layer_sizes[1]
+    return {"encoder, regular": encoder[:inputs].ravel(), "encoder, pulses": encoder[inputs:].ravel(),
+            "decoder, regular": decoder[:hidden].ravel(), "decoder, pulses": decoder[hidden:].ravel()}
+
+
+def fig10_weights(results: Results, path: Path, dataset: str = "mnist", hidden: int = 32) -> Path:
+    """Figure 10: weight distributions, regular vs pulse connections, encoder and decoder, per latency."""
+    figure, axes = plt.subplots(2, 2, figsize=(11, 7.5))
+    groups: Dict[str, List[np.ndarray]] = {}
+    latencies = [l for l in results.latencies if results.snn(dataset, 0.0, l, hidden) is not None]
+    for latency in latencies:
+        for name, values in _weight_groups(results.snn(dataset, 0.0, latency, hidden)).items():
+            groups.setdefault(name, []).append(values)
+    for axis, name in zip(axes.ravel(), ("encoder, regular", "encoder, pulses",
+                                         "decoder, regular", "decoder, pulses")):
+        if not groups.get(name):
+            no_data(axis)
+            continue
+        axis.violinplot(groups[name], showmedians=True)
+        axis.axhline(0, color="gray", linewidth=0.8)
+        axis.set_xticks(range(1, len(latencies) + 1), [f"l={l:g}" for l in latencies])
+        negative = [100 * float(np.mean(v < 0)) for v in groups[name]]
+        axis.set(title=f"{name} ({', '.join(f'{n:.0f}%' for n in negative)} negative)",
+                 ylabel="weight")
+        axis.title.set_fontsize(10)
+    figure.suptitle(f"{title(dataset)}: weight distributions (SNN h={hidden}, η=0)")
+    return save(figure, path)

@@ -1,0 +1,68 @@
+"""What every figure shares: matplotlib set up for files, atomic PNG writing, and
+picking conditions out of the results."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional
+
+import matplotlib
+
+matplotlib.use("Agg")  # figures go to files; no display needed
+import matplotlib.pyplot as plt  # noqa: E402
+
+HIDDEN_COLOURS = {8: "tab:blue", 16: "tab:orange", 32: "tab:green"}
+DATASET_TITLES = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST"}
+
+
+def colour(hidden: int) -> str:
+    return HIDDEN_COLOURS.get(hidden, "tab:gray")
+
+
+def title(dataset: str) -> str:
+    return DATASET_TITLES.get(dataset, dataset)
+
+
+def save(figure: Any, path: Path) -> Path:
+    """Writes a PNG through a temp file and a rename, then closes the figure."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        figure.savefig(temp, format="png", dpi=110, bbox_inches="tight")
+        os.replace(temp, path)
+    finally:
+        plt.close(figure)
+        if os.path.exists(temp):
+            os.remove(temp)
+    return path
+
+
+def select(records: Iterable[Dict[str, Any]], **match: Any) -> List[Dict[str, Any]]:
+    """Records whose fields equal every keyword (floats compared as numbers)."""
+    return [r for r in records if all(r.get(key) == value for key, value in match.items())]
+
+
+def one(records: Iterable[Dict[str, Any]], **match: Any) -> Optional[Dict[str, Any]]:
+    found = select(records, **match)
+    return found[0] if found else None
+
+
+def by_noise(records: Iterable[Dict[str, Any]], value: str):
+    """(noises, values) of records sorted by noise, leaving out missing values."""
+    pairs = sorted((r["noise"], r[value]) for r in records if r.get(value) is not None)
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+def datasets_in(records: Iterable[Dict[str, Any]]) -> List[str]:
+    order = list(DATASET_TITLES)
+    found = {r["dataset"] for r in records}
+    return sorted(found, key=lambda d: (order.index(d) if d in order else len(order), d))
+
+
+def no_data(axis: Any, text: str = "no results for this panel") -> None:
+    axis.text(0.5, 0.5, text, ha="center", va="center", transform=axis.transAxes,
+              color="gray")

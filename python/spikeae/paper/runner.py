@@ -1,0 +1,227 @@
+"""Runs the conditions of a scale, one folder each; a rerun skips finished ones.
+
+A condition's folder holds its model, its per-epoch history, the embeddings of the
+first ``scale.embedding_images`` test images and, written last (atomically),
+``result.json``: a folder with result.json is finished.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import time
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional
+
+import numpy as np
+
+from .. import _core
+from .._data import encode_images, load_dataset, noise_seed
+from .._fit import fit
+from . import embeddings
+from .grid import Condition, Scale
+
+RESULT_FILE = "result.json"
+SCALE_FILE = "scale.json"
+
+
+@dataclasses.dataclass(frozen=True)
+class RunOptions:
+    """What does not change between conditions: seed, threads, data location, output."""
+
+    seed: int = 1
+    threads: int = 0
+    data_dir: Optional[str] = None
+    verbose: bool = False
+    print: Callable[[str], Any] = print
+
+
+def write_json(path: Path, value: Any) -> None:
+    """JSON written to a temp file and renamed: a reader never sees half a file."""
+    text = json.dumps(value, indent=1, sort_keys=True, allow_nan=False) + "\n"
+    _core.write_file_atomically(os.fspath(path), text.encode())
+
+
+def finite_or_none(value: Optional[float]) -> Optional[float]:
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def check_scale(out: Path, scale: Scale, options: RunOptions) -> None:
+    """Records the scale in the results folder, refusing to mix two scales in one."""
+    wanted = {"scale": dataclasses.asdict(scale), "seed": options.seed}
+    wanted["scale"].pop("description")
+    path = out / SCALE_FILE
+    if path.exists():
+        found = json.loads(path.read_text())
+        if found != json.loads(json.dumps(wanted)):
+            raise _core.SpikeaeError(
+                f"{out} holds results of another scale or seed ({found['scale']['name']}, "
+                f"seed {found['seed']}); choose another --out folder")
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    write_json(path, wanted)
+
+
+class Progress:
+    """Conditions done / total with an ETA from the mean time per kind so far."""
+
+    def __init__(self, total: int, options: RunOptions) -> None:
+        self.total, self.done, self.options = total, 0, options
+        self.seconds: Dict[str, List[float]] = {}
+
+    def finished(self, condition: Condition, seconds: float, remaining: List[Condition],
+                 summary: str) -> None:
+        self.done += 1
+        self.seconds.setdefault(condition.kind, []).append(seconds)
+        self.options.print(f"[{self.done}/{self.total}] {condition.label}: {summary} "
+                           f"({seconds:.0f} s){self._eta(remaining)}")
+
+    def _eta(self, remaining: List[Condition]) -> str:
+        if not remaining:
+            return ""
+        every = [s for times in self.seconds.values() for s in times]
+        overall = sum(every) / len(every)
+        left = sum(np.mean(self.seconds.get(c.kind, [overall])) for c in remaining)
+        return f"; about {_duration(left)} left"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def run(conditions: List[Condition], scale: Scale, out: Path, options: RunOptions) -> None:
+    """Runs every condition without a result.json in ``out``."""
+    out = Path(out)
+    check_scale(out, scale, options)
+    todo = [c for c in conditions if not (out / c.folder / RESULT_FILE).exists()]
+    skipped = len(conditions) - len(todo)
+    options.print(f"{scale.name} scale: {len(conditions)} conditions, {skipped} already done, "
+                  f"{len(todo)} to run, in {out}")
+    progress = Progress(len(todo), options)
+    data: Dict[str, Any] = {}
+    for index, condition in enumerate(todo):
+        if condition.dataset not in data:
+            data[condition.dataset] = load_dataset(condition.dataset, options.data_dir)
+        folder = out / condition.folder
+        folder.mkdir(parents=True, exist_ok=True)
+        start = time.monotonic()
+        record = RUNNERS[condition.kind](condition, scale, data[condition.dataset], folder,
+                                         options)
+        record.update(dataclasses.asdict(condition), scale=scale.name, seed=options.seed,
+                      seconds=round(time.monotonic() - start, 2))
+        write_json(folder / RESULT_FILE, record)
+        progress.finished(condition, record["seconds"], todo[index + 1:], _summary(record))
+
+
+def _summary(record: Dict[str, Any]) -> str:
+    parts = []
+    if record.get("test_loss") is not None:
+        parts.append(f"test loss {record['test_loss']:.5f}")
+    if record.get("svm_accuracy") is not None:
+        parts.append(f"SVM accuracy {record['svm_accuracy']:.3f}")
+    return ", ".join(parts)
+
+
+def _test_images(scale: Scale, data: Any) -> np.ndarray:
+    return data.test_images[:scale.test_size] if scale.test_size else data.test_images
+
+
+def _epoch_printer(options: RunOptions, epochs: int):
+    if not options.verbose:
+        return None
+
+    def on_epoch(metrics: Dict[str, Any], _model: Any) -> None:
+        options.print(f"    epoch {metrics['epoch']}/{epochs}: validation loss "
+                      f"{metrics['validation_loss']:.5f} ({metrics['seconds']:.1f} s)")
+    return on_epoch
+
+
+def _embedding_record(times: np.ndarray, labels: np.ndarray, folder: Path) -> Dict[str, Any]:
+    """Saves the embeddings and scores them with the SVM."""
+    np.save(folder / "embeddings.npy", times)
+    np.save(folder / "embedding_labels.npy", labels)
+    return {"svm_accuracy": embeddings.svm_accuracy(times, labels),
+            "silent_hidden_fraction": float(np.isinf(times).mean()),
+            "svm_images": [len(times) // 2, len(times) // 2]}
+
+
+def _history(metrics: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    keys = ("epoch", "train_loss", "validation_loss", "seconds")
+    return [{key: finite_or_none(m[key]) if key != "epoch" else m[key] for key in keys}
+            for m in metrics]
+
+
+def run_snn(condition: Condition, scale: Scale, data: Any, folder: Path,
+            options: RunOptions) -> Dict[str, Any]:
+    """Trains the spiking network with the paper's preset for the condition."""
+    result = fit(data.train_images, data.train_labels, _test_images(scale, data), None,
+                 preset=(condition.noise, condition.latency, condition.hidden),
+                 epochs=scale.epochs, train_size=scale.train_size,
+                 validation_size=scale.validation_size, seed=options.seed,
+                 threads=options.threads, on_epoch=_epoch_printer(options, scale.epochs))
+    model = result.model
+    model.dataset = condition.dataset
+    model.save(folder / "model.spikeae")
+    count = scale.embedding_images
+    record = {"test_loss": finite_or_none(result.test_loss),
+              "best_validation_loss": finite_or_none(result.best_validation_loss),
+              "best_epoch": result.best_epoch, "parameters": model.parameter_count,
+              "history": _history(result.history)}
+    times = model.encode(data.test_images[:count], threads=options.threads)
+    record.update(_embedding_record(times, data.test_labels[:count], folder))
+    return record
+
+
+def run_ann(condition: Condition, scale: Scale, data: Any, folder: Path,
+            options: RunOptions) -> Dict[str, Any]:
+    """Trains the ANN baseline with the same data, epochs and noise as the spiking one."""
+    from .._ann import fit_ann
+
+    result = fit_ann(data.train_images, data.train_labels, _test_images(scale, data), None,
+                     hidden=condition.hidden, encoder=condition.encoder,
+                     decoder=condition.decoder, inverted=condition.inverted,
+                     noise_factor=condition.noise, epochs=scale.epochs,
+                     train_size=scale.train_size, validation_size=scale.validation_size,
+                     seed=options.seed, threads=options.threads,
+                     on_epoch=_epoch_printer(options, scale.epochs))
+    model = result.model
+    model.save(folder / "model.npz")
+    count = scale.embedding_images
+    record = {"test_loss": finite_or_none(result.test_loss),
+              "best_validation_loss": finite_or_none(result.best_validation_loss),
+              "best_epoch": result.best_epoch, "parameters": model.parameter_count,
+              "history": _history(result.history)}
+    activations = model.encode(data.test_images[:count])
+    record.update(_embedding_record(activations, data.test_labels[:count], folder))
+    return record
+
+
+def pixel_features(images: np.ndarray, noise: float, seed: int) -> np.ndarray:
+    """The noisy inputs the networks receive (inverted encoding; 1 where no spike)."""
+    times = encode_images(images, inverted=True, noise_factor=noise,
+                          noise_seed=noise_seed(seed, "test"))
+    return np.where(np.isinf(times), 1.0, times)
+
+
+def run_pixels(condition: Condition, scale: Scale, data: Any, folder: Path,
+               options: RunOptions) -> Dict[str, Any]:
+    """The SVM baseline on the (noisy) pixels themselves."""
+    count = scale.embedding_images
+    features = pixel_features(data.test_images[:count], condition.noise, options.seed)
+    labels = data.test_labels[:count]
+    return {"svm_accuracy": embeddings.svm_accuracy(features, labels),
+            "svm_images": [count // 2, count // 2]}
+
+
+RUNNERS = {"snn": run_snn, "ann": run_ann, "pixels": run_pixels}
+
+
+def load_results(out: Path) -> List[Dict[str, Any]]:
+    """Every finished condition's result.json under ``out``, in folder order."""
+    return [json.loads(path.read_text()) for path in sorted(Path(out).rglob(RESULT_FILE))]
