@@ -1,0 +1,191 @@
+"""The paper-reproduction package: grid, embeddings analyses, report, figures, and the
+quick scale end to end on the real data sets (skipped without them)."""
+
+import json
+import os
+import struct
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import spikeae
+from spikeae.paper import embeddings, figures_results, grid, report, runner
+
+
+def png_size(path):
+    """(width, height) of a PNG file, checking its signature and header chunk."""
+    data = open(path, "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    assert data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_grid_sizes_and_unique_folders():
+    standard = grid.conditions(grid.SCALES["standard"])
+    kinds = [c.kind for c in standard]
+    # per data set: 5 pixel SVMs, 5 x 2 x 3 spiking nets, 5 x 3 ANNs; MNIST adds 5 x 5
+    # inverted-image ANNs (Figure 11).
+    assert kinds.count("pixels") == 10 and kinds.count("snn") == 60
+    assert kinds.count("ann") == 30 + 25
+    full = grid.conditions(grid.SCALES["full"])
+    assert sum(c.kind == "snn" for c in full) == 150
+    for conditions in (standard, full):
+        folders = [c.folder for c in conditions]
+        assert len(set(folders)) == len(folders)
+
+
+def test_no_spike_value_is_later_than_every_spike_and_finite():
+    times = np.array([[0.2, np.inf], [1.5, 0.7]])
+    value = embeddings.no_spike_value(times)
+    assert value == pytest.approx(2.5)
+    features = embeddings.as_features(times, value)
+    assert np.all(np.isfinite(features)) and features[0, 1] == pytest.approx(2.5)
+    assert embeddings.no_spike_value(np.full((2, 2), np.inf)) == 1.0
+
+
+def test_svm_accuracy_on_separable_spike_codes():
+    rng = np.random.default_rng(0)
+    labels = np.tile([0, 1, 2], 100)
+    times = rng.normal(0.5, 0.05, (300, 4))
+    times[labels == 1, 0] = np.inf  # class 1: neuron 0 never fires
+    times[labels == 2, 1] += 0.4
+    assert embeddings.svm_accuracy(times, labels) > 0.95
+    shuffled = rng.permutation(labels)
+    assert embeddings.svm_accuracy(times, shuffled) < 0.6
+
+
+def test_interpolation_hits_the_corners_and_is_convex():
+    corners = np.array([[0.0, 1.0], [1.0, np.inf], [2.0, 0.5], [3.0, 0.0]])
+    grid_points = embeddings.interpolate(corners, 5, 4.0)
+    assert grid_points.shape == (5, 5, 2)
+    np.testing.assert_allclose(grid_points[0, 0], [0.0, 1.0])
+    np.testing.assert_allclose(grid_points[0, -1], [1.0, 4.0])  # never fired -> 4.0
+    np.testing.assert_allclose(grid_points[-1, -1], [3.0, 0.0])
+    weights = embeddings.interpolation_weights(5)
+    np.testing.assert_allclose(weights.sum(axis=-1), 1.0)
+    assert weights.min() >= 0
+
+
+def test_tsne_lays_out_clusters_and_refuses_identical_embeddings():
+    rng = np.random.default_rng(1)
+    labels = np.repeat([0, 1], 40)
+    points = rng.normal(0, 0.05, (80, 6)) + labels[:, None]
+    layout = embeddings.tsne(points)
+    assert layout.shape == (80, 2)
+    centre = [layout[labels == k].mean(axis=0) for k in (0, 1)]
+    spread = max(layout[labels == k].std(axis=0).max() for k in (0, 1))
+    assert np.linalg.norm(centre[0] - centre[1]) > 2 * spread
+    assert embeddings.tsne(np.full((50, 4), np.inf)) is None
+
+
+def synthetic_records():
+    """Records shaped like result.json files, with made-up numbers."""
+    records = []
+    for dataset in ("mnist", "fashion-mnist"):
+        for noise in (0.0, 0.4, 0.8):
+            records.append(dict(kind="pixels", dataset=dataset, noise=noise, latency=0.0,
+                                hidden=0, encoder="", decoder="", inverted=True,
+                                svm_accuracy=0.9 - noise / 2, svm_images=[100, 100]))
+            for hidden in (8, 32):
+                for latency in (1.0, 16.0):
+                    records.append(dict(kind="snn", dataset=dataset, noise=noise,
+                                        latency=latency, hidden=hidden, encoder="", decoder="",
+                                        inverted=True, test_loss=0.02 + noise / 10 - hidden / 1e3,
+                                        svm_accuracy=0.8 - noise / 3, parameters=1000))
+                records.append(dict(kind="ann", dataset=dataset, noise=noise, latency=0.0,
+                                    hidden=hidden, encoder="relu", decoder="sigmoid",
+                                    inverted=False, test_loss=0.03 + noise / 10,
+                                    svm_accuracy=0.7, parameters=900))
+            records.append(dict(kind="ann", dataset=dataset, noise=noise, latency=0.0, hidden=32,
+                                encoder="gaussian", decoder="gaussian", inverted=True,
+                                test_loss=0.05 + noise / 10, svm_accuracy=0.6, parameters=900))
+    return records
+
+
+@pytest.mark.parametrize("draw", [figures_results.fig3_reconstruction_loss,
+                                  figures_results.fig7_svm_accuracy,
+                                  figures_results.fig11_inverted_images])
+def test_result_figures_from_synthetic_records(tmp_path, draw):
+    path = draw(synthetic_records(), tmp_path / "figure.png")
+    width, height = png_size(path)
+    assert width > 300 and height > 200
+    assert not list(tmp_path.glob("*.tmp"))  # written through a temp file
+
+
+def test_report_tables_hold_every_condition():
+    records = synthetic_records()
+    table = report.rows(records)
+    text = report.csv_text(table)
+    lines = text.strip().split("\n")
+    assert lines[0].split(",") == list(report.COLUMNS)
+    assert len(lines) == 1 + len(records)
+    markdown = report.markdown_text(table, "synthetic")
+    assert "## mnist: test loss" in markdown and "SNN l=16" in markdown
+    assert "ANN gaussian-gaussian (inverted)" in markdown
+    assert f"{0.02 + 0.4 / 10 - 8 / 1e3:.5f}" in markdown
+
+
+def test_a_folder_refuses_another_scale(tmp_path):
+    options = runner.RunOptions(print=lambda _: None)
+    runner.check_scale(tmp_path, grid.SCALES["quick"], options)
+    runner.check_scale(tmp_path, grid.SCALES["quick"], options)  # the same: fine
+    with pytest.raises(spikeae.SpikeaeError, match="another scale"):
+        runner.check_scale(tmp_path, grid.SCALES["standard"], options)
+
+
+@pytest.fixture(scope="module")
+def datasets_available():
+    for name in grid.DATASETS:
+        try:
+            spikeae.locate_dataset(name)
+        except spikeae.SpikeaeError as error:
+            pytest.skip(f"{name} is not available (scripts/fetch_data.sh): "
+                        f"{str(error).splitlines()[0]}")
+
+
+EXPECTED_FIGURES = ["fig3_reconstruction_loss", "fig4_reconstructions_mnist",
+                    "fig4_reconstructions_fashion-mnist", "fig5_tsne_mnist",
+                    "fig5_tsne_fashion-mnist", "fig6_interpolation", "fig7_svm_accuracy",
+                    "fig8_spike_times", "fig9_membrane_potential", "fig10_weights",
+                    "fig11_inverted_images"]
+
+
+def run_paper(*args):
+    env = dict(os.environ, MPLBACKEND="Agg")
+    return subprocess.run([sys.executable, "-m", "spikeae.paper", *args], capture_output=True,
+                          text=True, timeout=1200, env=env)
+
+
+def test_quick_scale_end_to_end(tmp_path, datasets_available):
+    out = tmp_path / "quick"
+    first = run_paper("--scale", "quick", "--out", str(out), "--threads", "2")
+    assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-3000:]
+    conditions = grid.conditions(grid.SCALES["quick"])
+    records = runner.load_results(out)
+    assert len(records) == len(conditions)
+    for record in records:
+        if record["kind"] != "pixels":
+            assert record["test_loss"] is not None and np.isfinite(record["test_loss"])
+            assert (out / grid.Condition(**{k: record[k] for k in (
+                "kind", "dataset", "noise", "latency", "hidden", "encoder", "decoder",
+                "inverted")}).folder / "embeddings.npy").exists()
+        assert 0.0 <= record["svm_accuracy"] <= 1.0
+    clean = [r for r in records if r["kind"] == "pixels" and r["noise"] == 0.0]
+    assert all(r["svm_accuracy"] > 0.6 for r in clean)  # far above chance (0.1)
+    csv_lines = (out / "results.csv").read_text().strip().split("\n")
+    assert len(csv_lines) == 1 + len(conditions)
+    for name in EXPECTED_FIGURES:
+        width, height = png_size(out / "figures" / f"{name}.png")
+        assert width > 300 and height > 200, name
+    assert f"[{len(conditions)}/{len(conditions)}]" in first.stdout
+
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("result.json")}
+    second = run_paper("run", "--scale", "quick", "--out", str(out))
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert f"{len(conditions)} already done, 0 to run" in second.stdout
+    assert stamps == {p: p.stat().st_mtime_ns for p in out.rglob("result.json")}
+
+    other = run_paper("run", "--scale", "standard", "--out", str(out))
+    assert other.returncode == 2 and "another scale" in other.stderr
