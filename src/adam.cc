@@ -10,6 +10,11 @@ namespace {
 
 using Blocks = std::vector<std::vector<double>>;
 
+inline double adam_denominator(const AdamOptions& options, double v_hat) {
+  return options.epsilon_inside_sqrt ? std::sqrt(v_hat + options.epsilon)
+                                     : std::sqrt(v_hat) + options.epsilon;
+}
+
 Blocks zeros_like(const Blocks& blocks) {
   Blocks result;
   for (const auto& block : blocks) result.emplace_back(block.size(), 0.0);
@@ -23,7 +28,7 @@ void adam_update(const AdamOptions& options, double learning_rate, double bias1,
     const double g = gradient[i];
     m[i] = options.beta1 * m[i] + (1.0 - options.beta1) * g;
     v[i] = options.beta2 * v[i] + (1.0 - options.beta2) * g * g;
-    values[i] -= learning_rate * (m[i] / bias1) / std::sqrt(v[i] / bias2 + options.epsilon);
+    values[i] -= learning_rate * (m[i] / bias1) / adam_denominator(options, v[i] / bias2);
   }
 }
 
@@ -50,61 +55,66 @@ void adam_range(const AdamOptions& options, double learning_rate, double bias1, 
     if (g1 != nullptr) g1[i] = 0.0;
     m[i] = options.beta1 * m[i] + (1.0 - options.beta1) * g;
     v[i] = options.beta2 * v[i] + (1.0 - options.beta2) * g * g;
-    values[i] -= learning_rate * (m[i] / bias1) / std::sqrt(v[i] / bias2 + options.epsilon);
+    values[i] -= learning_rate * (m[i] / bias1) / adam_denominator(options, v[i] / bias2);
     if (clamp_at_zero) values[i] = values[i] < 0.0 ? 0.0 : values[i];
   }
+}
+
+std::vector<AdamBlock> network_blocks(const AdamOptions& options, Network& network,
+                                      AdamState& state, std::vector<Gradients>& shards) {
+  std::vector<AdamBlock> blocks;
+  for (std::size_t c = 0; c < network.weights.size(); ++c) {
+    AdamBlock weights{
+        options.learning_rate, network.weights[c], state.weight_m[c], state.weight_v[c], {}, false};
+    AdamBlock pulses{options.learning_rate_pulses,
+                     network.pulses[c],
+                     state.pulse_m[c],
+                     state.pulse_v[c],
+                     {},
+                     true};
+    for (Gradients& shard : shards) {
+      weights.shard_gradients.push_back(shard.weights[c].data());
+      pulses.shard_gradients.push_back(shard.pulses[c].data());
+    }
+    blocks.push_back(std::move(weights));
+    blocks.push_back(std::move(pulses));
+  }
+  return blocks;
 }
 
 }  // namespace
 
 ShardedAdam::ShardedAdam(const AdamOptions& options, Network& network, AdamState& state,
                          std::vector<Gradients>& shards)
-    : options_(options), state_(state) {
-  for (std::size_t c = 0; c < network.weights.size(); ++c) {
-    Block weights{options.learning_rate,
-                  network.weights[c].data(),
-                  state.weight_m[c].data(),
-                  state.weight_v[c].data(),
-                  {},
-                  false};
-    Block pulses{options.learning_rate_pulses,
-                 network.pulses[c].data(),
-                 state.pulse_m[c].data(),
-                 state.pulse_v[c].data(),
-                 {},
-                 true};
-    for (Gradients& shard : shards) {
-      weights.shard_gradients.push_back(shard.weights[c].data());
-      pulses.shard_gradients.push_back(shard.pulses[c].data());
-    }
-    blocks_.push_back(std::move(weights));
-    blocks_.push_back(std::move(pulses));
-  }
+    : ShardedAdam(options, state.step, network_blocks(options, network, state, shards)) {}
+
+ShardedAdam::ShardedAdam(const AdamOptions& options, std::int64_t& step,
+                         std::vector<AdamBlock> blocks)
+    : options_(options), step_(step), blocks_(std::move(blocks)) {
   constexpr std::size_t kChunk = 8192;  // parameters per task
-  for (std::size_t k = 0; k < blocks_.size(); ++k) {
-    const std::size_t size =
-        k % 2 == 0 ? network.weights[k / 2].size() : network.pulses[k / 2].size();
+  for (const AdamBlock& block : blocks_) {
+    const std::size_t size = block.values.size();
     for (std::size_t begin = 0; begin < size; begin += kChunk) {
-      ranges_.push_back({&blocks_[k], begin, std::min(size, begin + kChunk)});
+      ranges_.push_back({&block, begin, std::min(size, begin + kChunk)});
     }
   }
 }
 
 void ShardedAdam::step(double scale, ThreadPool& pool) {
-  ++state_.step;
-  const double bias1 = 1.0 - std::pow(options_.beta1, static_cast<double>(state_.step));
-  const double bias2 = 1.0 - std::pow(options_.beta2, static_cast<double>(state_.step));
+  ++step_;
+  const double bias1 = 1.0 - std::pow(options_.beta1, static_cast<double>(step_));
+  const double bias2 = 1.0 - std::pow(options_.beta2, static_cast<double>(step_));
   pool.run(ranges_.size(), [&](std::size_t r, int) {
     const Range& range = ranges_[r];
-    const Block& block = *range.block;
+    const AdamBlock& block = *range.block;
     // Shards are added in order, ((g0 + g1) + g2) + ..., the last one inside the update.
     const std::vector<double*>& shards = block.shard_gradients;
     for (std::size_t s = 1; s + 1 < shards.size(); ++s) {
       fold_shard(shards[0], shards[s], range.begin, range.end);
     }
     adam_range(options_, block.learning_rate, bias1, bias2, scale, block.clamp_at_zero, shards[0],
-               shards.size() > 1 ? shards.back() : nullptr, block.m, block.v, block.values,
-               range.begin, range.end);
+               shards.size() > 1 ? shards.back() : nullptr, block.m.data(), block.v.data(),
+               block.values.data(), range.begin, range.end);
   });
 }
 

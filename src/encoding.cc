@@ -14,16 +14,23 @@ double pixel_time(std::uint8_t byte, bool inverted) {
 }
 
 // Noise mean is 1 for the inverted encoding, 0 otherwise (docs/model.md section 3).
-void encode_image_dense(std::span<const std::uint8_t> image, const EncodingOptions& options,
-                        std::uint64_t noise_seed, std::size_t image_index, std::span<double> out) {
+void encode_image_values(std::span<const std::uint8_t> image, const EncodingOptions& options,
+                         std::uint64_t noise_seed, std::size_t image_index, std::span<double> out) {
   Rng rng(derive_seed(noise_seed, Stream::kImageNoise, image_index));
   const bool noisy = options.noise_factor > 0.0;
   const double noise_mean = options.inverted ? 1.0 : 0.0;
   for (std::size_t k = 0; k < image.size(); ++k) {
     double x = pixel_time(image[k], options.inverted);
     if (noisy) x = std::clamp(x + options.noise_factor * (noise_mean + rng.normal()), 0.0, 1.0);
-    out[k] = x >= 1.0 ? kNoSpike : x;
+    out[k] = x;
   }
+}
+
+// The values are at most 1, so ">= 1: no spike" marks exactly the value 1.
+void encode_image_dense(std::span<const std::uint8_t> image, const EncodingOptions& options,
+                        std::uint64_t noise_seed, std::size_t image_index, std::span<double> out) {
+  encode_image_values(image, options, noise_seed, image_index, out);
+  for (std::size_t k = 0; k < image.size(); ++k) out[k] = out[k] >= 1.0 ? kNoSpike : out[k];
 }
 
 EncodedSet encode_dataset(const Dataset& data, const EncodingOptions& options,

@@ -175,9 +175,6 @@ TrainingState start_training(Network network) {
   return state;
 }
 
-namespace {
-
-// The epoch's order of examples: a function of (seed, epoch) only.
 std::vector<std::size_t> epoch_order(std::size_t size, std::uint64_t seed, int epoch) {
   std::vector<std::size_t> order(size);
   std::iota(order.begin(), order.end(), std::size_t{0});
@@ -185,6 +182,8 @@ std::vector<std::size_t> epoch_order(std::size_t size, std::uint64_t seed, int e
   shuffle(order, rng);
   return order;
 }
+
+namespace {
 
 // Trains the rest of epoch state.epoch + 1; false when stop_requested ended it early.
 bool run_epoch(TrainingState& state, const TrainingConfig& config, const ExampleSet& train_set,

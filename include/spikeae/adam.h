@@ -16,7 +16,11 @@ struct AdamOptions {
   double learning_rate_pulses = 0.001441;  // pulse times; >= 0
   double beta1 = 0.9;
   double beta2 = 0.999;
-  double epsilon = 1e-8;  // added inside the square root
+  double epsilon = 1e-8;
+  // Where epsilon goes: inside sqrt(v_hat + eps), as the paper's spiking model was
+  // tuned with (docs/model.md section 4), or outside, sqrt(v_hat) + eps, the usual
+  // form (TensorFlow's, which the paper's ANN baseline used).
+  bool epsilon_inside_sqrt = true;
 };
 
 // First and second moments for every weight and pulse, shaped like the network.
@@ -45,36 +49,39 @@ AdamState make_adam_state(const Network& network);
 void adam_step(const AdamOptions& options, const Gradients& gradients, AdamState& state,
                Network& network);
 
+// One array of parameters for ShardedAdam: its values, Adam moments and one
+// gradient buffer per shard, all of values.size() entries.
+struct AdamBlock {
+  double learning_rate = 0.0;
+  std::span<double> values, m, v;
+  std::vector<double*> shard_gradients;
+  bool clamp_at_zero = false;  // e.g. pulse times stay >= 0
+};
+
 // Adam steps whose gradient is the scaled sum of per-shard gradient buffers
 // (added in shard order), run over parameter ranges on a thread pool: element-wise,
 // so the result does not depend on the pool's size. Holds pointers into the
-// network, state and shards, which must outlive it and keep their sizes; built
+// parameters, moments and shards, which must outlive it and keep their sizes; built
 // once per run, so a step allocates nothing.
 class ShardedAdam {
  public:
   ShardedAdam(const AdamOptions& options, Network& network, AdamState& state,
               std::vector<Gradients>& shards);
+  // Any parameters (e.g. the dense baseline's); `step` counts the steps taken.
+  ShardedAdam(const AdamOptions& options, std::int64_t& step, std::vector<AdamBlock> blocks);
 
   // One step with gradient scale * (shards[0] + shards[1] + ...); zeroes the shards.
   void step(double scale, ThreadPool& pool);
 
  private:
-  struct Block {
-    double learning_rate;
-    double* values;
-    double* m;
-    double* v;
-    std::vector<double*> shard_gradients;
-    bool clamp_at_zero;  // pulse times stay >= 0
-  };
   struct Range {
-    const Block* block;
+    const AdamBlock* block;
     std::size_t begin, end;
   };
 
   AdamOptions options_;
-  AdamState& state_;
-  std::vector<Block> blocks_;
+  std::int64_t& step_;
+  std::vector<AdamBlock> blocks_;
   std::vector<Range> ranges_;
 };
 

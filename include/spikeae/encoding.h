@@ -16,6 +16,8 @@ inline constexpr double kNoSpike = std::numeric_limits<double>::infinity();
 struct EncodingOptions {
   bool inverted = true;       // x = 1 - b (dark ink spikes early); false: x = b
   double noise_factor = 0.0;  // eta in [0, 1]: x' = clamp(x + eta * r, 0, 1), r ~ N(mu, 1)
+
+  friend bool operator==(const EncodingOptions&, const EncodingOptions&) = default;
 };
 
 // Clean spike time of a pixel byte: 1 - b/255 (inverted) or b/255; 1 means no spike.
@@ -46,6 +48,11 @@ inline constexpr std::size_t kMaxEncodedPixels = 65535;
 // (noise_seed, i): one fixed noisy copy of the data set, whatever the thread count.
 EncodedSet encode_dataset(const Dataset& data, const EncodingOptions& options,
                           std::uint64_t noise_seed);
+
+// The noisy values x' of one image's pixels, in [0, 1], as dense inputs (the ANN
+// baseline's): the spiking encoding's values with 1 where it has no spike.
+void encode_image_values(std::span<const std::uint8_t> image, const EncodingOptions& options,
+                         std::uint64_t noise_seed, std::size_t image_index, std::span<double> out);
 
 // Encodes one image into a dense vector of times (kNoSpike for silent pixels).
 void encode_image_dense(std::span<const std::uint8_t> image, const EncodingOptions& options,

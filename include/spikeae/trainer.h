@@ -48,6 +48,10 @@ struct TrainValidation {
 TrainValidation split_train_validation(const Dataset& training_file, const SplitOptions& options,
                                        std::uint64_t seed);
 
+// The order of the training examples in epoch `epoch` (1-based): a function of
+// (seed, epoch) only, so a run can resume mid-epoch without generator state.
+std::vector<std::size_t> epoch_order(std::size_t size, std::uint64_t seed, int epoch);
+
 struct Progress {
   int epoch = 0;                   // 1-based
   std::size_t examples_done = 0;   // in this epoch

@@ -14,4 +14,5 @@ PYBIND11_MODULE(_core, m) {
   sp::bind_data(m);
   sp::bind_model(m);
   sp::bind_train(m);
+  sp::bind_ann(m);
 }

@@ -82,5 +82,6 @@ void bind_config(py::module_& module);
 void bind_data(py::module_& module);
 void bind_model(py::module_& module);
 void bind_train(py::module_& module);
+void bind_ann(py::module_& module);
 
 }  // namespace spikeae::python

@@ -1,0 +1,354 @@
+"""spikeae.AnnModel and spikeae.fit_ann: the paper's dense (non-spiking) baseline.
+
+An ``input - hidden - input`` autoencoder with biases whose inputs are the values
+the spiking network encodes (the same noise, 1 where the spiking network has no
+spike) and whose loss is the spiking model's reconstruction loss, so the two
+losses are in the same units (docs/model.md section 7).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional
+
+import numpy as np
+
+from . import _core
+from ._data import noise_seed, split_train_validation
+from ._fit import _load_data
+from ._model import _fit_batch
+
+SpikeaeError = _core.SpikeaeError
+
+_FORMAT = "spikeae-ann-1"
+_PARAMETERS = ("w1", "b1", "w2", "b2")
+# How often (seconds) the engine looks for Ctrl-C between batches.
+_SIGNAL_CHECK_SECONDS = 0.05
+# Training options a model carries (fit_ann sets them; they are saved with it).
+_TRAINING_DEFAULTS = {"learning_rate": 0.001, "batch_size": 7, "epochs": 20, "threads": 0,
+                      "gradient_shards": 2}
+
+
+def _core_model(input_size: int, hidden: int, encoder: str, decoder: str, inverted: bool,
+                noise_factor: float, seed: int, **training: Any) -> Any:
+    options = dict(_TRAINING_DEFAULTS, **training)
+    return _core.AnnModel(input_size=int(input_size), hidden=int(hidden), encoder=str(encoder),
+                          decoder=str(decoder), inverted=bool(inverted),
+                          noise_factor=float(noise_factor), seed=int(seed),
+                          learning_rate=float(options["learning_rate"]),
+                          batch_size=int(options["batch_size"]), epochs=int(options["epochs"]),
+                          threads=int(options["threads"]),
+                          gradient_shards=int(options["gradient_shards"]))
+
+
+class AnnModel:
+    """A dense autoencoder ``input_size - hidden - input_size`` with biases.
+
+    Activations by name: "relu", "sigmoid", "elu", "tanh", "gaussian" (exp(-z^2)).
+    Images are uint8 arrays (n, rows, cols) or (n, pixels) (one image: no leading
+    axis). The network's inputs are the values x = b (``inverted=False``) or
+    x = 1 - b of the brightness b = byte / 255, with the spiking model's noise;
+    the targets are the clean x.
+    """
+
+    __slots__ = ("_core",)
+
+    def __init__(self, *, input_size: int = 784, hidden: int = 32, encoder: str = "relu",
+                 decoder: str = "sigmoid", inverted: bool = False, noise_factor: float = 0.0,
+                 seed: int = 1) -> None:
+        self._core = _core_model(input_size, hidden, encoder, decoder, inverted, noise_factor,
+                                 seed)
+
+    @classmethod
+    def _wrap(cls, core: Any) -> "AnnModel":
+        model = cls.__new__(cls)
+        model._core = core
+        return model
+
+    def copy(self) -> "AnnModel":
+        """An independent copy."""
+        return AnnModel._wrap(_core.AnnModel(self._core))
+
+    def __repr__(self) -> str:
+        return (f"<spikeae.AnnModel {self.input_size}-{self.hidden}-{self.input_size}, "
+                f"{self.encoder}/{self.decoder}, {self.parameter_count} parameters>")
+
+    # -- description -------------------------------------------------------------
+
+    @property
+    def options(self) -> Dict[str, Any]:
+        """Every option, training ones included (learning_rate, batch_size, ...)."""
+        return self._core.options
+
+    @property
+    def input_size(self) -> int:
+        """Pixels per image (inputs, and as many outputs)."""
+        return self.options["input_size"]
+
+    @property
+    def hidden(self) -> int:
+        """Hidden units."""
+        return self.options["hidden"]
+
+    @property
+    def encoder(self) -> str:
+        """Activation of the hidden layer."""
+        return self.options["encoder"]
+
+    @property
+    def decoder(self) -> str:
+        """Activation of the output layer."""
+        return self.options["decoder"]
+
+    @property
+    def inverted(self) -> bool:
+        """Inputs are 1 - brightness (True) or brightness (False)."""
+        return self.options["inverted"]
+
+    @property
+    def noise_factor(self) -> float:
+        """The default noise of its inputs (the spiking model's noise_factor_ae)."""
+        return self.options["noise_factor"]
+
+    @property
+    def seed(self) -> int:
+        """The seed of its weights (and of its training run and test-noise seed)."""
+        return self.options["seed"]
+
+    @property
+    def parameter_count(self) -> int:
+        """i*h + h + h*o + o."""
+        return self._core.parameter_count
+
+    # -- parameters ----------------------------------------------------------------
+
+    @property
+    def weights(self) -> List[np.ndarray]:
+        """Copies of [W1 (input_size, hidden), W2 (hidden, input_size)] (input-major)."""
+        return [self._core.get_parameter("w1"), self._core.get_parameter("w2")]
+
+    @weights.setter
+    def weights(self, matrices: Any) -> None:
+        self._set(("w1", "w2"), matrices, "weight matrices")
+
+    @property
+    def biases(self) -> List[np.ndarray]:
+        """Copies of [b1 (hidden,), b2 (input_size,)]."""
+        return [self._core.get_parameter("b1"), self._core.get_parameter("b2")]
+
+    @biases.setter
+    def biases(self, vectors: Any) -> None:
+        self._set(("b1", "b2"), vectors, "bias vectors")
+
+    def _set(self, names, values: Any, what: str) -> None:
+        values = list(values)
+        if len(values) != 2:
+            raise SpikeaeError(f"expected 2 {what}, got {len(values)}")
+        backup = _core.AnnModel(self._core)
+        try:
+            for name, value in zip(names, values):
+                self._core.set_parameter(name, np.asarray(value, dtype=np.float64))
+        except Exception:
+            self._core = backup  # all or nothing
+            raise
+
+    # -- running -----------------------------------------------------------------
+
+    def _flat_images(self, images: Any):
+        array = np.asarray(images)
+        if array.dtype != np.uint8:
+            raise TypeError(f"images must be uint8 (bytes 0..255), got dtype {array.dtype}")
+        flat, batch, _ = _fit_batch(array, self.input_size, "images")
+        return np.ascontiguousarray(flat), batch
+
+    def _noise(self, noise_factor: Optional[float], seed: Optional[int]):
+        noise = self.noise_factor if noise_factor is None else float(noise_factor)
+        return noise, noise_seed(self.seed if seed is None else int(seed), "test")
+
+    def inputs(self, images: Any, *, noise_factor: Optional[float] = None,
+               seed: Optional[int] = None, first_index: int = 0) -> np.ndarray:
+        """The network's (noisy) inputs: float64 (n, input_size), values in [0, 1].
+
+        Image i gets the noise of index first_index + i in the set with noise seed
+        noise_seed(seed, "test") (seed: default the model's), exactly the values
+        Model.encode_inputs gives the spiking network, with 1.0 for its "no spike".
+        noise_factor: default the model's.
+        """
+        flat, batch = self._flat_images(images)
+        noise, set_seed = self._noise(noise_factor, seed)
+        values = _core.encode_values(flat, self.inverted, noise, set_seed, int(first_index))
+        return values.reshape(batch + (self.input_size,))
+
+    def targets(self, images: Any) -> np.ndarray:
+        """The clean values x the loss compares with: float64 (n, input_size)."""
+        flat, batch = self._flat_images(images)
+        values = _core.encode_values(flat, self.inverted, 0.0, 0, 0)
+        return values.reshape(batch + (self.input_size,))
+
+    def encode(self, images: Any, *, noise_factor: Optional[float] = None,
+               seed: Optional[int] = None) -> np.ndarray:
+        """Hidden activations: float64 (n, hidden)."""
+        values = self.inputs(images, noise_factor=noise_factor, seed=seed)
+        flat = np.ascontiguousarray(values.reshape(-1, self.input_size))
+        hidden = self._core.forward(flat)[0]
+        return hidden.reshape(values.shape[:-1] + (self.hidden,))
+
+    def decode(self, hidden: Any) -> np.ndarray:
+        """Outputs from hidden activations (n, hidden): float64 (n, input_size)."""
+        array = np.asarray(hidden)
+        if array.dtype.kind not in "fiu":
+            raise TypeError(f"hidden activations must be numbers, got dtype {array.dtype}")
+        if array.ndim == 0 or array.shape[-1] != self.hidden:
+            raise SpikeaeError(f"hidden activations must be (..., {self.hidden}), got shape "
+                               f"{array.shape}")
+        flat = np.ascontiguousarray(array.reshape(-1, self.hidden), dtype=np.float64)
+        return self._core.decode(flat).reshape(array.shape[:-1] + (self.input_size,))
+
+    def reconstruct(self, images: Any, *, noise_factor: Optional[float] = None,
+                    seed: Optional[int] = None) -> np.ndarray:
+        """Outputs for the (noisy) images: float64 (n, input_size), comparable with targets()."""
+        values = self.inputs(images, noise_factor=noise_factor, seed=seed)
+        flat = np.ascontiguousarray(values.reshape(-1, self.input_size))
+        return self._core.forward(flat)[1].reshape(values.shape)
+
+    def loss(self, images: Any, *, noise_factor: Optional[float] = None,
+             seed: Optional[int] = None, per_example: bool = False):
+        """Per-pixel mean squared error against the clean values, averaged over images
+        (summed in order): the spiking model's loss, in the same units.
+
+        Returns:
+            float, or float64 (n,) per-example losses with per_example=True.
+        """
+        flat, batch = self._flat_images(images)
+        noise, set_seed = self._noise(noise_factor, seed)
+        losses, mean = self._core.losses(flat, noise, set_seed, self.options["threads"])
+        return losses.reshape(batch) if per_example else mean
+
+    # -- files ---------------------------------------------------------------------
+
+    def save(self, path: Any) -> None:
+        """Writes an .npz file (atomically: a temporary file, then a rename)."""
+        path = os.fspath(path)
+        arrays = {name: self._core.get_parameter(name) for name in _PARAMETERS}
+        meta = dict(self.options, format=_FORMAT)
+        folder = os.path.dirname(os.path.abspath(path))
+        handle, temporary = tempfile.mkstemp(prefix=".ann-", suffix=".npz", dir=folder)
+        try:
+            with os.fdopen(handle, "wb") as file:
+                np.savez(file, options=np.array(json.dumps(meta)), **arrays)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+            raise
+
+    @classmethod
+    def load(cls, path: Any) -> "AnnModel":
+        """Reads a file written by AnnModel.save.
+
+        Raises:
+            SpikeaeError: the file is missing, not such a file, or holds bad values.
+        """
+        path = os.fspath(path)
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                meta = json.loads(str(data["options"]))
+                arrays = {name: np.array(data[name]) for name in _PARAMETERS}
+        except (OSError, KeyError, ValueError) as error:
+            raise SpikeaeError(f"{path}: not a readable ANN model file ({error})") from error
+        if meta.pop("format", None) != _FORMAT:
+            raise SpikeaeError(f"{path}: not an ANN model file of format {_FORMAT}")
+        try:
+            core = _core_model(**meta)
+            for name in _PARAMETERS:
+                core.set_parameter(name, arrays[name])
+        except TypeError as error:
+            raise SpikeaeError(f"{path}: bad ANN model options ({error})") from error
+        except SpikeaeError as error:
+            raise SpikeaeError(f"{path}: {error}") from error
+        return cls._wrap(core)
+
+
+@dataclass
+class AnnFitResult:
+    """What fit_ann produced (the attributes of spikeae.FitResult).
+
+    history: one dict per completed epoch: epoch, train_loss, validation_loss,
+    seconds, examples_per_second, best.
+    """
+
+    model: AnnModel
+    final_model: AnnModel
+    history: List[Dict[str, Any]] = field(default_factory=list)
+    best_epoch: int = 0
+    best_validation_loss: float = math.nan
+    test_loss: Optional[float] = None
+    stopped: bool = False
+
+
+def fit_ann(train_images: Any = None, train_labels: Any = None, test_images: Any = None,
+            test_labels: Any = None, *, dataset: str = "mnist", data_dir: Any = None,
+            train_size: int = 54000, validation_size: int = 6000, split: str = "shuffled",
+            test_size: int = 0, hidden: int = 32, encoder: str = "relu",
+            decoder: str = "sigmoid", inverted: bool = False, noise_factor: float = 0.0,
+            epochs: int = 20, batch_size: int = 7, learning_rate: float = 0.001,
+            threads: int = 0, gradient_shards: int = 2, seed: int = 1,
+            on_epoch: Optional[Callable[[Dict[str, Any], AnnModel], Any]] = None,
+            verbose: bool = False) -> AnnFitResult:
+    """Trains the dense baseline with the protocol of spikeae.fit.
+
+    The same data arguments, split (seeded by ``seed``), per-set noise seeds,
+    per-epoch shuffle and best-validation model as the spiking trainer; Adam with
+    its betas and eps. ``on_epoch(metrics, model)`` is called after every epoch
+    with a copy of the model; returning True stops training. Ctrl-C stops between
+    batches and is re-raised with the result attached as ``fit_result``.
+
+    Raises:
+        SpikeaeError: bad options or data.
+    """
+    if split not in ("shuffled", "sequential"):
+        raise SpikeaeError(f'invalid split "{split}": must be "shuffled" or "sequential"')
+    train, labels, test, _ = _load_data(train_images, train_labels, test_images, test_labels,
+                                        dataset, data_dir, test_size)
+    pixels = train.shape[1] * train.shape[2]
+    start = _core_model(pixels, hidden, encoder, decoder, inverted, noise_factor, seed,
+                        learning_rate=learning_rate, batch_size=batch_size, epochs=epochs,
+                        threads=threads, gradient_shards=gradient_shards)
+    parts = split_train_validation(train, labels, train_size=train_size,
+                                   validation_size=validation_size, split=split, seed=int(seed))
+    history: List[Dict[str, Any]] = []
+
+    def epoch_done(metrics: Dict[str, Any], core: Any) -> Any:
+        history.append(dict(metrics))
+        if verbose:
+            best = " *best*" if metrics["best"] else ""
+            print(f"epoch {metrics['epoch']}/{epochs}: train loss {metrics['train_loss']:.5f}, "
+                  f"validation loss {metrics['validation_loss']:.5f}{best}  "
+                  f"({metrics['seconds']:.1f} s)", flush=True)
+        if on_epoch is not None:
+            return on_epoch(dict(metrics), AnnModel._wrap(core))
+        return None
+
+    flat = lambda images: np.ascontiguousarray(images.reshape(len(images), -1))
+    raw = _core.train_ann(start, flat(parts.train_images), flat(parts.validation_images),
+                          epoch_done, _SIGNAL_CHECK_SECONDS)
+    pending = raw["pending"]
+    result = AnnFitResult(AnnModel._wrap(raw["best"]), AnnModel._wrap(raw["final"]), history,
+                          raw["best_epoch"], raw["best_validation_loss"], None,
+                          raw["stopped"] or pending is not None)
+    if result.best_epoch > 0 and test is not None and len(test) > 0:
+        result.test_loss = result.model.loss(test)
+    if verbose and result.best_epoch > 0:
+        test_text = "" if result.test_loss is None else f", test loss {result.test_loss:.5f}"
+        print(f"best epoch {result.best_epoch}: validation loss "
+              f"{result.best_validation_loss:.5f}{test_text}", flush=True)
+    if pending is not None:
+        pending.fit_result = result
+        raise pending
+    return result
