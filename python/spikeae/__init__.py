@@ -63,6 +63,7 @@ from ._data import (
     write_idx_labels,
     write_image_grid,
 )
+from ._ann import AnnFitResult, AnnModel, fit_ann
 from ._fit import FitResult, fit
 from ._model import MembraneTrace, Model
 from ._options import HYPERPARAMETER_NAMES, default_hyperparameters, option_defaults
@@ -70,6 +71,8 @@ from ._options import HYPERPARAMETER_NAMES, default_hyperparameters, option_defa
 __version__: str = _core.__version__
 
 __all__ = [
+    "AnnFitResult",
+    "AnnModel",
     "HYPERPARAMETER_NAMES",
     "NO_SPIKE",
     "Data",
@@ -84,6 +87,7 @@ __all__ = [
     "derive_seed",
     "encode_images",
     "fit",
+    "fit_ann",
     "format_hyperparameter_table",
     "hyperparameter_names",
     "known_datasets",

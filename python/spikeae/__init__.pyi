@@ -225,3 +225,77 @@ def fit(train_images: Optional[Union[_PathLike, _Array]] = None,
         threads: int = 0,
         gradient_shards: int = 2,
         seed: int = 1) -> FitResult: ...
+
+# -- the dense (ANN) baseline ---------------------------------------------------------
+
+class AnnModel:
+    def __init__(self, *, input_size: int = 784, hidden: int = 32, encoder: str = "relu",
+                 decoder: str = "sigmoid", inverted: bool = False, noise_factor: float = 0.0,
+                 seed: int = 1) -> None: ...
+    @classmethod
+    def load(cls, path: _PathLike) -> AnnModel: ...
+    def save(self, path: _PathLike) -> None: ...
+    def copy(self) -> AnnModel: ...
+    @property
+    def options(self) -> Dict[str, Any]: ...
+    @property
+    def input_size(self) -> int: ...
+    @property
+    def hidden(self) -> int: ...
+    @property
+    def encoder(self) -> str: ...
+    @property
+    def decoder(self) -> str: ...
+    @property
+    def inverted(self) -> bool: ...
+    @property
+    def noise_factor(self) -> float: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def parameter_count(self) -> int: ...
+    weights: List[np.ndarray]
+    biases: List[np.ndarray]
+    def inputs(self, images: _Array, *, noise_factor: Optional[float] = None,
+               seed: Optional[int] = None, first_index: int = 0) -> np.ndarray: ...
+    def targets(self, images: _Array) -> np.ndarray: ...
+    def encode(self, images: _Array, *, noise_factor: Optional[float] = None,
+               seed: Optional[int] = None) -> np.ndarray: ...
+    def decode(self, hidden: _Array) -> np.ndarray: ...
+    def reconstruct(self, images: _Array, *, noise_factor: Optional[float] = None,
+                    seed: Optional[int] = None) -> np.ndarray: ...
+    def loss(self, images: _Array, *, noise_factor: Optional[float] = None,
+             seed: Optional[int] = None, per_example: bool = False) -> Any: ...
+
+class AnnFitResult:
+    model: AnnModel
+    final_model: AnnModel
+    history: List[Dict[str, Any]]
+    best_epoch: int
+    best_validation_loss: float
+    test_loss: Optional[float]
+    stopped: bool
+
+def fit_ann(train_images: Optional[Union[_PathLike, _Array]] = None,
+            train_labels: Optional[Union[_PathLike, _Array]] = None,
+            test_images: Optional[Union[_PathLike, _Array]] = None,
+            test_labels: Optional[Union[_PathLike, _Array]] = None, *,
+            dataset: str = "mnist",
+            data_dir: Optional[_PathLike] = None,
+            train_size: int = 54000,
+            validation_size: int = 6000,
+            split: str = "shuffled",
+            test_size: int = 0,
+            hidden: int = 32,
+            encoder: str = "relu",
+            decoder: str = "sigmoid",
+            inverted: bool = False,
+            noise_factor: float = 0.0,
+            epochs: int = 20,
+            batch_size: int = 7,
+            learning_rate: float = 0.001,
+            threads: int = 0,
+            gradient_shards: int = 2,
+            seed: int = 1,
+            on_epoch: Optional[Callable[[Dict[str, Any], AnnModel], Any]] = None,
+            verbose: bool = False) -> AnnFitResult: ...
