@@ -47,11 +47,11 @@ SCALES = {
                    noises=(0.0, 0.8), latencies=(1.0, 16.0), hiddens=(8, 32),
                    embedding_images=400, tsne_points=200,
                    description="tiny subsets, 2 epochs: checks the pipeline in a few minutes"),
-    "standard": Scale("standard", epochs=20, train_size=6000, validation_size=1000,
+    "standard": Scale("standard", epochs=20, train_size=10000, validation_size=1000,
                       test_size=0, noises=NOISES, latencies=(1.0, 16.0), hiddens=HIDDENS,
                       embedding_images=4000, tsne_points=1000,
                       description="every noise level and hidden size at latencies 1 and 16, "
-                                  "20 epochs on 6,000 training images"),
+                                  "20 epochs on 10,000 training images"),
     "full": Scale("full", epochs=100, train_size=54000, validation_size=6000, test_size=0,
                   noises=NOISES, latencies=LATENCIES, hiddens=HIDDENS,
                   embedding_images=10000, tsne_points=2000,
