@@ -1,13 +1,13 @@
 // The dense (ANN) baseline from Python: the model object, its forward pass and
 // losses, the dense input values, and training with the spiking trainer's
 // protocol. The GIL is released while the engine works.
-#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <string>
 
 #include "convert.h"
+#include "run_control.h"
 #include "spikeae/ann.h"
 #include "spikeae/ann_trainer.h"
 #include "spikeae/error.h"
@@ -15,8 +15,6 @@
 
 namespace spikeae::python {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 AnnModel create(int input_size, int hidden, const std::string& encoder, const std::string& decoder,
                 bool inverted, double noise_factor, std::uint64_t seed, double learning_rate,
@@ -165,33 +163,9 @@ py::tuple losses(const AnnModel& model, const Bytes& images, double noise_factor
   return py::make_tuple(out, mean);
 }
 
-// What the callbacks share; the py::objects are touched only with the GIL held.
-struct AnnRun {
+struct AnnRun : RunControl {
   const py::object& on_epoch;
-  double check_seconds;
-  py::object pending = py::none();  // the exception that stopped the run
-  bool stop = false;
-  Clock::time_point last_check = Clock::now();
-
-  void remember(const py::error_already_set& error) {
-    if (pending.is_none()) {
-      pending = error.value();
-      if (error.trace()) PyException_SetTraceback(pending.ptr(), error.trace().ptr());
-    }
-    stop = true;
-  }
 };
-
-// Python signal handlers (Ctrl-C) run here, at most every check_seconds.
-bool stop_requested(AnnRun& run) {
-  if (run.stop) return true;
-  const auto now = Clock::now();
-  if (std::chrono::duration<double>(now - run.last_check).count() < run.check_seconds) return false;
-  run.last_check = now;
-  py::gil_scoped_acquire acquire;
-  if (PyErr_CheckSignals() != 0) run.remember(py::error_already_set());
-  return run.stop;
-}
 
 void call_on_epoch(AnnRun& run, const EpochMetrics& metrics, const AnnModel& model) {
   if (run.on_epoch.is_none()) return;
@@ -210,9 +184,9 @@ py::dict train(const AnnModel& start, const Bytes& train_images, const Bytes& va
   validate(start.options);
   const Dataset train_data = flat_dataset(train_images, start.inputs);
   const Dataset validation_data = flat_dataset(validation_images, start.inputs);
-  AnnRun run{on_epoch, check_seconds};
+  AnnRun run{{check_seconds}, on_epoch};
   AnnCallbacks callbacks;
-  callbacks.stop_requested = [&run] { return stop_requested(run); };
+  callbacks.stop_requested = [&run] { return run.stop_requested(); };
   callbacks.on_epoch = [&run](const EpochMetrics& m, const AnnModel& model) {
     call_on_epoch(run, m, model);
   };

@@ -1,37 +1,22 @@
 // Training from Python: the CLI's protocol with Python callbacks, the GIL released
 // while the engine runs, and Ctrl-C (or an exception in a callback) ending the
 // run cleanly between batches.
-#include <chrono>
 #include <limits>
 
 #include "convert.h"
+#include "run_control.h"
 #include "spikeae/error.h"
 #include "spikeae/random.h"
 
 namespace spikeae::python {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 // What the callbacks share. Every py::object here is touched only with the GIL held.
-struct RunState {
+struct RunState : RunControl {
   const py::object& on_epoch;
   const py::object& on_progress;
   const TrainingConfig& config;
   int epochs_before;  // of the model whose training continues
-  double check_seconds;
-  py::object pending;  // the exception that stopped the run (KeyboardInterrupt, ...)
-  bool stop = false;
-  Clock::time_point last_check = Clock::now();
-
-  // Called with the GIL held.
-  void remember(const py::error_already_set& error) {
-    if (pending.is_none()) {
-      pending = error.value();
-      if (error.trace()) PyException_SetTraceback(pending.ptr(), error.trace().ptr());
-    }
-    stop = true;
-  }
 };
 
 py::dict progress_to_dict(const Progress& p) {
@@ -42,18 +27,6 @@ py::dict progress_to_dict(const Progress& p) {
   d["seconds"] = p.seconds;
   d["mean_loss"] = p.mean_loss;
   return d;
-}
-
-// The engine asks between batches; Python signal handlers run here (at most every
-// check_seconds, so a busy interpreter does not slow training down).
-bool stop_requested(RunState& run) {
-  if (run.stop) return true;
-  const auto now = Clock::now();
-  if (std::chrono::duration<double>(now - run.last_check).count() < run.check_seconds) return false;
-  run.last_check = now;
-  py::gil_scoped_acquire acquire;
-  if (PyErr_CheckSignals() != 0) run.remember(py::error_already_set());
-  return run.stop;
 }
 
 void call_on_progress(RunState& run, const Progress& progress) {
@@ -93,9 +66,9 @@ py::dict train_from_python(const TrainingConfig& config, const std::optional<Mod
   TrainingConfig kept = config;
   kept.train.threads = 0;
   const int before = start ? start->saved.epochs_trained : 0;
-  RunState run{on_epoch, on_progress, kept, before, check_seconds, py::none()};
+  RunState run{{check_seconds}, on_epoch, on_progress, kept, before};
   TrainCallbacks callbacks;
-  callbacks.stop_requested = [&run] { return stop_requested(run); };
+  callbacks.stop_requested = [&run] { return run.stop_requested(); };
   callbacks.on_progress = [&run](const Progress& p) { call_on_progress(run, p); };
   callbacks.on_epoch = [&run](const EpochMetrics& m, const Network& n) {
     call_on_epoch(run, m, n);

@@ -157,6 +157,17 @@ def _history(metrics: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
             for m in metrics]
 
 
+def _trained_record(result: Any, embedded: np.ndarray, labels: np.ndarray,
+                    folder: Path) -> Dict[str, Any]:
+    """The result of a trained network (SNN or ANN): losses, history, embedding scores."""
+    record = {"test_loss": finite_or_none(result.test_loss),
+              "best_validation_loss": finite_or_none(result.best_validation_loss),
+              "best_epoch": result.best_epoch, "parameters": result.model.parameter_count,
+              "history": _history(result.history)}
+    record.update(_embedding_record(embedded, labels, folder))
+    return record
+
+
 def run_snn(condition: Condition, scale: Scale, data: Any, folder: Path,
             options: RunOptions) -> Dict[str, Any]:
     """Trains the spiking network with the paper's preset for the condition."""
@@ -165,17 +176,11 @@ def run_snn(condition: Condition, scale: Scale, data: Any, folder: Path,
                  epochs=scale.epochs, train_size=scale.train_size,
                  validation_size=scale.validation_size, seed=options.seed,
                  threads=options.threads, on_epoch=_epoch_printer(options, scale.epochs))
-    model = result.model
-    model.dataset = condition.dataset
-    model.save(folder / "model.spikeae")
+    result.model.dataset = condition.dataset
+    result.model.save(folder / "model.spikeae")
     count = scale.embedding_images
-    record = {"test_loss": finite_or_none(result.test_loss),
-              "best_validation_loss": finite_or_none(result.best_validation_loss),
-              "best_epoch": result.best_epoch, "parameters": model.parameter_count,
-              "history": _history(result.history)}
-    times = model.encode(data.test_images[:count], threads=options.threads)
-    record.update(_embedding_record(times, data.test_labels[:count], folder))
-    return record
+    times = result.model.encode(data.test_images[:count], threads=options.threads)
+    return _trained_record(result, times, data.test_labels[:count], folder)
 
 
 def run_ann(condition: Condition, scale: Scale, data: Any, folder: Path,
@@ -190,16 +195,9 @@ def run_ann(condition: Condition, scale: Scale, data: Any, folder: Path,
                      train_size=scale.train_size, validation_size=scale.validation_size,
                      seed=options.seed, threads=options.threads,
                      on_epoch=_epoch_printer(options, scale.epochs))
-    model = result.model
-    model.save(folder / "model.npz")
-    count = scale.embedding_images
-    record = {"test_loss": finite_or_none(result.test_loss),
-              "best_validation_loss": finite_or_none(result.best_validation_loss),
-              "best_epoch": result.best_epoch, "parameters": model.parameter_count,
-              "history": _history(result.history)}
-    activations = model.encode(data.test_images[:count])
-    record.update(_embedding_record(activations, data.test_labels[:count], folder))
-    return record
+    result.model.save(folder / "model.npz")
+    activations = result.model.encode(data.test_images[:scale.embedding_images])
+    return _trained_record(result, activations, data.test_labels[:scale.embedding_images], folder)
 
 
 def pixel_features(images: np.ndarray, noise: float, seed: int) -> np.ndarray:

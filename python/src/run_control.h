@@ -1,0 +1,42 @@
+// How a training run started from Python stops: Ctrl-C (Python's signal handlers
+// run between batches) or an exception raised by a callback, kept to re-raise
+// after the engine has returned.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include <chrono>
+
+namespace spikeae::python {
+
+namespace py = pybind11;
+
+struct RunControl {
+  // The first exception that stopped the run; call with the GIL held.
+  void remember(const py::error_already_set& error) {
+    if (pending.is_none()) {
+      pending = error.value();
+      if (error.trace()) PyException_SetTraceback(pending.ptr(), error.trace().ptr());
+    }
+    stop = true;
+  }
+
+  // The engine asks between batches, without the GIL; signals are checked at most
+  // every check_seconds so that a busy interpreter does not slow training down.
+  bool stop_requested() {
+    if (stop) return true;
+    const auto now = std::chrono::steady_clock::now();
+    if (std::chrono::duration<double>(now - last_check).count() < check_seconds) return false;
+    last_check = now;
+    py::gil_scoped_acquire acquire;
+    if (PyErr_CheckSignals() != 0) remember(py::error_already_set());
+    return stop;
+  }
+
+  double check_seconds;
+  py::object pending = py::none();  // touched only with the GIL held
+  bool stop = false;
+  std::chrono::steady_clock::time_point last_check = std::chrono::steady_clock::now();
+};
+
+}  // namespace spikeae::python
