@@ -189,3 +189,49 @@ def test_quick_scale_end_to_end(tmp_path, datasets_available):
 
     other = run_paper("run", "--scale", "standard", "--out", str(out))
     assert other.returncode == 2 and "another scale" in other.stderr
+
+
+def synthetic_results(out):
+    """A results folder of the quick scale's MNIST spiking conditions, holding untrained
+    models and random embeddings, with synthetic 28x28 digits as the data set."""
+    from spikeae.paper import figures
+
+    scale = grid.SCALES["quick"]
+    rng = np.random.default_rng(2)
+    images = rng.integers(0, 256, size=(60, 28, 28)).astype(np.uint8)
+    images[:, 10:18, 10:18] = 255  # every image has ink in the centre (Figure 9)
+    labels = np.arange(60, dtype=np.uint8) % 10
+    data = spikeae.Data(images, labels, images, labels)
+    records = []
+    for condition in grid.conditions(scale, ["mnist"]):
+        if condition.kind != "snn":
+            continue
+        folder = out / condition.folder
+        folder.mkdir(parents=True)
+        spikeae.Model(n_hidden=condition.hidden, n_pulses=3, latency_ae=condition.latency,
+                      seed=condition.hidden).save(folder / "model.spikeae")
+        times = rng.uniform(0, 2, size=(60, condition.hidden))
+        times[rng.random(times.shape) < 0.2] = np.inf
+        np.save(folder / "embeddings.npy", times)
+        np.save(folder / "embedding_labels.npy", labels)
+        record = dict(vars(condition), test_loss=0.05, svm_accuracy=0.5)
+        (folder / "result.json").write_text(json.dumps(record))
+        records.append(record)
+    return figures.Results(out, records, scale, lambda name: data)
+
+
+def test_model_figures_from_synthetic_models(tmp_path):
+    from spikeae.paper import figures
+
+    results = synthetic_results(tmp_path)
+    written = figures.draw(results, ["fig4", "fig5", "fig6", "fig8", "fig9", "fig10"],
+                           report=lambda _: None)
+    names = sorted(path.name for path in written)
+    assert names == sorted(["fig4_reconstructions_mnist.png", "fig5_tsne_mnist.png",
+                            "fig6_interpolation.png", "fig8_spike_times.png",
+                            "fig9_membrane_potential.png", "fig10_weights.png"])
+    for path in written:
+        width, height = png_size(path)
+        assert width > 300 and height > 200, path.name
+    with pytest.raises(ValueError, match="unknown figure"):
+        figures.draw(results, ["fig12"])

@@ -194,6 +194,9 @@ def fig8_spike_times(results: Results, path: Path, dataset: str = "mnist", hidde
         bins = np.linspace(0, top * 1.02 + 1e-9, 80)
         for times, name in zip(layers, ("input", "hidden", "output")):
             finite = times[np.isfinite(times)]
+            if finite.size == 0:
+                axis.plot([], [], label=f"{name} (no spikes)")
+                continue
             axis.hist(finite, bins=bins, histtype="step", density=True, linewidth=1.5,
                       label=f"{name} ({100 * finite.size / times.size:.0f}% spike)")
         for connection, (pulses, marker) in enumerate(zip(model.pulses, ("v", "^"))):
@@ -269,9 +272,9 @@ def fig10_weights(results: Results, path: Path, dataset: str = "mnist", hidden: 
         axis.violinplot(groups[name], showmedians=True)
         axis.axhline(0, color="gray", linewidth=0.8)
         axis.set_xticks(range(1, len(latencies) + 1), [f"l={l:g}" for l in latencies])
-        negative = [100 * float(np.mean(v < 0)) for v in groups[name]]
-        axis.set(title=f"{name} ({', '.join(f'{n:.0f}%' for n in negative)} negative)",
-                 ylabel="weight")
+        negative = ", ".join(f"l={latency:g}: {100 * float(np.mean(values < 0)):.0f}%"
+                             for latency, values in zip(latencies, groups[name]))
+        axis.set(title=f"{name} (negative: {negative})", ylabel="weight")
         axis.title.set_fontsize(10)
     figure.suptitle(f"{title(dataset)}: weight distributions (SNN h={hidden}, η=0)")
     return save(figure, path)
