@@ -87,7 +87,8 @@ def synthetic_records():
         for noise in (0.0, 0.4, 0.8):
             records.append(dict(kind="pixels", dataset=dataset, noise=noise, latency=0.0,
                                 hidden=0, encoder="", decoder="", inverted=True,
-                                svm_accuracy=0.9 - noise / 2, svm_images=[100, 100]))
+                                svm_accuracy=0.9 - noise / 2, svm_images=[100, 100],
+                                mean_image_loss=0.0671))
             for hidden in (8, 32):
                 for latency in (1.0, 16.0):
                     records.append(dict(kind="snn", dataset=dataset, noise=noise,
@@ -125,6 +126,17 @@ def test_report_tables_hold_every_condition():
     assert "## mnist: test loss" in markdown and "SNN l=16" in markdown
     assert "ANN gaussian-gaussian (inverted)" in markdown
     assert f"{0.02 + 0.4 / 10 - 8 / 1e3:.5f}" in markdown
+    assert "mean training image: 0.06710" in markdown
+
+
+def test_mean_image_loss_is_the_loss_of_the_average_answer():
+    rng = np.random.default_rng(3)
+    train = rng.integers(0, 256, size=(50, 4, 4)).astype(np.uint8)
+    test = rng.integers(0, 256, size=(20, 4, 4)).astype(np.uint8)
+    mean = 1.0 - train.reshape(50, -1).mean(axis=0) / 255.0
+    expected = np.mean([(1.0 - image.reshape(-1) / 255.0 - mean) ** 2 for image in test])
+    assert runner.mean_image_loss(train, test) == pytest.approx(expected, rel=1e-12)
+    assert runner.mean_image_loss(train, train) < runner.mean_image_loss(train, 255 - train)
 
 
 def test_a_folder_refuses_another_scale(tmp_path):

@@ -16,6 +16,14 @@ def _latency_styles(records: List[Dict[str, Any]]):
     return list(zip(shown, ["-", "--"]))
 
 
+def _mean_image_line(axis, records: List[Dict[str, Any]], dataset: str) -> None:
+    """The loss of always answering the mean image: where training starts to plateau."""
+    found = [r["mean_image_loss"] for r in select(records, kind="pixels", dataset=dataset)
+             if r.get("mean_image_loss") is not None]
+    if found:
+        axis.axhline(found[0], color="gray", linewidth=1, label="mean image")
+
+
 def fig3_reconstruction_loss(records: List[Dict[str, Any]], path: Path) -> Path:
     """Figure 3: test reconstruction loss vs noise per hidden size, SNN vs ANN."""
     datasets = datasets_in(records)
@@ -31,6 +39,7 @@ def fig3_reconstruction_loss(records: List[Dict[str, Any]], path: Path) -> Path:
                          encoder=ANN_PAIR[0], decoder=ANN_PAIR[1])
             axis.plot(*by_noise(ann, "test_loss"), ":", marker="s", color=colour(hidden),
                       label=f"ann h={hidden}")
+        _mean_image_line(axis, records, dataset)
         axis.set(title=f"{title(dataset)}: reconstruction error", xlabel="noise factor η",
                  ylabel="test loss (per-pixel MSE)")
         axis.grid(alpha=0.3)
@@ -87,6 +96,7 @@ def fig11_inverted_images(records: List[Dict[str, Any]], path: Path,
     for encoder, decoder in sorted({(r["encoder"], r["decoder"]) for r in inverted}):
         ann = select(inverted, encoder=encoder, decoder=decoder)
         axis.plot(*by_noise(ann, "test_loss"), "--", marker="s", label=f"ann {encoder}-{decoder}")
+    _mean_image_line(axis, records, dataset)
     axis.set(title=f"{title(dataset)}, inverted images, h={INVERTED_HIDDEN}: reconstruction error",
              xlabel="noise factor η", ylabel="test loss (per-pixel MSE)")
     axis.title.set_fontsize(10)

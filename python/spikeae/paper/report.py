@@ -12,7 +12,7 @@ from .. import _core
 
 COLUMNS = ("dataset", "kind", "encoding", "encoder", "decoder", "noise", "latency", "hidden",
            "parameters", "test_loss", "best_validation_loss", "best_epoch", "svm_accuracy",
-           "silent_hidden_fraction", "seconds")
+           "silent_hidden_fraction", "mean_image_loss", "seconds")
 
 
 def _row(record: Dict[str, Any]) -> Dict[str, Any]:
@@ -77,7 +77,10 @@ def _pixel_lines(table: List[Dict[str, Any]], dataset: str) -> List[str]:
     if not pixels:
         return []
     return (["| noise | SVM accuracy on pixels |", "|---|---|"]
-            + [f"| {r['noise']:g} | {_number(r['svm_accuracy'], 3)} |" for r in pixels])
+            + [f"| {r['noise']:g} | {_number(r['svm_accuracy'], 3)} |" for r in pixels]
+            + ["", "Test loss of always answering the mean training image: "
+               f"{_number(pixels[0].get('mean_image_loss'), 5)} (a network at this value has "
+               "learned nothing of its input)."])
 
 
 def markdown_text(table: List[Dict[str, Any]], scale_description: str) -> str:

@@ -214,7 +214,19 @@ def run_pixels(condition: Condition, scale: Scale, data: Any, folder: Path,
     features = pixel_features(data.test_images[:count], condition.noise, options.seed)
     labels = data.test_labels[:count]
     return {"svm_accuracy": embeddings.svm_accuracy(features, labels),
-            "svm_images": [count // 2, count // 2]}
+            "svm_images": [count // 2, count // 2],
+            "mean_image_loss": mean_image_loss(data.train_images, _test_images(scale, data))}
+
+
+def mean_image_loss(train_images: np.ndarray, test_images: np.ndarray) -> float:
+    """Test loss of always answering the mean training image (clean, inverted code).
+
+    A network stuck at this value has learned the average image and nothing of the
+    input: the plateau that training starts on (docs/reproduction.md).
+    """
+    mean = (1.0 - train_images.reshape(len(train_images), -1) / 255.0).mean(axis=0)
+    clean = 1.0 - test_images.reshape(len(test_images), -1) / 255.0
+    return float(((clean - mean) ** 2).mean())
 
 
 RUNNERS = {"snn": run_snn, "ann": run_ann, "pixels": run_pixels}
