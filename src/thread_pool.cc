@@ -1,10 +1,15 @@
 #include "spikeae/thread_pool.h"
 
+#include <stdexcept>
+
 namespace spikeae {
 namespace {
 
 // About 50 microseconds of polling before a worker goes to sleep.
 constexpr int kSpinRounds = 20000;
+
+// Task indices take the low 32 bits of a ticket, the round number the high 32.
+constexpr std::uint64_t kIndexMask = 0xffffffffu;
 
 void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -36,16 +41,20 @@ ThreadPool::~ThreadPool() {
   for (auto& thread : workers_) thread.join();
 }
 
-// Takes task indices until none are left.
+// Takes task indices of the current round until none are left.
 void ThreadPool::drain(int worker) {
-  for (std::size_t index = next_.fetch_add(1); index < count_; index = next_.fetch_add(1)) {
+  std::uint64_t ticket = ticket_.load();
+  const std::uint64_t round = ticket >> 32;
+  while ((ticket >> 32) == round && (ticket & kIndexMask) < count_.load()) {
+    if (!ticket_.compare_exchange_weak(ticket, ticket + 1)) continue;  // reloaded: retry
     try {
-      (*task_.load())(index, worker);
+      (*task_.load())(static_cast<std::size_t>(ticket & kIndexMask), worker);
     } catch (...) {
       std::lock_guard lock(mutex_);
       if (!error_) error_ = std::current_exception();
     }
     finished_.fetch_add(1);
+    ticket = ticket_.load();
   }
 }
 
@@ -71,12 +80,17 @@ void ThreadPool::work(int worker) {
 
 void ThreadPool::run(std::size_t count, const std::function<void(std::size_t, int)>& task) {
   if (count == 0) return;
-  // A worker still leaving the previous round sees next_ >= count_ and takes nothing.
+  if (count > kIndexMask) throw std::length_error("thread pool: too many tasks in one round");
+  // Close the previous round first (its index field full): a late worker's
+  // compare-and-swap on an old ticket fails, so it cannot pair an old ticket with
+  // the new count or task. Then set up this round and open it.
+  const std::uint64_t round = (++round_ & kIndexMask) << 32;
+  ticket_.store(round | kIndexMask);
   task_ = &task;
   count_ = count;
   error_ = nullptr;
   finished_.store(0);
-  next_.store(0);
+  ticket_.store(round);
   if (count > 1 && !workers_.empty()) {
     {
       std::lock_guard lock(mutex_);

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <mutex>
@@ -39,7 +40,11 @@ class ThreadPool {
   // Training runs a few short rounds per mini-batch: workers spin briefly for
   // the next round before sleeping on the condition variable.
   std::atomic<std::size_t> generation_{0};
-  std::atomic<std::size_t> next_{0};
+  // (round << 32) | next task index of that round. A worker takes an index with a
+  // compare-and-swap that also checks the round, so one late from the previous
+  // round can take nothing of the next one (nor run the previous task again).
+  std::atomic<std::uint64_t> ticket_{0};
+  std::uint64_t round_ = 0;  // the caller's; only run() touches it
   std::atomic<std::size_t> finished_{0};
   std::atomic<bool> stopping_{false};
   std::atomic<const std::function<void(std::size_t, int)>*> task_{nullptr};
