@@ -71,7 +71,7 @@ TEST(ThreadPoolTest, AnExceptionOfATaskReachesTheCaller) {
                           if (index == 3) throw std::runtime_error("task 3 failed");
                         }),
                std::runtime_error);
-  EXPECT_EQ(ran.load(), 10);  // the other tasks still ran
+  EXPECT_EQ(ran.load(), 10);                                 // the other tasks still ran
   pool.run(2, [&](std::size_t, int) { ran.fetch_add(1); });  // and the pool still works
   EXPECT_EQ(ran.load(), 12);
 }
