@@ -19,7 +19,7 @@ import numpy as np
 
 from . import _core
 from ._data import noise_seed, split_train_validation
-from ._fit import _load_data
+from ._fit import _load_data, _print_best, _print_epoch
 from ._model import _fit_batch
 
 SpikeaeError = _core.SpikeaeError
@@ -305,9 +305,10 @@ def fit_ann(train_images: Any = None, train_labels: Any = None, test_images: Any
 
     The same data arguments, split (seeded by ``seed``), per-set noise seeds,
     per-epoch shuffle and best-validation model as the spiking trainer; Adam with
-    its betas and eps. ``on_epoch(metrics, model)`` is called after every epoch
-    with a copy of the model; returning True stops training. Ctrl-C stops between
-    batches and is re-raised with the result attached as ``fit_result``.
+    its betas and TensorFlow's eps (1e-7, outside the square root; docs/model.md).
+    ``on_epoch(metrics, model)`` is called after every epoch with a copy of the
+    model; returning True stops training. Ctrl-C stops between batches and is
+    re-raised with the result attached as ``fit_result``.
 
     Raises:
         SpikeaeError: bad options or data.
@@ -327,10 +328,7 @@ def fit_ann(train_images: Any = None, train_labels: Any = None, test_images: Any
     def epoch_done(metrics: Dict[str, Any], core: Any) -> Any:
         history.append(dict(metrics))
         if verbose:
-            best = " *best*" if metrics["best"] else ""
-            print(f"epoch {metrics['epoch']}/{epochs}: train loss {metrics['train_loss']:.5f}, "
-                  f"validation loss {metrics['validation_loss']:.5f}{best}  "
-                  f"({metrics['seconds']:.1f} s)", flush=True)
+            _print_epoch(metrics, epochs)
         if on_epoch is not None:
             return on_epoch(dict(metrics), AnnModel._wrap(core))
         return None
@@ -344,10 +342,8 @@ def fit_ann(train_images: Any = None, train_labels: Any = None, test_images: Any
                           raw["stopped"] or pending is not None)
     if result.best_epoch > 0 and test is not None and len(test) > 0:
         result.test_loss = result.model.loss(test)
-    if verbose and result.best_epoch > 0:
-        test_text = "" if result.test_loss is None else f", test loss {result.test_loss:.5f}"
-        print(f"best epoch {result.best_epoch}: validation loss "
-              f"{result.best_validation_loss:.5f}{test_text}", flush=True)
+    if verbose:
+        _print_best(result)
     if pending is not None:
         pending.fit_result = result
         raise pending

@@ -113,6 +113,15 @@ def _print_epoch(metrics: Dict[str, Any], epochs: int) -> None:
           f"({metrics['seconds']:.1f} s, {metrics['examples_per_second']:.0f} ex/s)", flush=True)
 
 
+def _print_best(result: Any) -> None:
+    """The last line of a verbose run (a FitResult or an AnnFitResult)."""
+    if result.best_epoch == 0:
+        return
+    test_text = "" if result.test_loss is None else f", test loss {result.test_loss:.5f}"
+    print(f"best epoch {result.best_epoch}: validation loss "
+          f"{result.best_validation_loss:.5f}{test_text}", flush=True)
+
+
 def fit(train_images: Any = None, train_labels: Any = None, test_images: Any = None,
         test_labels: Any = None, **kwargs: Any) -> FitResult:
     """Trains a spiking autoencoder with the protocol and options of ``spikeae train``.
@@ -227,10 +236,8 @@ def _run(config, settings, start, parts, test, name, args, log) -> FitResult:
         result.test_loss = result.model.loss(test)
     if log is not None and result.best_epoch > 0:
         _write_outputs(args["out"], result, test, log)
-    if args["verbose"] and result.best_epoch > 0:
-        test_text = "" if result.test_loss is None else f", test loss {result.test_loss:.5f}"
-        print(f"best epoch {result.best_epoch}: validation loss "
-              f"{result.best_validation_loss:.5f}{test_text}", flush=True)
+    if args["verbose"]:
+        _print_best(result)
     if pending is not None:
         if args["verbose"]:
             print("interrupted: keeping the best model of the epochs completed", flush=True)
