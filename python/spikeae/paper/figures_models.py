@@ -4,14 +4,14 @@ times, membrane potentials and weights (4, 5, 6, 8, 9, 10)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional
 
 import numpy as np
 
 from .._model import Model
 from . import embeddings
 from .grid import ANN_PAIR, Condition
-from .plotting import no_data, plt, save, title
+from .plotting import no_data, plt, save, shortest_and_longest, snn_latencies, title
 from .runner import pixel_features
 
 TSNE_SEED = 1
@@ -54,8 +54,13 @@ class Results:
         return np.load(folder / "embeddings.npy"), np.load(folder / "embedding_labels.npy")
 
     @property
-    def latencies(self) -> Sequence[float]:
-        return sorted({r["latency"] for r in self.records if r["kind"] == "snn"})
+    def latencies(self) -> List[float]:
+        return snn_latencies(self.records)
+
+    @property
+    def shortest_latency(self) -> float:
+        """The latency of the figures that show one (1 when no spiking results)."""
+        return (self.latencies or [1.0])[0]
 
     def datasets(self) -> List[str]:
         return [d for d in ("mnist", "fashion-mnist") if any(r["dataset"] == d for r in self.records)]
@@ -76,7 +81,7 @@ def _snn_brightness(model: Model, images: np.ndarray, **noise: Any) -> np.ndarra
 def fig4_reconstructions(results: Results, dataset: str, path: Path, image_index: int = 0,
                          hidden: int = 32) -> Path:
     """Figure 4: one test image at each noise level: noisy input, SNN and ANN reconstruction."""
-    noises, latency = results.scale.noises, results.latencies[0] if results.latencies else 1.0
+    noises, latency = results.scale.noises, results.shortest_latency
     image = results.data(dataset).test_images[image_index:image_index + 1]
     figure, axes = plt.subplots(3, len(noises), figsize=(1.6 * len(noises), 5.2), squeeze=False)
     for column, noise in enumerate(noises):
@@ -98,7 +103,7 @@ def fig4_reconstructions(results: Results, dataset: str, path: Path, image_index
 def fig5_tsne(results: Results, dataset: str, path: Path) -> Path:
     """Figure 5: t-SNE of test embeddings (SNN, shortest latency), noise x hidden size."""
     noises, hiddens = results.scale.noises, results.scale.hiddens
-    latency = results.latencies[0] if results.latencies else 1.0
+    latency = results.shortest_latency
     figure, axes = plt.subplots(len(hiddens), len(noises), squeeze=False,
                                 figsize=(2.6 * len(noises), 2.6 * len(hiddens)))
     for row, hidden in enumerate(hiddens):
@@ -153,7 +158,7 @@ def _interpolation_mosaic(tiles: np.ndarray) -> np.ndarray:
 def fig6_interpolation(results: Results, path: Path, hidden: int = 32, steps: int = 7) -> Path:
     """Figure 6: four test images interpolated in embedding space (decoded) vs pixel space."""
     datasets = results.datasets()
-    latency = results.latencies[0] if results.latencies else 1.0
+    latency = results.shortest_latency
     figure, axes = plt.subplots(max(1, len(datasets)), 2, figsize=(10, 5 * max(1, len(datasets))),
                                 squeeze=False)
     for row, dataset in enumerate(datasets):
@@ -180,7 +185,7 @@ def fig6_interpolation(results: Results, path: Path, hidden: int = 32, steps: in
 def fig8_spike_times(results: Results, path: Path, dataset: str = "mnist", hidden: int = 32,
                      images: int = 1000) -> Path:
     """Figure 8: spike-time distributions of each layer and the pulse times, short vs long latency."""
-    shown = results.latencies[:1] + results.latencies[-1:] if len(results.latencies) > 1 else results.latencies
+    shown = shortest_and_longest(results.latencies)
     figure, axes = plt.subplots(1, max(1, len(shown)), figsize=(6.5 * max(1, len(shown)), 4.2),
                                 squeeze=False)
     test = results.data(dataset).test_images[:images]
@@ -223,7 +228,7 @@ def _early_target_pixel(image: np.ndarray) -> int:
 def fig9_membrane_potential(results: Results, path: Path, dataset: str = "mnist",
                             hidden: int = 32, image_index: int = 0) -> Path:
     """Figure 9: V(t) of an output neuron whose target is before l + 0.1, short vs long latency."""
-    shown = results.latencies[:1] + results.latencies[-1:] if len(results.latencies) > 1 else results.latencies
+    shown = shortest_and_longest(results.latencies)
     figure, axes = plt.subplots(1, max(1, len(shown)), figsize=(6.5 * max(1, len(shown)), 4.2),
                                 squeeze=False)
     image = results.data(dataset).test_images[image_index]

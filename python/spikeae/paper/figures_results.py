@@ -6,14 +6,13 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 from .grid import ANN_PAIR, INVERTED_HIDDEN
-from .plotting import by_noise, colour, datasets_in, no_data, plt, save, select, title
+from .plotting import (by_noise, colour, datasets_in, no_data, plt, save, select,
+                       shortest_and_longest, snn_latencies, title)
 
 
 def _latency_styles(records: List[Dict[str, Any]]):
     """(latency, line style) of the shortest and the longest latency run."""
-    latencies = sorted({r["latency"] for r in records if r["kind"] == "snn"})
-    shown = latencies[:1] + latencies[-1:] if len(latencies) > 1 else latencies
-    return list(zip(shown, ["-", "--"]))
+    return list(zip(shortest_and_longest(snn_latencies(records)), ["-", "--"]))
 
 
 def _mean_image_line(axis, records: List[Dict[str, Any]], dataset: str) -> None:
@@ -54,7 +53,7 @@ def fig7_svm_accuracy(records: List[Dict[str, Any]], path: Path) -> Path:
     datasets = datasets_in(records)
     figure, axes = plt.subplots(1, max(1, len(datasets)), figsize=(6 * max(1, len(datasets)), 4.5),
                                 squeeze=False)
-    latency = min((r["latency"] for r in records if r["kind"] == "snn"), default=1.0)
+    latency = (snn_latencies(records) or [1.0])[0]
     for axis, dataset in zip(axes[0], datasets):
         for hidden in sorted({r["hidden"] for r in records if r["kind"] == "snn"}):
             snn = select(records, kind="snn", dataset=dataset, hidden=hidden, latency=latency)
@@ -88,7 +87,7 @@ def fig11_inverted_images(records: List[Dict[str, Any]], path: Path,
                           dataset: str = "mnist") -> Path:
     """Figure 11: loss on inverted images, SNN (l=1, h=32) vs ANNs with each activation pair."""
     figure, axis = plt.subplots(figsize=(6.5, 4.5))
-    latency = min((r["latency"] for r in records if r["kind"] == "snn"), default=1.0)
+    latency = (snn_latencies(records) or [1.0])[0]
     snn = select(records, kind="snn", dataset=dataset, hidden=INVERTED_HIDDEN, latency=latency)
     axis.plot(*by_noise(snn, "test_loss"), "-", marker="o", color="black", linewidth=2,
               label=f"snn l={latency:g}")

@@ -66,3 +66,13 @@ def datasets_in(records: Iterable[Dict[str, Any]]) -> List[str]:
 def no_data(axis: Any, text: str = "no results for this panel") -> None:
     axis.text(0.5, 0.5, text, ha="center", va="center", transform=axis.transAxes,
               color="gray")
+
+
+def snn_latencies(records: Iterable[Dict[str, Any]]) -> List[float]:
+    """The latencies of the spiking conditions in the records, ascending."""
+    return sorted({r["latency"] for r in records if r["kind"] == "snn"})
+
+
+def shortest_and_longest(latencies: List[float]) -> List[float]:
+    """The latencies a short-vs-long figure compares (one if only one was run)."""
+    return latencies[:1] + latencies[-1:] if len(latencies) > 1 else latencies
