@@ -2,27 +2,18 @@
 
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <numeric>
 #include <string>
 
 #include "ann_kernels.h"
 #include "spikeae/adam.h"
 #include "spikeae/error.h"
+#include "training_common.h"
 
 namespace spikeae {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// Sum in index order, so the total does not depend on which thread did what.
-double ordered_mean(std::span<const double> values) {
-  return values.empty() ? 0.0 : std::accumulate(values.begin(), values.end(), 0.0) / values.size();
-}
+using Clock = TrainingClock;
 
 // Copies examples `indices` of `set` into the workspace's first rows.
 void load_rows(const AnnExampleSet& set, std::span<const std::size_t> indices, ann::Workspace& ws) {

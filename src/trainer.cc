@@ -1,22 +1,18 @@
 #include "spikeae/trainer.h"
 
 #include <algorithm>
-#include <chrono>
 #include <numeric>
 
 #include "spikeae/backward.h"
 #include "spikeae/error.h"
 #include "spikeae/forward.h"
 #include "spikeae/random.h"
+#include "training_common.h"
 
 namespace spikeae {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using Clock = TrainingClock;
 
 // Per-thread working memory, allocated once per run.
 struct Worker {
@@ -42,11 +38,6 @@ void run_forward(const Network& network, const ExampleSet& set, std::size_t i, W
   forward(network, {set.inputs.source.data() + begin, count},
           {set.inputs.time.data() + begin, count}, worker.forward);
   target_times(set, i, worker.targets);
-}
-
-// Sum in index order, so the total does not depend on which thread did what.
-double ordered_mean(const std::vector<double>& values) {
-  return values.empty() ? 0.0 : std::accumulate(values.begin(), values.end(), 0.0) / values.size();
 }
 
 void check_compatible(const Network& network, const ExampleSet& set, const char* name) {
