@@ -8,10 +8,10 @@ losses are in the same units (docs/model.md section 7).
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
-import tempfile
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional
 
@@ -231,22 +231,14 @@ class AnnModel:
     # -- files ---------------------------------------------------------------------
 
     def save(self, path: Any) -> None:
-        """Writes an .npz file (atomically: a temporary file, then a rename)."""
+        """Writes an .npz file (atomically: a temporary file, then a rename; the library's
+        write_file_atomically)."""
         path = os.fspath(path)
         arrays = {name: self._core.get_parameter(name) for name in _PARAMETERS}
         meta = dict(self.options, format=_FORMAT)
-        folder = os.path.dirname(os.path.abspath(path))
-        handle, temporary = tempfile.mkstemp(prefix=".ann-", suffix=".npz", dir=folder)
-        try:
-            with os.fdopen(handle, "wb") as file:
-                np.savez(file, options=np.array(json.dumps(meta)), **arrays)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-            raise
+        buffer = io.BytesIO()
+        np.savez(buffer, options=np.array(json.dumps(meta)), **arrays)
+        _core.write_file_atomically(path, buffer.getvalue())
 
     @classmethod
     def load(cls, path: Any) -> "AnnModel":

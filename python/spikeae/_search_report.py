@@ -111,10 +111,12 @@ def _save_plot(axes: Any, path: str) -> None:
     figure = axes.figure
     figure.set_size_inches(8, 5)
     figure.tight_layout()
-    figure.savefig(path, dpi=100)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100)
     import matplotlib.pyplot as plt
 
     plt.close(figure)
+    write_file_atomically(path, buffer.getvalue())
 
 
 def _history_axes(study: optuna.Study, plots: Any) -> Any:

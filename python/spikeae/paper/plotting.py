@@ -3,8 +3,8 @@ picking conditions out of the results."""
 
 from __future__ import annotations
 
+import io
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional
 
@@ -12,6 +12,8 @@ import matplotlib
 
 matplotlib.use("Agg")  # figures go to files; no display needed
 import matplotlib.pyplot as plt  # noqa: E402
+
+from .. import _core  # noqa: E402
 
 HIDDEN_COLOURS = {8: "tab:blue", 16: "tab:orange", 32: "tab:green"}
 DATASET_TITLES = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST"}
@@ -26,18 +28,15 @@ def title(dataset: str) -> str:
 
 
 def save(figure: Any, path: Path) -> Path:
-    """Writes a PNG through a temp file and a rename, then closes the figure."""
+    """Writes a PNG atomically (the library's temp file and rename), then closes the figure."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    os.close(handle)
+    buffer = io.BytesIO()
     try:
-        figure.savefig(temp, format="png", dpi=110, bbox_inches="tight")
-        os.replace(temp, path)
+        figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
     finally:
         plt.close(figure)
-        if os.path.exists(temp):
-            os.remove(temp)
+    _core.write_file_atomically(os.fspath(path), buffer.getvalue())
     return path
 
 
