@@ -1,6 +1,7 @@
-// Micro-benchmarks of one neuron and of one example's forward + backward pass,
-// at the input counts of the paper's 784-32-784 network (about 150 spiking
-// pixels + 10 pulses into a hidden neuron, 32 + 10 inputs into an output neuron).
+// Micro-benchmarks of one neuron, of Lambert W0, of one example's forward +
+// backward pass and of one Adam step, at the sizes of the paper's 784-32-784
+// network (about 150 spiking pixels + 10 pulses into a hidden neuron, 32 + 10
+// inputs into an output neuron).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -9,7 +10,9 @@
 
 #include "spikeae/backward.h"
 #include "spikeae/forward.h"
+#include "spikeae/lambert_w.h"
 #include "spikeae/random.h"
+#include "spikeae/thread_pool.h"
 
 namespace spikeae {
 namespace {
@@ -40,6 +43,35 @@ void BM_SolveSpike(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_SolveSpike)->Arg(42)->Arg(160);
+
+// W0 over the arguments a spike time needs, z in [-1/e, 0), spread uniformly.
+void BM_LambertW(benchmark::State& state) {
+  std::vector<double> arguments(1024);
+  for (std::size_t i = 0; i < arguments.size(); ++i) {
+    arguments[i] = kMinusInverseE * (i + 0.5) / static_cast<double>(arguments.size());
+  }
+  for (auto _ : state) {
+    for (double z : arguments) benchmark::DoNotOptimize(lambert_w0(z));
+  }
+  state.SetItemsProcessed(state.iterations() * arguments.size());
+}
+BENCHMARK(BM_LambertW);
+
+// One Adam step over the README network's 50,196 parameters, two gradient shards.
+void BM_AdamStep(benchmark::State& state) {
+  Network network =
+      make_network({{784, 32, 784}, 10}, {0.172556, 0.834236}, {-7.038462, 4.213218}, 1);
+  AdamState adam_state = make_adam_state(network);
+  std::vector<Gradients> shards(2, make_gradients(network));
+  ShardedAdam adam(AdamOptions{}, network, adam_state, shards);
+  ThreadPool pool(1);
+  for (auto _ : state) {
+    adam.step(1.0 / 7.0, pool);
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_AdamStep);
 
 // One example of the paper's README network: forward, error, backward.
 void BM_ForwardBackward(benchmark::State& state) {

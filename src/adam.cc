@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "vector_clones.h"
 
@@ -15,20 +16,34 @@ inline double adam_denominator(const AdamOptions& options, double v_hat) {
                                      : std::sqrt(v_hat) + options.epsilon;
 }
 
+// The bias corrections of step `step` folded into two scalars, so that an update
+// costs one division and one square root (docs/model.md section 4):
+// value -= step_size * m / denominator(v * inverse_bias2).
+struct AdamScalars {
+  double step_size;      // learning_rate / (1 - beta1^step)
+  double inverse_bias2;  // 1 / (1 - beta2^step)
+};
+
+AdamScalars adam_scalars(const AdamOptions& options, double learning_rate, std::int64_t step) {
+  const double bias1 = 1.0 - std::pow(options.beta1, static_cast<double>(step));
+  const double bias2 = 1.0 - std::pow(options.beta2, static_cast<double>(step));
+  return {learning_rate / bias1, 1.0 / bias2};
+}
+
 Blocks zeros_like(const Blocks& blocks) {
   Blocks result;
   for (const auto& block : blocks) result.emplace_back(block.size(), 0.0);
   return result;
 }
 
-void adam_update(const AdamOptions& options, double learning_rate, double bias1, double bias2,
+void adam_update(const AdamOptions& options, AdamScalars scalars,
                  const std::vector<double>& gradient, std::vector<double>& m,
                  std::vector<double>& v, std::vector<double>& values) {
   for (std::size_t i = 0; i < values.size(); ++i) {
     const double g = gradient[i];
     m[i] = options.beta1 * m[i] + (1.0 - options.beta1) * g;
     v[i] = options.beta2 * v[i] + (1.0 - options.beta2) * g * g;
-    values[i] -= learning_rate * (m[i] / bias1) / adam_denominator(options, v[i] / bias2);
+    values[i] -= scalars.step_size * m[i] / adam_denominator(options, v[i] * scalars.inverse_bias2);
   }
 }
 
@@ -42,21 +57,50 @@ void fold_shard(double* __restrict first, double* __restrict other, std::size_t 
   }
 }
 
-// The Adam update over [begin, end) with gradient scale * (g0 + g1), g1 optional
-// (nullptr); both are zeroed as they are read.
+// Everything one step of adam_range needs, chosen so that its loop has no
+// branch and vectorises: eps is added both inside and outside the root, one of
+// the two being 0 (adding 0 changes no bits), and the clamp is a max with 0 or -inf.
+struct StepConstants {
+  double beta1, one_minus_beta1, beta2, one_minus_beta2;
+  AdamScalars scalars;
+  double epsilon_inside, epsilon_outside;
+  double floor;  // lowest value a parameter may take
+  double scale;  // of the summed gradient
+};
+
+StepConstants step_constants(const AdamOptions& options, const AdamBlock& block, std::int64_t step,
+                             double scale) {
+  const bool inside = options.epsilon_inside_sqrt;
+  return {options.beta1,
+          1.0 - options.beta1,
+          options.beta2,
+          1.0 - options.beta2,
+          adam_scalars(options, block.learning_rate, step),
+          inside ? options.epsilon : 0.0,
+          inside ? 0.0 : options.epsilon,
+          block.clamp_at_zero ? 0.0 : -std::numeric_limits<double>::infinity(),
+          scale};
+}
+
+// The Adam update over [begin, end) with gradient scale * (g0 + g1); both are
+// zeroed as they are read. Same arithmetic as adam_update.
 SPIKEAE_VECTOR_CLONES
-void adam_range(const AdamOptions& options, double learning_rate, double bias1, double bias2,
-                double scale, bool clamp_at_zero, double* __restrict g0, double* __restrict g1,
+void adam_range(const StepConstants& k, double* __restrict g0, double* __restrict g1,
                 double* __restrict m, double* __restrict v, double* __restrict values,
                 std::size_t begin, std::size_t end) {
+  const StepConstants c = k;  // a local copy: the stores below cannot alias it
   for (std::size_t i = begin; i < end; ++i) {
-    const double g = (g1 != nullptr ? g0[i] + g1[i] : g0[i]) * scale;
+    const double g = (g0[i] + g1[i]) * c.scale;
     g0[i] = 0.0;
-    if (g1 != nullptr) g1[i] = 0.0;
-    m[i] = options.beta1 * m[i] + (1.0 - options.beta1) * g;
-    v[i] = options.beta2 * v[i] + (1.0 - options.beta2) * g * g;
-    values[i] -= learning_rate * (m[i] / bias1) / adam_denominator(options, v[i] / bias2);
-    if (clamp_at_zero) values[i] = values[i] < 0.0 ? 0.0 : values[i];
+    g1[i] = 0.0;
+    const double m_i = c.beta1 * m[i] + c.one_minus_beta1 * g;
+    const double v_i = c.beta2 * v[i] + c.one_minus_beta2 * g * g;
+    m[i] = m_i;
+    v[i] = v_i;
+    const double denominator =
+        std::sqrt(v_i * c.scalars.inverse_bias2 + c.epsilon_inside) + c.epsilon_outside;
+    const double value = values[i] - c.scalars.step_size * m_i / denominator;
+    values[i] = value < c.floor ? c.floor : value;
   }
 }
 
@@ -91,30 +135,38 @@ ShardedAdam::ShardedAdam(const AdamOptions& options, Network& network, AdamState
 ShardedAdam::ShardedAdam(const AdamOptions& options, std::int64_t& step,
                          std::vector<AdamBlock> blocks)
     : options_(options), step_(step), blocks_(std::move(blocks)) {
-  constexpr std::size_t kChunk = 8192;  // parameters per task
+  constexpr std::size_t kChunk = 2048;  // parameters per task: small enough to balance threads
+  std::size_t single_shard_parameters = 0;
+  for (const AdamBlock& block : blocks_) {
+    if (block.shard_gradients.size() == 1) single_shard_parameters += block.values.size();
+  }
+  // Each single-shard block gets its own zeros: adam_range writes them (with 0).
+  zeros_.assign(single_shard_parameters, 0.0);
+  double* next_zeros = zeros_.data();
   for (const AdamBlock& block : blocks_) {
     const std::size_t size = block.values.size();
+    double* zeros = block.shard_gradients.size() == 1 ? next_zeros : nullptr;
+    if (zeros != nullptr) next_zeros += size;
     for (std::size_t begin = 0; begin < size; begin += kChunk) {
-      ranges_.push_back({&block, begin, std::min(size, begin + kChunk)});
+      ranges_.push_back({&block, begin, std::min(size, begin + kChunk), zeros});
     }
   }
 }
 
 void ShardedAdam::step(double scale, ThreadPool& pool) {
   ++step_;
-  const double bias1 = 1.0 - std::pow(options_.beta1, static_cast<double>(step_));
-  const double bias2 = 1.0 - std::pow(options_.beta2, static_cast<double>(step_));
   pool.run(ranges_.size(), [&](std::size_t r, int) {
     const Range& range = ranges_[r];
     const AdamBlock& block = *range.block;
-    // Shards are added in order, ((g0 + g1) + g2) + ..., the last one inside the update.
+    // Shards are added in order, ((g0 + g1) + g2) + ..., the last one inside the
+    // update; a single shard is paired with a buffer of zeros.
     const std::vector<double*>& shards = block.shard_gradients;
     for (std::size_t s = 1; s + 1 < shards.size(); ++s) {
       fold_shard(shards[0], shards[s], range.begin, range.end);
     }
-    adam_range(options_, block.learning_rate, bias1, bias2, scale, block.clamp_at_zero, shards[0],
-               shards.size() > 1 ? shards.back() : nullptr, block.m.data(), block.v.data(),
-               block.values.data(), range.begin, range.end);
+    double* last = shards.size() > 1 ? shards.back() : range.zeros;
+    adam_range(step_constants(options_, block, step_, scale), shards[0], last, block.m.data(),
+               block.v.data(), block.values.data(), range.begin, range.end);
   });
 }
 
@@ -149,13 +201,13 @@ AdamState make_adam_state(const Network& network) {
 void adam_step(const AdamOptions& options, const Gradients& gradients, AdamState& state,
                Network& network) {
   ++state.step;
-  const double bias1 = 1.0 - std::pow(options.beta1, static_cast<double>(state.step));
-  const double bias2 = 1.0 - std::pow(options.beta2, static_cast<double>(state.step));
+  const AdamScalars weight_scalars = adam_scalars(options, options.learning_rate, state.step);
+  const AdamScalars pulse_scalars = adam_scalars(options, options.learning_rate_pulses, state.step);
   for (std::size_t c = 0; c < network.weights.size(); ++c) {
-    adam_update(options, options.learning_rate, bias1, bias2, gradients.weights[c],
-                state.weight_m[c], state.weight_v[c], network.weights[c]);
-    adam_update(options, options.learning_rate_pulses, bias1, bias2, gradients.pulses[c],
-                state.pulse_m[c], state.pulse_v[c], network.pulses[c]);
+    adam_update(options, weight_scalars, gradients.weights[c], state.weight_m[c], state.weight_v[c],
+                network.weights[c]);
+    adam_update(options, pulse_scalars, gradients.pulses[c], state.pulse_m[c], state.pulse_v[c],
+                network.pulses[c]);
     for (double& pulse : network.pulses[c]) pulse = std::max(pulse, 0.0);
   }
 }

@@ -77,12 +77,14 @@ class ShardedAdam {
   struct Range {
     const AdamBlock* block;
     std::size_t begin, end;
+    double* zeros;  // the block's second gradient when it has a single shard
   };
 
   AdamOptions options_;
   std::int64_t& step_;
   std::vector<AdamBlock> blocks_;
   std::vector<Range> ranges_;
+  std::vector<double> zeros_;  // Range::zeros of all single-shard blocks
 };
 
 }  // namespace spikeae
