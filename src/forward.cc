@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "crossing.h"
 #include "vector_clones.h"
 
 namespace spikeae {
@@ -77,15 +78,37 @@ std::int64_t accumulate_and_mark(std::size_t n, const double* __restrict row, do
   return count;
 }
 
+// Packs the marked candidates (their index, A and B) to the front of the
+// scratch arrays; branch-free. Returns how many there are.
+std::size_t pack_candidates(std::size_t n, const double* a, const double* b, LayerScratch& s) {
+  std::size_t count = 0;
+  for (std::size_t j = 0; j < n; ++j) {
+    s.packed_index[count] = static_cast<std::uint32_t>(j);
+    s.packed_a[count] = a[j];
+    s.packed_b[count] = b[j];
+    count += static_cast<std::size_t>(s.candidate[j]);
+  }
+  return count;
+}
+
+// Threshold crossings of the packed candidates, one vector lane per neuron.
+SPIKEAE_VECTOR_CLONES
+void solve_packed(std::size_t count, const CrossingConstants& constants, const double* __restrict a,
+                  const double* __restrict b, double* __restrict time, double* __restrict lambert) {
+  const CrossingConstants k = constants;
+  for (std::size_t i = 0; i < count; ++i) time[i] = crossing(a[i], b[i], k, &lambert[i]);
+}
+
 // Scans the events for neurons [first, first + n) of connection c: each event
 // updates A and B of all of them at once (the same arithmetic as solve_spike,
-// per neuron); candidates are then solved one by one with Lambert W.
+// per neuron); the candidates are then solved together (crossing.h).
 void fire_block(const Network& network, int c, std::size_t first, std::size_t n,
                 ForwardState& state) {
   const EventView events = state.inputs[c].view();
   const std::size_t n_post = network.n_post(c);
   const std::size_t n_events = events.time.size();
   const NeuronParams& params = network.neuron;
+  const CrossingConstants constants(params);
   const double inverse_tau = 1.0 / params.decay_rate;
   LayerScratch& s = state.scratch;
   double* a = s.a.data();
@@ -101,16 +124,18 @@ void fire_block(const Network& network, int c, std::size_t first, std::size_t n,
     const bool last = e + 1 == n_events;
     const double t_next = last ? kNoSpike : events.time[e + 1];
     const double exp_next = last ? kNoSpike : events.exp_decay[e + 1];
-    std::int64_t pending =
+    const std::int64_t marked =
         accumulate_and_mark(n, row, events.exp_decay[e], t_k, inverse_tau, t_next, exp_next,
                             params.fire_threshold, last, a, b, s.open.data(), s.candidate.data());
-    for (std::size_t j = 0; pending > 0; ++j) {
-      if (!s.candidate[j]) continue;
-      --pending;
-      double lambert = 0.0;
-      const double t_out = crossing_time(a[j], b[j], params, &lambert);
+    if (marked == 0) continue;
+    const std::size_t count = pack_candidates(n, a, b, s);
+    solve_packed(count, constants, s.packed_a.data(), s.packed_b.data(), s.packed_time.data(),
+                 s.packed_lambert.data());
+    for (std::size_t i = 0; i < count; ++i) {
+      const double t_out = s.packed_time[i];
       if (!(t_out >= t_k) || t_out > t_next) continue;
-      solutions[j] = {t_out, static_cast<int>(e + 1), a[j], b[j], lambert};
+      const std::size_t j = s.packed_index[i];
+      solutions[j] = {t_out, static_cast<int>(e + 1), a[j], b[j], s.packed_lambert[i]};
       s.open[j] = 0;
       --still_open;
     }
@@ -142,6 +167,17 @@ void run_layers(const Network& network, int first_connection, ForwardState& stat
 
 }  // namespace
 
+LayerScratch::LayerScratch(std::size_t width)
+    : a(width),
+      b(width),
+      open(width),
+      candidate(width),
+      packed_index(width),
+      packed_a(width),
+      packed_b(width),
+      packed_time(width),
+      packed_lambert(width) {}
+
 ForwardState make_forward_state(const Network& network) {
   ForwardState state;
   std::size_t widest = 0;
@@ -151,8 +187,7 @@ ForwardState make_forward_state(const Network& network) {
     state.spike_times.emplace_back(network.n_post(c), kNoSpike);
     widest = std::max<std::size_t>(widest, std::min<std::size_t>(network.n_post(c), kBlock));
   }
-  state.scratch = {std::vector<double>(widest), std::vector<double>(widest),
-                   std::vector<std::int64_t>(widest), std::vector<std::int64_t>(widest)};
+  state.scratch = LayerScratch(widest);
   return state;
 }
 

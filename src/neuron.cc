@@ -2,20 +2,15 @@
 
 #include <cmath>
 
-#include "spikeae/lambert_w.h"
+#include "crossing.h"
 
 namespace spikeae {
 
 double crossing_time(double a, double b, const NeuronParams& params, double* lambert_out) {
-  // A rising crossing needs A > 0; then z < 0 and a solution needs z >= -1/e.
-  if (!(a > 0.0)) return kNoSpike;
-  const double tau = params.decay_rate;
-  const double b_over_a = b / a;
-  const double z = -(tau * params.fire_threshold / a) * std::exp(tau * b_over_a);
-  if (!(z >= kMinusInverseE)) return kNoSpike;
-  const double w = lambert_w0(z);
-  if (lambert_out != nullptr) *lambert_out = w;
-  return b_over_a - w / tau;
+  double lambert = 0.0;
+  const double time = crossing(a, b, CrossingConstants(params), &lambert);
+  if (lambert_out != nullptr && time != kNoSpike) *lambert_out = lambert;
+  return time;
 }
 
 // See docs/model.md section 1.2: scan events in time order; the candidate spike

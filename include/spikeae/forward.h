@@ -32,6 +32,11 @@ struct LayerScratch {
   std::vector<double> a, b;             // A and B of every neuron
   std::vector<std::int64_t> open;       // 1 until the neuron has fired
   std::vector<std::int64_t> candidate;  // may cross theta before the next input
+  // The candidates of one input event, packed so they are solved in one vector loop.
+  std::vector<std::uint32_t> packed_index;
+  std::vector<double> packed_a, packed_b, packed_time, packed_lambert;
+
+  explicit LayerScratch(std::size_t width = 0);
 };
 
 // Working memory of one forward pass, allocated once per worker and reused.

@@ -1,0 +1,38 @@
+// The threshold crossing of an alpha neuron (docs/model.md section 1.2) as a
+// branch-free inline function, so that the forward pass solves many candidate
+// neurons in one vectorised loop; crossing_time (neuron.h) calls the same code.
+#pragma once
+
+#include "spikeae/encoding.h"
+#include "spikeae/lambert_w.h"
+#include "spikeae/neuron_params.h"
+#include "vector_math.h"
+
+namespace spikeae {
+
+struct CrossingConstants {
+  double decay_rate;                  // tau
+  double decay_rate_times_threshold;  // tau theta
+
+  explicit CrossingConstants(const NeuronParams& params)
+      : decay_rate(params.decay_rate),
+        decay_rate_times_threshold(params.decay_rate * params.fire_threshold) {}
+};
+
+// Spike time B/A - W0(z)/tau with z = -(tau theta / A) exp(tau B / A), or
+// kNoSpike when there is no rising crossing (A <= 0 or z < -1/e). Writes W0(z)
+// (0 without a crossing) to *lambert.
+inline double crossing(double a, double b, const CrossingConstants& k, double* lambert) {
+  const bool rising = a > 0.0;
+  const double safe_a = rising ? a : 1.0;
+  const double b_over_a = b / safe_a;
+  const double z =
+      -(k.decay_rate_times_threshold / safe_a) * vector_math::exp(k.decay_rate * b_over_a);
+  const bool reached = rising & (z >= kMinusInverseE);
+  // Lanes without a crossing evaluate W0 at a harmless argument and are dropped.
+  const double w = vector_math::lambert_w0_negative(reached ? z : -0.1);
+  *lambert = reached ? w : 0.0;
+  return reached ? b_over_a - w / k.decay_rate : kNoSpike;
+}
+
+}  // namespace spikeae

@@ -1,0 +1,113 @@
+// exp and Lambert W0 on [-1/e, 0] built only from +, -, *, /, sqrt, fma, selects
+// and integer bit operations, so that a loop over them vectorises (a call to
+// libm's exp does not). One argument or a vector lane compute the same bits
+// (docs/model.md section 5).
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+
+namespace spikeae::vector_math {
+
+// exp(x) within about 1 ulp: x = k ln2 + r with |r| <= ln2 / 2, e^r by its Taylor
+// polynomial to r^13 (truncation < 5e-18), times 2^k assembled in the exponent bits.
+inline double exp(double x) {
+  constexpr double kLog2E = 1.4426950408889634074;
+  // ln 2 in two parts; the high part has 11 trailing zero bits, so k * kLn2High is exact.
+  constexpr double kLn2High = 6.93147180369123816490e-01;
+  constexpr double kLn2Low = 1.90821492927058770002e-10;
+  // Adding 1.5 * 2^52 rounds to an integer that then sits in the low mantissa bits.
+  constexpr double kShift = 6755399441055744.0;
+  constexpr double kMax = 709.782712893384;    // above: overflow
+  constexpr double kMin = -707.7032713517042;  // -1021 ln 2; below: 0 (2^k stays normal)
+  const double clamped = std::min(std::max(x, kMin), kMax);
+  const double shifted = clamped * kLog2E + kShift;
+  const double k = shifted - kShift;
+  const double r = (clamped - k * kLn2High) - k * kLn2Low;
+  double poly = 1.0 / 6227020800.0;  // 1/13!
+  poly = poly * r + 1.0 / 479001600.0;
+  poly = poly * r + 1.0 / 39916800.0;
+  poly = poly * r + 1.0 / 3628800.0;
+  poly = poly * r + 1.0 / 362880.0;
+  poly = poly * r + 1.0 / 40320.0;
+  poly = poly * r + 1.0 / 5040.0;
+  poly = poly * r + 1.0 / 720.0;
+  poly = poly * r + 1.0 / 120.0;
+  poly = poly * r + 1.0 / 24.0;
+  poly = poly * r + 1.0 / 6.0;
+  poly = poly * r + 0.5;
+  poly = poly * r + 1.0;
+  poly = poly * r + 1.0;
+  // k in two's complement is the difference of the bit patterns; 2^k = (k + 1023) << 52.
+  const std::int64_t k_bits =
+      std::bit_cast<std::int64_t>(shifted) - std::bit_cast<std::int64_t>(kShift);
+  // 2^k for k = 1024 (x near kMax) is out of range: scale by 2^(k-1), then by 2.
+  const double half_power = std::bit_cast<double>((k_bits + 1022) << 52);
+  const double result = poly * half_power * 2.0;
+  const double saturated = x > kMax ? HUGE_VAL : 0.0;
+  return (x > kMax) | (x < kMin) ? saturated : result;
+}
+
+// e split into the nearest double and the rest, so that e z + 1 keeps its
+// low-order bits near the branch point (fma).
+inline constexpr double kEHigh = 2.718281828459045090795598298427648842334747314453125;
+inline constexpr double kELow = 1.4456468917292501578e-16;
+
+// p = sqrt(2 (e z + 1)), the distance to the branch point z = -1/e.
+inline double branch_distance(double z) {
+  const double ez_plus_one = std::fma(kEHigh, z, 1.0) + kELow * z;
+  return std::sqrt(2.0 * std::max(ez_plus_one, 0.0));
+}
+
+// Series of W0 around the branch point in p to p^11 (coefficients from the
+// recurrence of docs/model.md section 5.1); truncation below 2e-3 p^12.
+inline double branch_series(double p) {
+  constexpr double kCoefficients[] = {169709463197.0 / 69528040243200.0,
+                                      -5776369.0 / 1515591000.0,
+                                      226287557.0 / 37623398400.0,
+                                      -1963.0 / 204120.0,
+                                      680863.0 / 43545600.0,
+                                      -221.0 / 8505.0,
+                                      769.0 / 17280.0,
+                                      -43.0 / 540.0,
+                                      11.0 / 72.0,
+                                      -1.0 / 3.0,
+                                      1.0,
+                                      -1.0};
+  double w = 0.0;
+  for (double c : kCoefficients) w = w * p + c;
+  return w;
+}
+
+// W0 in p on the whole of [-1/e, 0] (p in [0, sqrt 2]) within 1.1e-9: a degree-10
+// least-squares Chebyshev fit, in monomial form (scripts/fit_lambert_w.py).
+inline double branch_fit(double p) {
+  constexpr double kCoefficients[] = {
+      -8.955784971953242e-05, 0.0008392933348659423, -0.003694474032801149, 0.01049804495041684,
+      -0.0227912812434969,    0.04314492992916002,   -0.07925595860251312,  0.15271628518294006,
+      -0.33332805790386755,   0.9999998214566903,    -0.9999999989928912};
+  double w = 0.0;
+  for (double c : kCoefficients) w = w * p + c;
+  return w;
+}
+
+// W0(z) for z in [-1/e, 0]: the fit, then one Halley step, which takes an error
+// of 1e-9 below double precision. Near the branch point (p < 0.03), where the
+// step's rounding noise grows like 1e-17 / p, the series (truncation < 1e-21),
+// near 0 (|z| < 1e-4) the Taylor series at 0 (truncation < 11 z^6), both exact there.
+inline double lambert_w0_negative(double z) {
+  const double p = branch_distance(z);
+  const double w = branch_fit(p);
+  const double ew = exp(w);
+  const double residual = w * ew - z;
+  const double slope = ew * (w + 1.0);
+  const double halley = w - residual / (slope - (w + 2.0) * residual / (2.0 * w + 2.0));
+  const double near_zero =
+      z * (1.0 + z * (-1.0 + z * (1.5 + z * (-8.0 / 3.0 + z * (125.0 / 24.0)))));
+  const double result = p < 0.03 ? branch_series(p) : halley;
+  return z > -1e-4 ? near_zero : result;
+}
+
+}  // namespace spikeae::vector_math
