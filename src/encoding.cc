@@ -8,11 +8,6 @@
 
 namespace spikeae {
 
-double pixel_time(std::uint8_t byte, bool inverted) {
-  const double brightness = byte / 255.0;
-  return inverted ? 1.0 - brightness : brightness;
-}
-
 // Noise mean is 1 for the inverted encoding, 0 otherwise (docs/model.md section 3).
 void encode_image_values(std::span<const std::uint8_t> image, const EncodingOptions& options,
                          std::uint64_t noise_seed, std::size_t image_index, std::span<double> out) {

@@ -140,6 +140,11 @@ void fire_block(const Network& network, int c, std::size_t first, std::size_t n,
       --still_open;
     }
   }
+  for (std::size_t j = 0; still_open > 0 && j < n; ++j) {
+    if (!s.open[j]) continue;
+    solutions[j] = {kNoSpike, static_cast<int>(n_events), 0.0, 0.0, 0.0};
+    --still_open;
+  }
 }
 
 // Blocks of neurons whose running sums stay in the L1 cache during the scan.
@@ -147,9 +152,7 @@ constexpr std::size_t kBlock = 128;
 
 void fire_layer(const Network& network, int c, ForwardState& state) {
   const std::size_t n_post = network.n_post(c);
-  const int n_events = static_cast<int>(state.inputs[c].count);
-  std::vector<SpikeSolution>& solutions = state.solutions[c];
-  std::fill(solutions.begin(), solutions.end(), SpikeSolution{kNoSpike, n_events, 0, 0, 0});
+  const std::vector<SpikeSolution>& solutions = state.solutions[c];
   for (std::size_t first = 0; first < n_post; first += kBlock) {
     fire_block(network, c, first, std::min(kBlock, n_post - first), state);
   }
