@@ -11,6 +11,21 @@
 
 namespace spikeae::vector_math {
 
+// c[0] + c[1] x + ... + c[13] x^13 by Estrin's scheme: terms are paired, then
+// pairs of pairs, so the chain of dependent operations is 4 multiply-adds long
+// instead of 13 (the loops below are evaluated in this order: same bits always).
+inline double estrin(const double (&c)[14], double x) {
+  const double x2 = x * x;
+  const double x4 = x2 * x2;
+  const double x8 = x4 * x4;
+  const double p01 = c[0] + c[1] * x, p23 = c[2] + c[3] * x, p45 = c[4] + c[5] * x;
+  const double p67 = c[6] + c[7] * x, p89 = c[8] + c[9] * x, p1011 = c[10] + c[11] * x;
+  const double p1213 = c[12] + c[13] * x;
+  const double p0_3 = p01 + p23 * x2, p4_7 = p45 + p67 * x2, p8_11 = p89 + p1011 * x2;
+  const double p0_7 = p0_3 + p4_7 * x4, p8_13 = p8_11 + p1213 * x4;
+  return p0_7 + p8_13 * x8;
+}
+
 // exp(x) within about 1 ulp: x = k ln2 + r with |r| <= ln2 / 2, e^r by its Taylor
 // polynomial to r^13 (truncation < 5e-18), times 2^k assembled in the exponent bits.
 inline double exp(double x) {
@@ -26,20 +41,12 @@ inline double exp(double x) {
   const double shifted = clamped * kLog2E + kShift;
   const double k = shifted - kShift;
   const double r = (clamped - k * kLn2High) - k * kLn2Low;
-  double poly = 1.0 / 6227020800.0;  // 1/13!
-  poly = poly * r + 1.0 / 479001600.0;
-  poly = poly * r + 1.0 / 39916800.0;
-  poly = poly * r + 1.0 / 3628800.0;
-  poly = poly * r + 1.0 / 362880.0;
-  poly = poly * r + 1.0 / 40320.0;
-  poly = poly * r + 1.0 / 5040.0;
-  poly = poly * r + 1.0 / 720.0;
-  poly = poly * r + 1.0 / 120.0;
-  poly = poly * r + 1.0 / 24.0;
-  poly = poly * r + 1.0 / 6.0;
-  poly = poly * r + 0.5;
-  poly = poly * r + 1.0;
-  poly = poly * r + 1.0;
+  // e^r = 1 + r q(r): the leading 1 + r... is added last, in one rounding.
+  const double q =
+      estrin({1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320,
+              1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800, 0.0},
+             r);
+  const double poly = 1.0 + r * q;
   // k in two's complement is the difference of the bit patterns; 2^k = (k + 1023) << 52.
   const std::int64_t k_bits =
       std::bit_cast<std::int64_t>(shifted) - std::bit_cast<std::int64_t>(kShift);
@@ -84,13 +91,12 @@ inline double branch_series(double p) {
 // W0 in p on the whole of [-1/e, 0] (p in [0, sqrt 2]) within 1.1e-9: a degree-10
 // least-squares Chebyshev fit, in monomial form (scripts/fit_lambert_w.py).
 inline double branch_fit(double p) {
-  constexpr double kCoefficients[] = {
-      -8.955784971953242e-05, 0.0008392933348659423, -0.003694474032801149, 0.01049804495041684,
-      -0.0227912812434969,    0.04314492992916002,   -0.07925595860251312,  0.15271628518294006,
-      -0.33332805790386755,   0.9999998214566903,    -0.9999999989928912};
-  double w = 0.0;
-  for (double c : kCoefficients) w = w * p + c;
-  return w;
+  // Lowest power first; the padding zeros cost two multiply-adds and keep one Estrin.
+  return estrin(
+      {-0.9999999989928912, 0.9999998214566903, -0.33332805790386755, 0.15271628518294006,
+       -0.07925595860251312, 0.04314492992916002, -0.0227912812434969, 0.01049804495041684,
+       -0.003694474032801149, 0.0008392933348659423, -8.955784971953242e-05, 0.0, 0.0, 0.0},
+      p);
 }
 
 // W0(z) for z in [-1/e, 0]: the fit, then one Halley step, which takes an error
@@ -103,7 +109,10 @@ inline double lambert_w0_negative(double z) {
   const double ew = exp(w);
   const double residual = w * ew - z;
   const double slope = ew * (w + 1.0);
-  const double halley = w - residual / (slope - (w + 2.0) * residual / (2.0 * w + 2.0));
+  // Halley's step f / (f' - f'' f / (2 f')) with both fractions over 2w + 2: one division.
+  const double twice_w_plus_one = 2.0 * w + 2.0;
+  const double halley =
+      w - residual * twice_w_plus_one / (slope * twice_w_plus_one - (w + 2.0) * residual);
   const double near_zero =
       z * (1.0 + z * (-1.0 + z * (1.5 + z * (-8.0 / 3.0 + z * (125.0 / 24.0)))));
   const double result = p < 0.03 ? branch_series(p) : halley;
