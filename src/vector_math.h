@@ -13,7 +13,7 @@ namespace spikeae::vector_math {
 
 // c[0] + c[1] x + ... + c[13] x^13 by Estrin's scheme: terms are paired, then
 // pairs of pairs, so the chain of dependent operations is 4 multiply-adds long
-// instead of 13 (the loops below are evaluated in this order: same bits always).
+// instead of 13. The order of operations is fixed, so every caller gets the same bits.
 inline double estrin(const double (&c)[14], double x) {
   const double x2 = x * x;
   const double x4 = x2 * x2;
@@ -26,7 +26,7 @@ inline double estrin(const double (&c)[14], double x) {
   return p0_7 + p8_13 * x8;
 }
 
-// exp(x) within about 1 ulp: x = k ln2 + r with |r| <= ln2 / 2, e^r by its Taylor
+// exp(x) within 1.5 ulp: x = k ln2 + r with |r| <= ln2 / 2, e^r by its Taylor
 // polynomial to r^13 (truncation < 5e-18), times 2^k assembled in the exponent bits.
 inline double exp(double x) {
   constexpr double kLog2E = 1.4426950408889634074;
