@@ -8,18 +8,15 @@
 namespace spikeae {
 namespace {
 
-// Blocks of neurons whose per-neuron terms stay in the L1 cache while every
-// causal event streams its weight and gradient rows past them.
-constexpr std::size_t kBlock = 128;
-
-// Fills the per-neuron factors of connection c; silent neurons get the no-spike
-// penalty on every input weight and, like neurons without error, no causal inputs.
+// Fills the per-neuron factors of neurons [first, first + n) of connection c;
+// silent neurons get the no-spike penalty on every input weight and, like
+// neurons without error, no causal inputs.
 void prepare_neurons(const Network& network, int c, const ForwardState& state,
-                     std::span<const double> post_delta, double penalty, NeuronTerms& terms,
-                     std::vector<double>& weight_gradients) {
+                     std::span<const double> post_delta, double penalty, std::size_t first,
+                     std::size_t n, NeuronTerms& terms, std::vector<double>& weight_gradients) {
   const std::size_t n_post = network.n_post(c);
   const std::size_t fan_in = network.fan_in(c);
-  for (std::size_t j = 0; j < n_post; ++j) {
+  for (std::size_t j = first; j < first + n; ++j) {
     const SpikeSolution& spike = state.solutions[c][j];
     const bool passes_error = spike.spiked() && post_delta[j] != 0.0;
     const DerivativeFactors f =
@@ -37,7 +34,7 @@ void prepare_neurons(const Network& network, int c, const ForwardState& state,
 }
 
 // One causal input event e, for neurons [first, first + n) of the layer (n at
-// most kBlock): adds delta_j * clip(dt_j/dw) to the event's weight-gradient row
+// most kBackwardBlock): adds delta_j * clip(dt_j/dw) to the event's weight-gradient row
 // and writes delta_j * clip(dt_j/dt_e) to error_terms. The expressions are those
 // of spike_derivatives.
 SPIKEAE_VECTOR_CLONES
@@ -82,33 +79,55 @@ void backpropagate_connection(const Network& network, int c, const ForwardState&
                               Gradients& gradients, BackwardState& backward_state) {
   std::vector<double>& input_delta = backward_state.delta[c];
   std::fill(input_delta.begin(), input_delta.end(), 0.0);
-  prepare_neurons(network, c, state, post_delta, options.penalty_no_spike, backward_state.terms,
+  const std::size_t n_post = network.n_post(c);
+  for (std::size_t first = 0; first < n_post; first += kBackwardBlock) {
+    backpropagate_neurons(network, c, state, post_delta, options, first,
+                          std::min(kBackwardBlock, n_post - first), gradients, backward_state.terms,
+                          backward_state.error_terms, input_delta);
+  }
+  add_pulse_gradients(network, c, input_delta, gradients);
+}
+
+}  // namespace
+
+void backpropagate_neurons(const Network& network, int c, const ForwardState& state,
+                           std::span<const double> post_delta, const LossOptions& options,
+                           std::size_t first, std::size_t n, Gradients& gradients,
+                           NeuronTerms& terms, std::span<double> error_terms,
+                           std::span<double> input_delta) {
+  prepare_neurons(network, c, state, post_delta, options.penalty_no_spike, first, n, terms,
                   gradients.weights[c]);
   const std::size_t n_post = network.n_post(c);
   const EventView events = state.inputs[c].view();
   // The first layer's regular inputs are data: only its pulses need an error.
   const auto first_delta_source = static_cast<std::uint32_t>(c == 0 ? network.n_pre(0) : 0);
-  for (std::size_t first = 0; first < n_post; first += kBlock) {
-    const std::size_t n = std::min(kBlock, n_post - first);
-    const double* causal = backward_state.terms.causal_count.data() + first;
-    const int block_causal = static_cast<int>(*std::max_element(causal, causal + n));
-    for (int e = 0; e < block_causal; ++e) {
-      const std::uint32_t source = events.source[e];
-      backpropagate_event(first, n, e, events.time[e], events.exp_decay[e],
-                          network.neuron.decay_rate, options.clip_derivative,
-                          network.weights[c].data() + source * n_post + first, backward_state.terms,
-                          gradients.weights[c].data() + source * n_post + first,
-                          backward_state.error_terms.data());
-      if (source >= first_delta_source) {
-        input_delta[source] += sum_terms(backward_state.error_terms.data(), n);
-      }
-    }
+  const double* causal = terms.causal_count.data() + first;
+  const int block_causal = static_cast<int>(*std::max_element(causal, causal + n));
+  for (int e = 0; e < block_causal; ++e) {
+    const std::uint32_t source = events.source[e];
+    backpropagate_event(first, n, e, events.time[e], events.exp_decay[e],
+                        network.neuron.decay_rate, options.clip_derivative,
+                        network.weights[c].data() + source * n_post + first, terms,
+                        gradients.weights[c].data() + source * n_post + first,
+                        error_terms.data());
+    if (source >= first_delta_source) input_delta[source] += sum_terms(error_terms.data(), n);
   }
+}
+
+void add_pulse_gradients(const Network& network, int c, std::span<const double> input_delta,
+                         Gradients& gradients) {
   const int n_pre = network.n_pre(c);
   for (int i = 0; i < network.n_pulses(); ++i) gradients.pulses[c][i] += input_delta[n_pre + i];
 }
 
-}  // namespace
+void backward_below(const Network& network, int c, const ForwardState& state,
+                    std::span<const double> post_delta, const LossOptions& options,
+                    Gradients& gradients, BackwardState& backward_state) {
+  for (--c; c >= 0; --c) {
+    backpropagate_connection(network, c, state, post_delta, options, gradients, backward_state);
+    post_delta = backward_state.delta[c];  // its first n_pre(c) entries: layer c's neurons
+  }
+}
 
 void NeuronTerms::resize(std::size_t n) {
   for (auto* v : {&delta, &causal_count, &inverse, &b_over_a, &w_over_tau, &w_plus_one}) {
@@ -125,7 +144,7 @@ BackwardState make_backward_state(const Network& network) {
   }
   state.output_delta.resize(network.n_outputs());
   state.terms.resize(widest);
-  state.error_terms.resize(kBlock);
+  state.error_terms.resize(kBackwardBlock);
   return state;
 }
 
@@ -139,11 +158,11 @@ double output_error(std::span<const double> output_times, std::span<const double
 
 void backward(const Network& network, const ForwardState& state, const LossOptions& options,
               Gradients& gradients, BackwardState& backward_state) {
-  std::span<const double> post_delta = backward_state.output_delta;
-  for (int c = network.num_connections() - 1; c >= 0; --c) {
-    backpropagate_connection(network, c, state, post_delta, options, gradients, backward_state);
-    post_delta = backward_state.delta[c];  // its first n_pre(c) entries: layer c's neurons
-  }
+  const int last = network.num_connections() - 1;
+  backpropagate_connection(network, last, state, backward_state.output_delta, options, gradients,
+                           backward_state);
+  backward_below(network, last, state, backward_state.delta[last], options, gradients,
+                 backward_state);
 }
 
 }  // namespace spikeae

@@ -103,14 +103,13 @@ void solve_packed(std::size_t count, const CrossingConstants& constants, const d
 // updates A and B of all of them at once (the same arithmetic as solve_spike,
 // per neuron); the candidates are then solved together (crossing.h).
 void fire_block(const Network& network, int c, std::size_t first, std::size_t n,
-                ForwardState& state) {
+                ForwardState& state, LayerScratch& s) {
   const EventView events = state.inputs[c].view();
   const std::size_t n_post = network.n_post(c);
   const std::size_t n_events = events.time.size();
   const NeuronParams& params = network.neuron;
   const CrossingConstants constants(params);
   const double inverse_tau = 1.0 / params.decay_rate;
-  LayerScratch& s = state.scratch;
   double* a = s.a.data();
   double* b = s.b.data();
   std::fill_n(a, n, 0.0);
@@ -147,25 +146,47 @@ void fire_block(const Network& network, int c, std::size_t first, std::size_t n,
   }
 }
 
-// Blocks of neurons whose running sums stay in the L1 cache during the scan.
-constexpr std::size_t kBlock = 128;
-
 void fire_layer(const Network& network, int c, ForwardState& state) {
   const std::size_t n_post = network.n_post(c);
-  const std::vector<SpikeSolution>& solutions = state.solutions[c];
-  for (std::size_t first = 0; first < n_post; first += kBlock) {
-    fire_block(network, c, first, std::min(kBlock, n_post - first), state);
+  for (std::size_t first = 0; first < n_post; first += kFireBlock) {
+    fire_neurons(network, c, first, std::min(kFireBlock, n_post - first), state, state.scratch);
   }
-  for (std::size_t j = 0; j < n_post; ++j) state.spike_times[c][j] = solutions[j].time;
 }
 
-void run_layers(const Network& network, int first_connection, ForwardState& state) {
-  for (int c = first_connection; c < network.num_connections(); ++c) {
+void run_layers(const Network& network, int first_connection, int end_connection,
+                ForwardState& state) {
+  for (int c = first_connection; c < end_connection; ++c) {
     if (c > first_connection) {
       collect_hidden_events(network, c, state.spike_times[c - 1], state.inputs[c]);
     }
     fire_layer(network, c, state);
   }
+}
+
+// Sorts the input train (by time, source) and the first layer's pulses into its events.
+void collect_input_events(const Network& network, std::span<const std::uint16_t> input_sources,
+                          std::span<const double> input_times, LayerEvents& events) {
+  // The input train is already sorted by (time, source) (encode_dataset): only the
+  // pulses are sorted, then both lists are merged in that same order.
+  events.sort_buffer.clear();
+  add_pulses(network, 0, events);
+  std::sort(events.sort_buffer.begin(), events.sort_buffer.end());
+  const double decay_rate = network.neuron.decay_rate;
+  const std::size_t n_inputs = input_times.size(), n_pulses = events.sort_buffer.size();
+  std::size_t i = 0, p = 0, e = 0;
+  for (; i < n_inputs || p < n_pulses; ++e) {
+    const std::pair<double, std::uint32_t> input =
+        i < n_inputs ? std::pair<double, std::uint32_t>(input_times[i], input_sources[i])
+                     : std::pair<double, std::uint32_t>(kNoSpike, 0);
+    if (p == n_pulses || (i < n_inputs && input < events.sort_buffer[p])) {
+      set_event(events, e, input.first, input.second, decay_rate);
+      ++i;
+    } else {
+      set_event(events, e, events.sort_buffer[p].first, events.sort_buffer[p].second, decay_rate);
+      ++p;
+    }
+  }
+  events.count = e;
 }
 
 }  // namespace
@@ -188,37 +209,33 @@ ForwardState make_forward_state(const Network& network) {
     reserve_events(state.inputs.emplace_back(), network.fan_in(c));
     state.solutions.emplace_back(network.n_post(c));
     state.spike_times.emplace_back(network.n_post(c), kNoSpike);
-    widest = std::max<std::size_t>(widest, std::min<std::size_t>(network.n_post(c), kBlock));
+    widest = std::max<std::size_t>(widest, std::min<std::size_t>(network.n_post(c), kFireBlock));
   }
   state.scratch = LayerScratch(widest);
   return state;
 }
 
+void fire_neurons(const Network& network, int c, std::size_t first, std::size_t n,
+                  ForwardState& state, LayerScratch& scratch) {
+  fire_block(network, c, first, n, state, scratch);
+  for (std::size_t j = first; j < first + n; ++j) {
+    state.spike_times[c][j] = state.solutions[c][j].time;
+  }
+}
+
 void forward(const Network& network, std::span<const std::uint16_t> input_sources,
              std::span<const double> input_times, ForwardState& state) {
-  LayerEvents& events = state.inputs[0];
-  // The input train is already sorted by (time, source) (encode_dataset): only the
-  // pulses are sorted, then both lists are merged in that same order.
-  events.sort_buffer.clear();
-  add_pulses(network, 0, events);
-  std::sort(events.sort_buffer.begin(), events.sort_buffer.end());
-  const double decay_rate = network.neuron.decay_rate;
-  const std::size_t n_inputs = input_times.size(), n_pulses = events.sort_buffer.size();
-  std::size_t i = 0, p = 0, e = 0;
-  for (; i < n_inputs || p < n_pulses; ++e) {
-    const std::pair<double, std::uint32_t> input =
-        i < n_inputs ? std::pair<double, std::uint32_t>(input_times[i], input_sources[i])
-                     : std::pair<double, std::uint32_t>(kNoSpike, 0);
-    if (p == n_pulses || (i < n_inputs && input < events.sort_buffer[p])) {
-      set_event(events, e, input.first, input.second, decay_rate);
-      ++i;
-    } else {
-      set_event(events, e, events.sort_buffer[p].first, events.sort_buffer[p].second, decay_rate);
-      ++p;
-    }
-  }
-  events.count = e;
-  run_layers(network, 0, state);
+  collect_input_events(network, input_sources, input_times, state.inputs[0]);
+  run_layers(network, 0, network.num_connections(), state);
+}
+
+void forward_to_last_connection(const Network& network,
+                                std::span<const std::uint16_t> input_sources,
+                                std::span<const double> input_times, ForwardState& state) {
+  collect_input_events(network, input_sources, input_times, state.inputs[0]);
+  const int last = network.num_connections() - 1;
+  run_layers(network, 0, last, state);
+  if (last > 0) collect_hidden_events(network, last, state.spike_times[last - 1], state.inputs[last]);
 }
 
 void forward_dense(const Network& network, std::span<const double> input_times,
@@ -229,7 +246,7 @@ void forward_dense(const Network& network, std::span<const double> input_times,
 void forward_from_layer(const Network& network, int first_connection,
                         std::span<const double> layer_times, ForwardState& state) {
   collect_hidden_events(network, first_connection, layer_times, state.inputs[first_connection]);
-  run_layers(network, first_connection, state);
+  run_layers(network, first_connection, network.num_connections(), state);
 }
 
 }  // namespace spikeae

@@ -36,6 +36,34 @@ BackwardState make_backward_state(const Network& network);
 double output_error(std::span<const double> output_times, std::span<const double> target_times,
                     double latency, std::span<double> delta);
 
+// Blocks of neurons whose per-neuron terms stay in the L1 cache while every
+// causal event streams its weight and gradient rows past them; the unit
+// backpropagate_neurons is called with.
+inline constexpr std::size_t kBackwardBlock = 128;
+
+// The backward pass of neurons [first, first + n) of connection c (n <=
+// kBackwardBlock) given the error post_delta of every neuron of the layer: adds
+// their columns of the weight gradient (and the no-spike penalty) to `gradients`
+// and adds to input_delta[source] (fan_in(c) entries) the error they send to each
+// input. Uses `terms` at indices [first, first + n) and error_terms as scratch, so
+// threads may handle different neurons of one example at once. backward() calls it
+// block by block, adding every block's sums into one input_delta in block order.
+void backpropagate_neurons(const Network& network, int c, const ForwardState& state,
+                           std::span<const double> post_delta, const LossOptions& options,
+                           std::size_t first, std::size_t n, Gradients& gradients,
+                           NeuronTerms& terms, std::span<double> error_terms,
+                           std::span<double> input_delta);
+
+// Adds the pulse entries of connection c's input error to the pulse gradients.
+void add_pulse_gradients(const Network& network, int c, std::span<const double> input_delta,
+                         Gradients& gradients);
+
+// The backward pass of connections c - 1, ..., 0, given the error of layer c's
+// input neurons (the first n_pre(c) entries of post_delta).
+void backward_below(const Network& network, int c, const ForwardState& state,
+                    std::span<const double> post_delta, const LossOptions& options,
+                    Gradients& gradients, BackwardState& backward_state);
+
 // Adds this example's gradients to `gradients` (not averaged). `state` must hold the
 // forward pass of the same example; the output error is taken from backward.output_delta.
 void backward(const Network& network, const ForwardState& state, const LossOptions& options,

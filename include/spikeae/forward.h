@@ -56,6 +56,24 @@ ForwardState make_forward_state(const Network& network);
 void forward(const Network& network, std::span<const std::uint16_t> input_sources,
              std::span<const double> input_times, ForwardState& state);
 
+// Blocks of neurons whose running sums stay in the L1 cache while a layer's
+// input events are scanned; the unit fire_neurons is called with.
+inline constexpr std::size_t kFireBlock = 128;
+
+// The first part of forward(): every connection but the last, then the last
+// connection's input events (state.inputs.back()). Together with fire_neurons
+// on all neurons of the last connection it equals forward().
+void forward_to_last_connection(const Network& network,
+                                std::span<const std::uint16_t> input_sources,
+                                std::span<const double> input_times, ForwardState& state);
+
+// Fires neurons [first, first + n) of connection c (n <= kFireBlock) from
+// state.inputs[c]: writes their state.solutions[c] and state.spike_times[c]
+// only, using `scratch` (sized like state.scratch), so threads may fire
+// different neurons of one state at once.
+void fire_neurons(const Network& network, int c, std::size_t first, std::size_t n,
+                  ForwardState& state, LayerScratch& scratch);
+
 // Same, for a dense vector of input times (kNoSpike for silent inputs).
 void forward_dense(const Network& network, std::span<const double> input_times,
                    ForwardState& state);
