@@ -6,6 +6,7 @@
 #include "spikeae/backward.h"
 #include "spikeae/error.h"
 #include "spikeae/forward.h"
+#include "spikeae/loss.h"
 #include "spikeae/random.h"
 #include "training_common.h"
 
@@ -52,42 +53,135 @@ void check_compatible(const Network& network, const ExampleSet& set, const char*
   }
 }
 
-// One optimiser step on examples order[begin, end): the batch is cut into fixed
-// shards whose gradient sums are added in shard order (thread-count independent).
-// Optimiser steps of one run on `state`: the batch is cut into fixed shards whose
-// gradient sums are added in shard order (thread-count independent).
+// A block's errors are summed over the blocks backward() uses, so both give the same bits.
+static_assert(kFireBlock == kBackwardBlock);
+
+// One example of a batch, kept from the first phase of a step to the last.
+struct ExampleSlot {
+  ForwardState forward;
+  std::vector<double> targets;       // target spike times of the outputs
+  std::vector<double> output_delta;  // error of every output neuron
+  std::vector<double> block_delta;   // [block][input]: error each output block sends back
+
+  ExampleSlot(const Network& network, std::size_t blocks)
+      : forward(make_forward_state(network)),
+        targets(network.n_outputs()),
+        output_delta(network.n_outputs()),
+        block_delta(blocks * network.fan_in(network.num_connections() - 1)) {}
+};
+
+// Scratch of one thread.
+struct StepWorker {
+  LayerScratch scratch;
+  BackwardState backward;
+  std::vector<double> input_delta;  // error of the output layer's inputs, all blocks added
+
+  explicit StepWorker(const Network& network)
+      : scratch(kFireBlock),
+        backward(make_backward_state(network)),
+        input_delta(network.fan_in(network.num_connections() - 1)) {}
+};
+
+// Optimiser steps of one run on `state` (docs/performance.md): a step runs, in
+// three rounds on the pool, (1) each example's layers below the output layer,
+// (2) the output layer in fixed blocks of neurons, each block through every
+// example in batch order, forward and backward, (3) per gradient shard, each
+// example's loss and the layers below; then Adam. The batch is cut into fixed
+// shards whose gradient sums are added in shard order, and the blocks' errors
+// are added in block order, so results do not depend on the number of threads.
 class BatchStepper {
  public:
   BatchStepper(TrainingState& state, const TrainingConfig& config, ThreadPool& pool)
       : config_(config),
         pool_(pool),
         state_(state),
-        workers_(make_workers(state.network, pool.size())),
+        last_(state.network.num_connections() - 1),
+        blocks_((state.network.n_post(last_) + kFireBlock - 1) / kFireBlock),
         shards_(config.train.gradient_shards, make_gradients(state.network)),
-        adam_(config.adam, state.network, state.adam, shards_) {}
+        adam_(config.adam, state.network, state.adam, shards_) {
+    for (int i = 0; i < config.train.batch_size; ++i) slots_.emplace_back(state.network, blocks_);
+    for (int w = 0; w < pool.size(); ++w) workers_.emplace_back(state.network);
+  }
 
   void step(const ExampleSet& set, std::span<const std::size_t> batch, std::span<double> losses) {
     const std::size_t n_shards = std::min<std::size_t>(shards_.size(), batch.size());
     const Network& network = state_.network;
+    pool_.run(batch.size(),
+              [&](std::size_t i, int) { run_lower_layers(set, batch[i], slots_[i]); });
+    pool_.run(blocks_, [&](std::size_t block, int w) {
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        run_output_block(block, slots_[i], shards_[shard_of(i, batch.size(), n_shards)],
+                         workers_[w]);
+      }
+    });
     pool_.run(n_shards, [&](std::size_t s, int w) {
-      const std::size_t begin = s * batch.size() / n_shards;
-      const std::size_t end = (s + 1) * batch.size() / n_shards;
-      for (std::size_t b = begin; b < end; ++b) {
-        Worker& worker = workers_[w];
-        run_forward(network, set, batch[b], worker);
-        losses[b] = output_error(worker.forward.output_times(), worker.targets,
-                                 config_.loss.latency, worker.backward.output_delta);
-        backward(network, worker.forward, config_.loss, shards_[s], worker.backward);
+      for (std::size_t i = s * batch.size() / n_shards; i < (s + 1) * batch.size() / n_shards;
+           ++i) {
+        losses[i] = reconstruction_loss(slots_[i].forward.output_times(), slots_[i].targets,
+                                        config_.loss.latency);
+        backpropagate_lower_layers(network, slots_[i], shards_[s], workers_[w]);
       }
     });
     adam_.step(1.0 / static_cast<double>(batch.size()), pool_);
   }
 
  private:
+  // The shard whose partial sum takes example i of a batch of `count`.
+  static std::size_t shard_of(std::size_t i, std::size_t count, std::size_t n_shards) {
+    std::size_t s = 0;
+    while ((s + 1) * count / n_shards <= i) ++s;
+    return s;
+  }
+
+  void run_lower_layers(const ExampleSet& set, std::size_t example, ExampleSlot& slot) const {
+    const std::size_t begin = set.inputs.offsets[example];
+    const std::size_t count = set.inputs.events(example);
+    forward_to_last_connection(state_.network, {set.inputs.source.data() + begin, count},
+                               {set.inputs.time.data() + begin, count}, slot.forward);
+    target_times(set, example, slot.targets);
+  }
+
+  // Forward and backward pass of one block of output neurons for one example.
+  void run_output_block(std::size_t block, ExampleSlot& slot, Gradients& gradients,
+                        StepWorker& worker) const {
+    const Network& network = state_.network;
+    const std::size_t first = block * kFireBlock;
+    const std::size_t n =
+        std::min(kFireBlock, static_cast<std::size_t>(network.n_post(last_)) - first);
+    fire_neurons(network, last_, first, n, slot.forward, worker.scratch);
+    const std::span<const double> output_times = slot.forward.output_times();
+    output_error(output_times.subspan(first, n), std::span(slot.targets).subspan(first, n),
+                 config_.loss.latency, std::span(slot.output_delta).subspan(first, n));
+    const std::size_t fan_in = network.fan_in(last_);
+    const std::span<double> block_delta =
+        std::span(slot.block_delta).subspan(block * fan_in, fan_in);
+    std::fill(block_delta.begin(), block_delta.end(), 0.0);
+    backpropagate_neurons(network, last_, slot.forward, slot.output_delta, config_.loss, first, n,
+                          gradients, worker.backward.terms, worker.backward.error_terms,
+                          block_delta);
+  }
+
+  // Adds the blocks' errors in block order, then runs the layers below.
+  void backpropagate_lower_layers(const Network& network, const ExampleSlot& slot,
+                                  Gradients& gradients, StepWorker& worker) const {
+    std::vector<double>& input_delta = worker.input_delta;
+    std::fill(input_delta.begin(), input_delta.end(), 0.0);
+    for (std::size_t block = 0; block < blocks_; ++block) {
+      const double* delta = slot.block_delta.data() + block * input_delta.size();
+      for (std::size_t k = 0; k < input_delta.size(); ++k) input_delta[k] += delta[k];
+    }
+    add_pulse_gradients(network, last_, input_delta, gradients);
+    backward_below(network, last_, slot.forward, input_delta, config_.loss, gradients,
+                   worker.backward);
+  }
+
   const TrainingConfig& config_;
   ThreadPool& pool_;
   TrainingState& state_;
-  std::vector<Worker> workers_;
+  int last_;            // the output layer's connection
+  std::size_t blocks_;  // blocks of kFireBlock output neurons
+  std::vector<ExampleSlot> slots_;
+  std::vector<StepWorker> workers_;
   std::vector<Gradients> shards_;  // zero between steps (unused ones stay zero)
   ShardedAdam adam_;
 };
