@@ -4,6 +4,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "spikeae/backward.h"
 #include "spikeae/data_paths.h"
 #include "spikeae/error.h"
 #include "spikeae/hyperparameters.h"
@@ -61,6 +62,68 @@ TEST(Training, SameSeedGivesBitIdenticalModelForAnyThreadCount) {
   EXPECT_FALSE(bit_identical(one.final_network,
                              make_network(config.architecture, config.neuron, config.init, 42)));
   EXPECT_FALSE(bit_identical(one.final_network, train_small(1, 43).final_network));
+}
+
+// 20x20 images of random sparse ink: 400 outputs, so the trainer's output layer
+// runs in four blocks of neurons (three full, one partial).
+Dataset sparse_ink(std::size_t count, std::uint64_t seed) {
+  Rng rng(seed);
+  Dataset data;
+  data.rows = data.cols = 20;
+  for (std::size_t i = 0; i < count * 400; ++i) {
+    data.pixels.push_back(rng.uniform() < 0.2 ? static_cast<std::uint8_t>(rng.below(256)) : 0);
+  }
+  data.labels.assign(count, 0);
+  return data;
+}
+
+// The optimised step (three rounds, blocks of output neurons, shards) against
+// the straightforward one: each example's forward() and backward() into its
+// shard's gradient, shards added in order, then adam_step.
+TEST(Training, StepEqualsStraightforwardPerExampleSteps) {
+  TrainingConfig config = small_config(2);
+  config.architecture = {{400, 12, 400}, 4};
+  config.train.epochs = 1;
+  config.train.batch_size = 5;  // 12 images: batches of 5, 5 and 2
+  const ExampleSet train_set = make_example_set(sparse_ink(12, 7), config.encoding, 3);
+  Dataset no_images;
+  no_images.rows = no_images.cols = 20;
+  const ExampleSet no_validation = make_example_set(no_images, config.encoding, 4);
+
+  Network network = make_network(config.architecture, config.neuron, config.init, 42);
+  AdamState adam = make_adam_state(network);
+  ForwardState forward_state = make_forward_state(network);
+  BackwardState backward_state = make_backward_state(network);
+  std::vector<double> targets(400);
+  const std::vector<std::size_t> order = epoch_order(train_set.size(), config.train.seed, 1);
+  for (std::size_t begin = 0; begin < order.size(); begin += 5) {
+    const std::size_t count = std::min<std::size_t>(5, order.size() - begin);
+    const std::size_t n_shards = std::min<std::size_t>(config.train.gradient_shards, count);
+    std::vector<Gradients> shards(n_shards, make_gradients(network));
+    for (std::size_t s = 0; s < n_shards; ++s) {
+      for (std::size_t i = s * count / n_shards; i < (s + 1) * count / n_shards; ++i) {
+        const std::size_t example = order[begin + i];
+        const std::size_t first = train_set.inputs.offsets[example];
+        const std::size_t events = train_set.inputs.events(example);
+        forward(network, {train_set.inputs.source.data() + first, events},
+                {train_set.inputs.time.data() + first, events}, forward_state);
+        target_times(train_set, example, targets);
+        output_error(forward_state.output_times(), targets, config.loss.latency,
+                     backward_state.output_delta);
+        backward(network, forward_state, config.loss, shards[s], backward_state);
+      }
+    }
+    Gradients total = shards[0];
+    for (std::size_t s = 1; s < n_shards; ++s) total.add(shards[s]);
+    total.scale(1.0 / static_cast<double>(count));
+    adam_step(config.adam, total, adam, network);
+  }
+
+  for (int threads : {1, 2, 3}) {
+    config.train.threads = threads;
+    const TrainResult trained = train(config, train_set, no_validation);
+    EXPECT_TRUE(bit_identical(trained.final_network, network)) << threads << " threads";
+  }
 }
 
 TEST(Training, NoiseIsFixedPerImageAndDependsOnSeed) {
