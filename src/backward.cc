@@ -105,11 +105,10 @@ void backpropagate_neurons(const Network& network, int c, const ForwardState& st
   const int block_causal = static_cast<int>(*std::max_element(causal, causal + n));
   for (int e = 0; e < block_causal; ++e) {
     const std::uint32_t source = events.source[e];
-    backpropagate_event(first, n, e, events.time[e], events.exp_decay[e],
-                        network.neuron.decay_rate, options.clip_derivative,
+    backpropagate_event(first, n, e, events.time[e], events.exp_decay[e], network.neuron.decay_rate,
+                        options.clip_derivative,
                         network.weights[c].data() + source * n_post + first, terms,
-                        gradients.weights[c].data() + source * n_post + first,
-                        error_terms.data());
+                        gradients.weights[c].data() + source * n_post + first, error_terms.data());
     if (source >= first_delta_source) input_delta[source] += sum_terms(error_terms.data(), n);
   }
 }

@@ -235,7 +235,8 @@ void forward_to_last_connection(const Network& network,
   collect_input_events(network, input_sources, input_times, state.inputs[0]);
   const int last = network.num_connections() - 1;
   run_layers(network, 0, last, state);
-  if (last > 0) collect_hidden_events(network, last, state.spike_times[last - 1], state.inputs[last]);
+  if (last > 0)
+    collect_hidden_events(network, last, state.spike_times[last - 1], state.inputs[last]);
 }
 
 void forward_dense(const Network& network, std::span<const double> input_times,
