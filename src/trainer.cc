@@ -56,6 +56,9 @@ void check_compatible(const Network& network, const ExampleSet& set, const char*
 // A block's errors are summed over the blocks backward() uses, so both give the same bits.
 static_assert(kFireBlock == kBackwardBlock);
 
+// Examples of a batch held at once (about 100 KB each for the README network).
+constexpr int kMaxSlots = 64;
+
 // One example of a batch, kept from the first phase of a step to the last.
 struct ExampleSlot {
   ForwardState forward;
@@ -99,33 +102,46 @@ class BatchStepper {
         blocks_((state.network.n_post(last_) + kFireBlock - 1) / kFireBlock),
         shards_(config.train.gradient_shards, make_gradients(state.network)),
         adam_(config.adam, state.network, state.adam, shards_) {
-    for (int i = 0; i < config.train.batch_size; ++i) slots_.emplace_back(state.network, blocks_);
+    const int slots = std::min(config.train.batch_size, kMaxSlots);
+    for (int i = 0; i < slots; ++i) slots_.emplace_back(state.network, blocks_);
     for (int w = 0; w < pool.size(); ++w) workers_.emplace_back(state.network);
   }
 
   void step(const ExampleSet& set, std::span<const std::size_t> batch, std::span<double> losses) {
-    const std::size_t n_shards = std::min<std::size_t>(shards_.size(), batch.size());
-    const Network& network = state_.network;
-    pool_.run(batch.size(),
-              [&](std::size_t i, int) { run_lower_layers(set, batch[i], slots_[i]); });
-    pool_.run(blocks_, [&](std::size_t block, int w) {
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        run_output_block(block, slots_[i], shards_[shard_of(i, batch.size(), n_shards)],
-                         workers_[w]);
-      }
-    });
-    pool_.run(n_shards, [&](std::size_t s, int w) {
-      for (std::size_t i = s * batch.size() / n_shards; i < (s + 1) * batch.size() / n_shards;
-           ++i) {
-        losses[i] = reconstruction_loss(slots_[i].forward.output_times(), slots_[i].targets,
-                                        config_.loss.latency);
-        backpropagate_lower_layers(network, slots_[i], shards_[s], workers_[w]);
-      }
-    });
+    // Examples go through in chunks of at most slots_.size(), so that a large batch
+    // needs no more memory; each shard still takes its examples in order.
+    for (std::size_t begin = 0; begin < batch.size(); begin += slots_.size()) {
+      run_chunk(set, batch, begin, std::min(batch.size(), begin + slots_.size()), losses);
+    }
     adam_.step(1.0 / static_cast<double>(batch.size()), pool_);
   }
 
  private:
+  // The three rounds for examples batch[begin, end).
+  void run_chunk(const ExampleSet& set, std::span<const std::size_t> batch, std::size_t begin,
+                 std::size_t end, std::span<double> losses) {
+    const std::size_t count = batch.size();
+    const std::size_t n_shards = std::min<std::size_t>(shards_.size(), count);
+    pool_.run(end - begin,
+              [&](std::size_t k, int) { run_lower_layers(set, batch[begin + k], slots_[k]); });
+    pool_.run(blocks_, [&](std::size_t block, int w) {
+      for (std::size_t i = begin; i < end; ++i) {
+        run_output_block(block, slots_[i - begin], shards_[shard_of(i, count, n_shards)],
+                         workers_[w]);
+      }
+    });
+    pool_.run(n_shards, [&](std::size_t s, int w) {
+      const std::size_t first = std::max(begin, s * count / n_shards);
+      const std::size_t last = std::min(end, (s + 1) * count / n_shards);
+      for (std::size_t i = first; i < last; ++i) {
+        const ExampleSlot& slot = slots_[i - begin];
+        losses[i] =
+            reconstruction_loss(slot.forward.output_times(), slot.targets, config_.loss.latency);
+        backpropagate_lower_layers(state_.network, slot, shards_[s], workers_[w]);
+      }
+    });
+  }
+
   // The shard whose partial sum takes example i of a batch of `count`.
   static std::size_t shard_of(std::size_t i, std::size_t count, std::size_t n_shards) {
     std::size_t s = 0;

@@ -77,37 +77,28 @@ Dataset sparse_ink(std::size_t count, std::uint64_t seed) {
   return data;
 }
 
-// The optimised step (three rounds, blocks of output neurons, shards) against
-// the straightforward one: each example's forward() and backward() into its
-// shard's gradient, shards added in order, then adam_step.
-TEST(Training, StepEqualsStraightforwardPerExampleSteps) {
-  TrainingConfig config = small_config(2);
-  config.architecture = {{400, 12, 400}, 4};
-  config.train.epochs = 1;
-  config.train.batch_size = 5;  // 12 images: batches of 5, 5 and 2
-  const ExampleSet train_set = make_example_set(sparse_ink(12, 7), config.encoding, 3);
-  Dataset no_images;
-  no_images.rows = no_images.cols = 20;
-  const ExampleSet no_validation = make_example_set(no_images, config.encoding, 4);
-
+// Trains one epoch the straightforward way: each example's forward() and
+// backward() into its shard's gradient, shards added in order, then adam_step.
+Network train_straightforward(const TrainingConfig& config, const ExampleSet& set) {
   Network network = make_network(config.architecture, config.neuron, config.init, 42);
   AdamState adam = make_adam_state(network);
   ForwardState forward_state = make_forward_state(network);
   BackwardState backward_state = make_backward_state(network);
-  std::vector<double> targets(400);
-  const std::vector<std::size_t> order = epoch_order(train_set.size(), config.train.seed, 1);
-  for (std::size_t begin = 0; begin < order.size(); begin += 5) {
-    const std::size_t count = std::min<std::size_t>(5, order.size() - begin);
+  std::vector<double> targets(network.n_outputs());
+  const auto batch = static_cast<std::size_t>(config.train.batch_size);
+  const std::vector<std::size_t> order = epoch_order(set.size(), config.train.seed, 1);
+  for (std::size_t begin = 0; begin < order.size(); begin += batch) {
+    const std::size_t count = std::min(batch, order.size() - begin);
     const std::size_t n_shards = std::min<std::size_t>(config.train.gradient_shards, count);
     std::vector<Gradients> shards(n_shards, make_gradients(network));
     for (std::size_t s = 0; s < n_shards; ++s) {
       for (std::size_t i = s * count / n_shards; i < (s + 1) * count / n_shards; ++i) {
         const std::size_t example = order[begin + i];
-        const std::size_t first = train_set.inputs.offsets[example];
-        const std::size_t events = train_set.inputs.events(example);
-        forward(network, {train_set.inputs.source.data() + first, events},
-                {train_set.inputs.time.data() + first, events}, forward_state);
-        target_times(train_set, example, targets);
+        const std::size_t first = set.inputs.offsets[example];
+        const std::size_t events = set.inputs.events(example);
+        forward(network, {set.inputs.source.data() + first, events},
+                {set.inputs.time.data() + first, events}, forward_state);
+        target_times(set, example, targets);
         output_error(forward_state.output_times(), targets, config.loss.latency,
                      backward_state.output_delta);
         backward(network, forward_state, config.loss, shards[s], backward_state);
@@ -118,11 +109,34 @@ TEST(Training, StepEqualsStraightforwardPerExampleSteps) {
     total.scale(1.0 / static_cast<double>(count));
     adam_step(config.adam, total, adam, network);
   }
+  return network;
+}
 
-  for (int threads : {1, 2, 3}) {
-    config.train.threads = threads;
-    const TrainResult trained = train(config, train_set, no_validation);
-    EXPECT_TRUE(bit_identical(trained.final_network, network)) << threads << " threads";
+// The optimised step (three rounds, blocks of output neurons, shards, batches
+// beyond 64 examples in chunks) against the straightforward one, bit for bit.
+TEST(Training, StepEqualsStraightforwardPerExampleSteps) {
+  TrainingConfig config = small_config(2);
+  config.architecture = {{400, 12, 400}, 4};  // four blocks of output neurons
+  config.train.epochs = 1;
+  Dataset no_images;
+  no_images.rows = no_images.cols = 20;
+  const ExampleSet no_validation = make_example_set(no_images, config.encoding, 4);
+  struct Case {
+    std::size_t images;
+    int batch_size, shards;
+  };
+  // Batches of 5, 5, 2; and of 100 (two chunks) and 50, in three shards.
+  for (const Case& c : {Case{12, 5, 2}, Case{150, 100, 3}}) {
+    config.train.batch_size = c.batch_size;
+    config.train.gradient_shards = c.shards;
+    const ExampleSet train_set = make_example_set(sparse_ink(c.images, 7), config.encoding, 3);
+    const Network expected = train_straightforward(config, train_set);
+    for (int threads : {1, 2, 3}) {
+      config.train.threads = threads;
+      const TrainResult trained = train(config, train_set, no_validation);
+      EXPECT_TRUE(bit_identical(trained.final_network, expected))
+          << "batch " << c.batch_size << ", " << threads << " threads";
+    }
   }
 }
 
