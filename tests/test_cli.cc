@@ -524,6 +524,47 @@ TEST_F(CliTest, EmbedWritesNpyPairMatchingTheCsv) {
   }
 }
 
+// --- bench -------------------------------------------------------------------
+
+// The rates bench prints for `threads` (training, inference), or {-1, -1}.
+std::pair<double, double> bench_rates(const std::string& output, int threads) {
+  std::istringstream lines(output.substr(output.find("threads  training ex/s")));
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream row(line);
+    int count = 0;
+    double training = 0.0, inference = 0.0;
+    if (row >> count >> training >> inference && count == threads) return {training, inference};
+  }
+  return {-1.0, -1.0};
+}
+
+TEST_F(CliTest, BenchReportsEveryThreadCountAfterAlternatingRuns) {
+  const RunResult r =
+      run(std::vector<std::string>{"bench"} + data() +
+          split("--train-size 40 --repeats 2 --threads-list 1,2 --batch_size 5 --n_hidden 6 "
+                "--n_pulses 3 --nonpulse_weight_mean_multiplier 0.5 "
+                "--pulse_weight_mean_multiplier 3",
+                ' '));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(Contains(r.output, "run 1 of 2 done"));
+  EXPECT_TRUE(Contains(r.output, "run 2 of 2 done"));
+  for (int threads : {1, 2}) {
+    const auto [training, inference] = bench_rates(r.output, threads);
+    EXPECT_GT(training, 0.0) << threads << " threads: " << r.output;
+    EXPECT_GT(inference, 0.0) << threads << " threads: " << r.output;
+  }
+  EXPECT_TRUE(Contains(r.output, "causal inputs per firing neuron"));
+  EXPECT_TRUE(Contains(r.output, "peak resident memory"));
+}
+
+TEST_F(CliTest, BenchRefusesABadThreadList) {
+  const RunResult r = run(std::vector<std::string>{"bench"} + data() +
+                          split("--train-size 40 --threads-list 1,x", ' '));
+  EXPECT_NE(r.status, 0);
+  EXPECT_TRUE(Contains(r.output, "invalid --threads-list")) << r.output;
+}
+
 // --- Bad input ---------------------------------------------------------------
 
 TEST_F(CliTest, TruncatedIdxFileIsNamed) {

@@ -88,10 +88,11 @@ void print_activity(const Network& network, const ExampleSet& set) {
 }
 
 void run_bench(const BenchFlags& flags) {
-  TrainingConfig config = resolve_config(flags.hyperparameters);
   const std::vector<int> thread_counts = parse_thread_counts(flags.thread_counts);
   if (flags.repeats < 1) throw Error("--repeats must be at least 1");
   TrainTestData data = load_data(flags.data);
+  const TrainingConfig config =
+      resolve_config_for_images(flags.hyperparameters, data.train.pixels_per_image());
   if (flags.train_size > data.train.size()) throw Error("--train-size exceeds the training file");
   const std::uint64_t seed = config.train.seed;
   const ExampleSet train_set =
@@ -108,15 +109,22 @@ void run_bench(const BenchFlags& flags) {
 
   std::printf("\n%zu training images, %zu test images, batch %d, median of %d runs\n",
               train_set.size(), test_set.size(), config.train.batch_size, flags.repeats);
-  std::printf("  threads  training ex/s  inference ex/s\n");
-  for (int threads : thread_counts) {
-    std::vector<double> training, inference;
-    for (int r = 0; r < flags.repeats; ++r) {
-      training.push_back(training_rate(network, config, train_set, threads));
-      inference.push_back(inference_rate(network, test_set, config.loss.latency, threads));
+  // Thread counts alternate within each repeat, so that on a machine whose speed
+  // drifts every count is sampled over the same period.
+  std::vector<std::vector<double>> training(thread_counts.size()), inference(thread_counts.size());
+  for (int r = 0; r < flags.repeats; ++r) {
+    for (std::size_t k = 0; k < thread_counts.size(); ++k) {
+      training[k].push_back(training_rate(network, config, train_set, thread_counts[k]));
+      inference[k].push_back(
+          inference_rate(network, test_set, config.loss.latency, thread_counts[k]));
     }
-    std::printf("  %7d  %13.0f  %14.0f\n", threads, median(training), median(inference));
+    std::printf("  run %d of %d done\n", r + 1, flags.repeats);
     std::fflush(stdout);
+  }
+  std::printf("  threads  training ex/s  inference ex/s\n");
+  for (std::size_t k = 0; k < thread_counts.size(); ++k) {
+    std::printf("  %7d  %13.0f  %14.0f\n", thread_counts[k], median(training[k]),
+                median(inference[k]));
   }
   print_activity(network, test_set);
   std::printf("\npeak resident memory: %.0f MB\n", peak_resident_megabytes());

@@ -130,15 +130,6 @@ std::optional<Checkpoint> read_checkpoint(const TrainFlags& flags) {
   return checkpoint;
 }
 
-TrainingConfig fresh_config(const TrainFlags& flags, std::size_t pixels) {
-  TrainingConfig config = resolve_config(flags.hyperparameters);
-  // The data decide the input and output sizes (own data may not be 28x28).
-  config.architecture.layer_sizes.front() = config.architecture.layer_sizes.back() =
-      static_cast<int>(pixels);
-  validate(config);
-  return config;
-}
-
 std::filesystem::path create_output_folder(const std::string& folder) {
   const std::filesystem::path out(folder);
   std::error_code ec;
@@ -176,7 +167,8 @@ void run_train(const TrainFlags& flags) {
   std::optional<Checkpoint> checkpoint = read_checkpoint(flags);
   TrainingConfig config = checkpoint ? checkpoint->config : resolve_config(flags.hyperparameters);
   const PreparedData data = prepare_data(flags, config);
-  if (!checkpoint) config = fresh_config(flags, data.train.images.pixels_per_image());
+  if (!checkpoint)
+    config = resolve_config_for_images(flags.hyperparameters, data.train.images.pixels_per_image());
   const std::filesystem::path out = create_output_folder(flags.out);
   TrainingState state = checkpoint ? std::move(checkpoint->state)
                                    : start_training(make_network(config.architecture, config.neuron,

@@ -104,4 +104,13 @@ TrainingConfig resolve_config(const HyperparameterFlags& flags) {
   return config;
 }
 
+TrainingConfig resolve_config_for_images(const HyperparameterFlags& flags, std::size_t pixels) {
+  TrainingConfig config = resolve_config(flags);
+  // The data decide the input and output sizes (own data may not be 28x28).
+  config.architecture.layer_sizes.front() = config.architecture.layer_sizes.back() =
+      static_cast<int>(pixels);
+  validate(config);
+  return config;
+}
+
 }  // namespace spikeae::cli

@@ -29,4 +29,7 @@ void add_hyperparameter_flags(CLI::App& command, HyperparameterFlags& flags);
 // Defaults, then the preset (or preset file), then each flag given; validated.
 TrainingConfig resolve_config(const HyperparameterFlags& flags);
 
+// Same, with the first and last layer sized to images of `pixels` pixels.
+TrainingConfig resolve_config_for_images(const HyperparameterFlags& flags, std::size_t pixels);
+
 }  // namespace spikeae::cli
