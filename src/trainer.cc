@@ -124,10 +124,13 @@ class BatchStepper {
     const std::size_t n_shards = std::min<std::size_t>(shards_.size(), count);
     pool_.run(end - begin,
               [&](std::size_t k, int) { run_lower_layers(set, batch[begin + k], slots_[k]); });
-    pool_.run(blocks_, [&](std::size_t block, int w) {
-      for (std::size_t i = begin; i < end; ++i) {
-        run_output_block(block, slots_[i - begin], shards_[shard_of(i, count, n_shards)],
-                         workers_[w]);
+    // One task per (block, shard): the shard's examples in order through the block.
+    pool_.run(blocks_ * n_shards, [&](std::size_t task, int w) {
+      const std::size_t block = task / n_shards, s = task % n_shards;
+      const std::size_t first = std::max(begin, s * count / n_shards);
+      const std::size_t last = std::min(end, (s + 1) * count / n_shards);
+      for (std::size_t i = first; i < last; ++i) {
+        run_output_block(block, slots_[i - begin], shards_[s], workers_[w]);
       }
     });
     pool_.run(n_shards, [&](std::size_t s, int w) {
@@ -140,13 +143,6 @@ class BatchStepper {
         backpropagate_lower_layers(state_.network, slot, shards_[s], workers_[w]);
       }
     });
-  }
-
-  // The shard whose partial sum takes example i of a batch of `count`.
-  static std::size_t shard_of(std::size_t i, std::size_t count, std::size_t n_shards) {
-    std::size_t s = 0;
-    while ((s + 1) * count / n_shards <= i) ++s;
-    return s;
   }
 
   void run_lower_layers(const ExampleSet& set, std::size_t example, ExampleSlot& slot) const {
