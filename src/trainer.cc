@@ -87,8 +87,8 @@ struct StepWorker {
 
 // Optimiser steps of one run on `state` (docs/performance.md): a step runs, in
 // three rounds on the pool, (1) each example's layers below the output layer,
-// (2) the output layer in fixed blocks of neurons, each block through every
-// example in batch order, forward and backward, (3) per gradient shard, each
+// (2) the output layer in fixed blocks of neurons, one task per (block, shard)
+// taking the shard's examples in order, forward and backward, (3) per shard, each
 // example's loss and the layers below; then Adam. The batch is cut into fixed
 // shards whose gradient sums are added in shard order, and the blocks' errors
 // are added in block order, so results do not depend on the number of threads.
