@@ -44,11 +44,16 @@ bool all_zero(const std::vector<Gradients>& shards) {
   return true;
 }
 
-void expect_sharded_equals_plain(int n_shards, int threads, bool epsilon_inside) {
+AdamOptions adam_options(double learning_rate, double learning_rate_pulses, bool epsilon_inside) {
   AdamOptions options;
-  options.learning_rate = 0.05;
-  options.learning_rate_pulses = 0.03;
+  options.learning_rate = learning_rate;
+  options.learning_rate_pulses = learning_rate_pulses;
   options.epsilon_inside_sqrt = epsilon_inside;
+  return options;
+}
+
+void expect_sharded_equals_plain(int n_shards, int threads, bool epsilon_inside) {
+  const AdamOptions options = adam_options(0.05, 0.03, epsilon_inside);
   Network sharded_network = small_network();
   Network plain_network = sharded_network;
   AdamState sharded_state = make_adam_state(sharded_network);
@@ -101,10 +106,7 @@ double textbook_update(double value, double& m, double& v, double g, int step, d
 
 TEST(AdamTest, MatchesTheTextbookUpdateAndClampsPulses) {
   for (bool inside : {true, false}) {
-    AdamOptions options;
-    options.learning_rate = 0.01;
-    options.learning_rate_pulses = 0.5;
-    options.epsilon_inside_sqrt = inside;
+    const AdamOptions options = adam_options(0.01, 0.5, inside);
     Network network = small_network();
     Network expected = network;
     AdamState state = make_adam_state(network);
