@@ -147,11 +147,16 @@ BackwardState make_backward_state(const Network& network) {
   return state;
 }
 
-double output_error(std::span<const double> output_times, std::span<const double> target_times,
-                    double latency, std::span<double> delta) {
+void output_deltas(std::span<const double> output_times, std::span<const double> target_times,
+                   double latency, std::span<double> delta) {
   for (std::size_t k = 0; k < output_times.size(); ++k) {
     delta[k] = output_times[k] == kNoSpike ? 0.0 : output_times[k] - latency - target_times[k];
   }
+}
+
+double output_error(std::span<const double> output_times, std::span<const double> target_times,
+                    double latency, std::span<double> delta) {
+  output_deltas(output_times, target_times, latency, delta);
   return reconstruction_loss(output_times, target_times, latency);
 }
 

@@ -162,8 +162,8 @@ class BatchStepper {
         std::min(kFireBlock, static_cast<std::size_t>(network.n_post(last_)) - first);
     fire_neurons(network, last_, first, n, slot.forward, worker.scratch);
     const std::span<const double> output_times = slot.forward.output_times();
-    output_error(output_times.subspan(first, n), std::span(slot.targets).subspan(first, n),
-                 config_.loss.latency, std::span(slot.output_delta).subspan(first, n));
+    output_deltas(output_times.subspan(first, n), std::span(slot.targets).subspan(first, n),
+                  config_.loss.latency, std::span(slot.output_delta).subspan(first, n));
     const std::size_t fan_in = network.fan_in(last_);
     const std::span<double> block_delta =
         std::span(slot.block_delta).subspan(block * fan_in, fan_in);

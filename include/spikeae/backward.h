@@ -32,7 +32,11 @@ struct BackwardState {
 BackwardState make_backward_state(const Network& network);
 
 // Output error signal delta_k = t_out_k - l - x_k for spiking outputs, 0 for silent
-// ones (they get the no-spike penalty instead). Returns the example's loss.
+// ones (they get the no-spike penalty instead); any range of outputs.
+void output_deltas(std::span<const double> output_times, std::span<const double> target_times,
+                   double latency, std::span<double> delta);
+
+// output_deltas of all outputs; returns the example's loss.
 double output_error(std::span<const double> output_times, std::span<const double> target_times,
                     double latency, std::span<double> delta);
 
