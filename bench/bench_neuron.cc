@@ -46,12 +46,17 @@ void BM_SolveSpike(benchmark::State& state) {
 }
 BENCHMARK(BM_SolveSpike)->Arg(42)->Arg(160);
 
-// W0 over the arguments a spike time needs, z in [-1/e, 0), spread uniformly.
-void BM_LambertW(benchmark::State& state) {
+// The arguments a spike time needs, z in [-1/e, 0), spread uniformly.
+std::vector<double> spike_time_arguments() {
   std::vector<double> arguments(1024);
   for (std::size_t i = 0; i < arguments.size(); ++i) {
     arguments[i] = kMinusInverseE * (i + 0.5) / static_cast<double>(arguments.size());
   }
+  return arguments;
+}
+
+void BM_LambertW(benchmark::State& state) {
+  const std::vector<double> arguments = spike_time_arguments();
   for (auto _ : state) {
     for (double z : arguments) benchmark::DoNotOptimize(lambert_w0(z));
   }
@@ -67,10 +72,8 @@ void lambert_w0_all(const double* __restrict z, double* __restrict w, std::size_
 }
 
 void BM_LambertWVector(benchmark::State& state) {
-  std::vector<double> arguments(1024), results(1024);
-  for (std::size_t i = 0; i < arguments.size(); ++i) {
-    arguments[i] = kMinusInverseE * (i + 0.5) / static_cast<double>(arguments.size());
-  }
+  const std::vector<double> arguments = spike_time_arguments();
+  std::vector<double> results(arguments.size());
   for (auto _ : state) {
     lambert_w0_all(arguments.data(), results.data(), arguments.size());
     benchmark::DoNotOptimize(results.data());
