@@ -15,16 +15,13 @@ namespace {
 
 using Clock = TrainingClock;
 
-// Per-thread working memory, allocated once per run.
+// Per-thread working memory of an evaluation, allocated once per call.
 struct Worker {
   ForwardState forward;
-  BackwardState backward;
   std::vector<double> targets;
 
   explicit Worker(const Network& network)
-      : forward(make_forward_state(network)),
-        backward(make_backward_state(network)),
-        targets(network.n_outputs()) {}
+      : forward(make_forward_state(network)), targets(network.n_outputs()) {}
 };
 
 std::vector<Worker> make_workers(const Network& network, int count) {
@@ -33,11 +30,17 @@ std::vector<Worker> make_workers(const Network& network, int count) {
   return workers;
 }
 
-void run_forward(const Network& network, const ExampleSet& set, std::size_t i, Worker& worker) {
+// The input spike train of example i: its sources and times.
+std::pair<std::span<const std::uint16_t>, std::span<const double>> input_train(
+    const ExampleSet& set, std::size_t i) {
   const std::size_t begin = set.inputs.offsets[i];
   const std::size_t count = set.inputs.events(i);
-  forward(network, {set.inputs.source.data() + begin, count},
-          {set.inputs.time.data() + begin, count}, worker.forward);
+  return {{set.inputs.source.data() + begin, count}, {set.inputs.time.data() + begin, count}};
+}
+
+void run_forward(const Network& network, const ExampleSet& set, std::size_t i, Worker& worker) {
+  const auto [sources, times] = input_train(set, i);
+  forward(network, sources, times, worker.forward);
   target_times(set, i, worker.targets);
 }
 
@@ -127,15 +130,13 @@ class BatchStepper {
     // One task per (block, shard): the shard's examples in order through the block.
     pool_.run(blocks_ * n_shards, [&](std::size_t task, int w) {
       const std::size_t block = task / n_shards, s = task % n_shards;
-      const std::size_t first = std::max(begin, s * count / n_shards);
-      const std::size_t last = std::min(end, (s + 1) * count / n_shards);
+      const auto [first, last] = shard_examples(s, count, n_shards, begin, end);
       for (std::size_t i = first; i < last; ++i) {
         run_output_block(block, slots_[i - begin], shards_[s], workers_[w]);
       }
     });
     pool_.run(n_shards, [&](std::size_t s, int w) {
-      const std::size_t first = std::max(begin, s * count / n_shards);
-      const std::size_t last = std::min(end, (s + 1) * count / n_shards);
+      const auto [first, last] = shard_examples(s, count, n_shards, begin, end);
       for (std::size_t i = first; i < last; ++i) {
         const ExampleSlot& slot = slots_[i - begin];
         losses[i] =
@@ -145,11 +146,16 @@ class BatchStepper {
     });
   }
 
+  // Examples of shard s (of a batch of `count`) within the chunk [begin, end).
+  static std::pair<std::size_t, std::size_t> shard_examples(std::size_t s, std::size_t count,
+                                                            std::size_t n_shards, std::size_t begin,
+                                                            std::size_t end) {
+    return {std::max(begin, s * count / n_shards), std::min(end, (s + 1) * count / n_shards)};
+  }
+
   void run_lower_layers(const ExampleSet& set, std::size_t example, ExampleSlot& slot) const {
-    const std::size_t begin = set.inputs.offsets[example];
-    const std::size_t count = set.inputs.events(example);
-    forward_to_last_connection(state_.network, {set.inputs.source.data() + begin, count},
-                               {set.inputs.time.data() + begin, count}, slot.forward);
+    const auto [sources, times] = input_train(set, example);
+    forward_to_last_connection(state_.network, sources, times, slot.forward);
     target_times(set, example, slot.targets);
   }
 
