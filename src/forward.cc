@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "crossing.h"
 #include "vector_clones.h"
@@ -50,43 +51,44 @@ void collect_hidden_events(const Network& network, int c, std::span<const double
 }
 
 // Adds one input spike (weight row, exp(tau t_k), t_k) to A and B of every
-// neuron, then marks the open neurons whose potential may cross theta before
-// the next input (may_cross of neuron.h, branch-free so it vectorises).
-// Returns how many were marked.
+// neuron and tells whether any neuron passes the one-comparison bound of
+// docs/model.md section 1.2, A t_next - B >= theta exp(tau t_k), without which
+// V cannot reach theta in [t_k, t_next]. Neurons that fired have B = NaN and
+// never pass. Branch-free, so it vectorises.
 SPIKEAE_VECTOR_CLONES
-std::int64_t accumulate_and_mark(std::size_t n, const double* __restrict row, double exp_k,
-                                 double t_k, double inverse_tau, double t_next, double exp_next,
-                                 double threshold, std::int64_t last, double* __restrict a,
-                                 double* __restrict b, const std::int64_t* __restrict open,
-                                 std::int64_t* __restrict candidate) {
-  const double limit = threshold * exp_next;
-  std::int64_t count = 0;
+bool accumulate_and_check(std::size_t n, const double* __restrict row, double exp_k, double t_k,
+                          double t_next, double limit, double* __restrict a, double* __restrict b) {
+  std::int64_t any = 0;
   for (std::size_t j = 0; j < n; ++j) {
     const double weighted = row[j] * exp_k;
     const double aj = a[j] + weighted;
     const double bj = b[j] + weighted * t_k;
     a[j] = aj;
     b[j] = bj;
-    const double peak_times_a = bj + aj * inverse_tau;
-    const std::int64_t positive = aj > 0.0;
-    const std::int64_t rising = peak_times_a > aj * t_k;
-    const std::int64_t before_next = peak_times_a < aj * t_next;
-    const std::int64_t reaches_next = aj * t_next - bj >= limit;
-    candidate[j] = open[j] & positive & rising & (last | before_next | reaches_next);
-    count += candidate[j];
+    // With t_next infinite (last input) this is A > 0.
+    any |= static_cast<std::int64_t>(aj * t_next - bj >= limit);
   }
-  return count;
+  return any != 0;
 }
 
-// Packs the marked candidates (their index, A and B) to the front of the
-// scratch arrays; branch-free. Returns how many there are.
-std::size_t pack_candidates(std::size_t n, const double* a, const double* b, LayerScratch& s) {
+// Packs to the front of the scratch arrays (index, A, B) the neurons that pass
+// the bound of accumulate_and_check and the exact pre-check (may_cross of
+// neuron.h), branch-free. Returns how many there are.
+SPIKEAE_VECTOR_CLONES
+std::size_t pack_candidates(std::size_t n, const double* __restrict a, const double* __restrict b,
+                            double inverse_tau, double t_k, double t_next, double bound_limit,
+                            double exact_limit, std::int64_t last, LayerScratch& s) {
   std::size_t count = 0;
   for (std::size_t j = 0; j < n; ++j) {
+    const std::int64_t bound = a[j] * t_next - b[j] >= bound_limit;
+    const double peak_times_a = b[j] + a[j] * inverse_tau;
+    const std::int64_t rising = peak_times_a > a[j] * t_k;
+    const std::int64_t before_next = peak_times_a < a[j] * t_next;
+    const std::int64_t reaches_next = a[j] * t_next - b[j] >= exact_limit;
     s.packed_index[count] = static_cast<std::uint32_t>(j);
     s.packed_a[count] = a[j];
     s.packed_b[count] = b[j];
-    count += static_cast<std::size_t>(s.candidate[j]);
+    count += static_cast<std::size_t>(bound & rising & (last | before_next | reaches_next));
   }
   return count;
 }
@@ -114,7 +116,7 @@ void fire_block(const Network& network, int c, std::size_t first, std::size_t n,
   double* b = s.b.data();
   std::fill_n(a, n, 0.0);
   std::fill_n(b, n, 0.0);
-  std::fill_n(s.open.begin(), n, std::int64_t{1});
+  std::fill_n(s.open.begin(), n, std::uint8_t{1});
   SpikeSolution* solutions = state.solutions[c].data() + first;
   std::size_t still_open = n;
   for (std::size_t e = 0; e < n_events && still_open > 0; ++e) {
@@ -123,11 +125,11 @@ void fire_block(const Network& network, int c, std::size_t first, std::size_t n,
     const bool last = e + 1 == n_events;
     const double t_next = last ? kNoSpike : events.time[e + 1];
     const double exp_next = last ? kNoSpike : events.exp_decay[e + 1];
-    const std::int64_t marked =
-        accumulate_and_mark(n, row, events.exp_decay[e], t_k, inverse_tau, t_next, exp_next,
-                            params.fire_threshold, last, a, b, s.open.data(), s.candidate.data());
-    if (marked == 0) continue;
-    const std::size_t count = pack_candidates(n, a, b, s);
+    const double exp_k = events.exp_decay[e];
+    const double bound_limit = params.fire_threshold * exp_k;
+    if (!accumulate_and_check(n, row, exp_k, t_k, t_next, bound_limit, a, b)) continue;
+    const std::size_t count = pack_candidates(n, a, b, inverse_tau, t_k, t_next, bound_limit,
+                                              params.fire_threshold * exp_next, last, s);
     solve_packed(count, constants, s.packed_a.data(), s.packed_b.data(), s.packed_time.data(),
                  s.packed_lambert.data());
     for (std::size_t i = 0; i < count; ++i) {
@@ -136,6 +138,7 @@ void fire_block(const Network& network, int c, std::size_t first, std::size_t n,
       const std::size_t j = s.packed_index[i];
       solutions[j] = {t_out, static_cast<int>(e + 1), a[j], b[j], s.packed_lambert[i]};
       s.open[j] = 0;
+      b[j] = std::numeric_limits<double>::quiet_NaN();  // never passes the bound again
       --still_open;
     }
   }
@@ -195,7 +198,6 @@ LayerScratch::LayerScratch(std::size_t width)
     : a(width),
       b(width),
       open(width),
-      candidate(width),
       packed_index(width),
       packed_a(width),
       packed_b(width),

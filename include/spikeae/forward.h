@@ -27,11 +27,9 @@ struct LayerEvents {
 };
 
 // Running sums of a layer while its inputs are scanned (docs/model.md section 1.2).
-// Flags are 64-bit like the doubles beside them, so the loops vectorise.
 struct LayerScratch {
-  std::vector<double> a, b;             // A and B of every neuron
-  std::vector<std::int64_t> open;       // 1 until the neuron has fired
-  std::vector<std::int64_t> candidate;  // may cross theta before the next input
+  std::vector<double> a, b;        // A and B of every neuron; B = NaN once it fired
+  std::vector<std::uint8_t> open;  // 1 until the neuron has fired
   // The candidates of one input event, packed so they are solved in one vector loop.
   std::vector<std::uint32_t> packed_index;
   std::vector<double> packed_a, packed_b, packed_time, packed_lambert;
