@@ -71,24 +71,31 @@ bool accumulate_and_check(std::size_t n, const double* __restrict row, double ex
   return any != 0;
 }
 
-// Packs to the front of the scratch arrays (index, A, B) the neurons that pass
-// the bound of accumulate_and_check and the exact pre-check (may_cross of
-// neuron.h), branch-free. Returns how many there are.
+// Marks the neurons that pass the bound of accumulate_and_check and the exact
+// pre-check (may_cross of neuron.h). Branch-free, so it vectorises.
 SPIKEAE_VECTOR_CLONES
-std::size_t pack_candidates(std::size_t n, const double* __restrict a, const double* __restrict b,
-                            double inverse_tau, double t_k, double t_next, double bound_limit,
-                            double exact_limit, std::int64_t last, LayerScratch& s) {
-  std::size_t count = 0;
+void mark_candidates(std::size_t n, const double* __restrict a, const double* __restrict b,
+                     double inverse_tau, double t_k, double t_next, double bound_limit,
+                     double exact_limit, std::int64_t last, std::int64_t* __restrict candidate) {
   for (std::size_t j = 0; j < n; ++j) {
     const std::int64_t bound = a[j] * t_next - b[j] >= bound_limit;
     const double peak_times_a = b[j] + a[j] * inverse_tau;
     const std::int64_t rising = peak_times_a > a[j] * t_k;
     const std::int64_t before_next = peak_times_a < a[j] * t_next;
     const std::int64_t reaches_next = a[j] * t_next - b[j] >= exact_limit;
+    candidate[j] = bound & rising & (last | before_next | reaches_next);
+  }
+}
+
+// Packs the marked neurons (index, A, B) to the front of the scratch arrays
+// without branches. Returns how many there are.
+std::size_t pack_candidates(std::size_t n, const double* a, const double* b, LayerScratch& s) {
+  std::size_t count = 0;
+  for (std::size_t j = 0; j < n; ++j) {
     s.packed_index[count] = static_cast<std::uint32_t>(j);
     s.packed_a[count] = a[j];
     s.packed_b[count] = b[j];
-    count += static_cast<std::size_t>(bound & rising & (last | before_next | reaches_next));
+    count += static_cast<std::size_t>(s.candidate[j]);
   }
   return count;
 }
@@ -128,8 +135,9 @@ void fire_block(const Network& network, int c, std::size_t first, std::size_t n,
     const double exp_k = events.exp_decay[e];
     const double bound_limit = params.fire_threshold * exp_k;
     if (!accumulate_and_check(n, row, exp_k, t_k, t_next, bound_limit, a, b)) continue;
-    const std::size_t count = pack_candidates(n, a, b, inverse_tau, t_k, t_next, bound_limit,
-                                              params.fire_threshold * exp_next, last, s);
+    mark_candidates(n, a, b, inverse_tau, t_k, t_next, bound_limit,
+                    params.fire_threshold * exp_next, last, s.candidate.data());
+    const std::size_t count = pack_candidates(n, a, b, s);
     solve_packed(count, constants, s.packed_a.data(), s.packed_b.data(), s.packed_time.data(),
                  s.packed_lambert.data());
     for (std::size_t i = 0; i < count; ++i) {
@@ -198,6 +206,7 @@ LayerScratch::LayerScratch(std::size_t width)
     : a(width),
       b(width),
       open(width),
+      candidate(width),
       packed_index(width),
       packed_a(width),
       packed_b(width),

@@ -28,8 +28,9 @@ struct LayerEvents {
 
 // Running sums of a layer while its inputs are scanned (docs/model.md section 1.2).
 struct LayerScratch {
-  std::vector<double> a, b;        // A and B of every neuron; B = NaN once it fired
-  std::vector<std::uint8_t> open;  // 1 until the neuron has fired
+  std::vector<double> a, b;             // A and B of every neuron; B = NaN once it fired
+  std::vector<std::uint8_t> open;       // 1 until the neuron has fired
+  std::vector<std::int64_t> candidate;  // 1 if solved for the current input (64-bit: vectorises)
   // The candidates of one input event, packed so they are solved in one vector loop.
   std::vector<std::uint32_t> packed_index;
   std::vector<double> packed_a, packed_b, packed_time, packed_lambert;
