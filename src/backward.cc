@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "simd.h"
 #include "vector_clones.h"
 
 namespace spikeae {
@@ -34,21 +35,44 @@ void prepare_neurons(const Network& network, int c, const ForwardState& state,
 }
 
 // One causal input event e, for neurons [first, first + n) of the layer (n at
-// most kBackwardBlock): adds delta_j * clip(dt_j/dw) to the event's weight-gradient row
-// and writes delta_j * clip(dt_j/dt_e) to error_terms. The expressions are those
-// of spike_derivatives.
+// most kBackwardBlock): adds delta_j * clip(dt_j/dw) to the event's weight-gradient
+// row and returns the sum over j of delta_j * clip(dt_j/dt_e), the error sent to the
+// event's source. The expressions are those of spike_derivatives; the sum puts
+// term j in partial sum j mod 8, so its order is fixed whatever the block size.
 SPIKEAE_VECTOR_CLONES
-void backpropagate_event(std::size_t first, std::size_t n, double e, double t, double exp_decay,
-                         double tau, double limit, const double* __restrict weights,
-                         const NeuronTerms& terms, double* __restrict gradients,
-                         double* __restrict error_terms) {
+double backpropagate_event(std::size_t first, std::size_t n, double e, double t, double exp_decay,
+                           double tau, double limit, const double* __restrict weights,
+                           const NeuronTerms& terms, double* __restrict gradients) {
   const double* __restrict delta = terms.delta.data() + first;
   const double* __restrict causal = terms.causal_count.data() + first;
   const double* __restrict inverse = terms.inverse.data() + first;
   const double* __restrict b_over_a = terms.b_over_a.data() + first;
   const double* __restrict w_over_tau = terms.w_over_tau.data() + first;
   const double* __restrict w_plus_one = terms.w_plus_one.data() + first;
-  for (std::size_t j = 0; j < n; ++j) {
+  // Neurons j..j+3: adds their weight gradients, adds their error terms to `sum`.
+  const auto four_neurons = [&](std::size_t j, Vec4& sum) {
+    Vec4 active, common, relative, d_weight, d_time, v;
+    load4(active, delta + j);
+    load4(v, causal + j);
+    active = v > e ? active : 0.0;
+    load4(v, inverse + j);
+    common = exp_decay * v;
+    load4(v, b_over_a + j);
+    relative = t - v;
+    load4(v, w_over_tau + j);
+    d_weight = common * (relative + v);
+    clamp4(d_weight, -limit, limit);
+    load4(v, gradients + j);
+    store4(gradients + j, v + active * d_weight);
+    load4(v, w_plus_one + j);
+    d_time = tau * relative + v;
+    load4(v, weights + j);
+    d_time = v * common * d_time;
+    clamp4(d_time, -limit, limit);
+    sum += active * d_time;
+  };
+  // The same for one neuron.
+  const auto one_neuron = [&](std::size_t j) {
     const double active = causal[j] > e ? delta[j] : 0.0;
     const double common = exp_decay * inverse[j];
     const double relative = t - b_over_a[j];
@@ -56,19 +80,18 @@ void backpropagate_event(std::size_t first, std::size_t n, double e, double t, d
     gradients[j] += active * d_weight;
     const double d_time =
         std::min(std::max(weights[j] * common * (tau * relative + w_plus_one[j]), -limit), limit);
-    error_terms[j] = active * d_time;
-  }
-}
-
-// Sum of n terms in 8 interleaved partial sums: fixed order, vectorisable.
-SPIKEAE_VECTOR_CLONES
-double sum_terms(const double* __restrict terms, std::size_t n) {
-  double partial[8] = {};
+    return active * d_time;
+  };
+  Vec4 low{}, high{};  // partial sums 0-3 and 4-7
   std::size_t j = 0;
   for (; j + 8 <= n; j += 8) {
-    for (std::size_t k = 0; k < 8; ++k) partial[k] += terms[j + k];
+    four_neurons(j, low);
+    four_neurons(j + 4, high);
   }
-  for (; j < n; ++j) partial[j - (n / 8) * 8] += terms[j];
+  double partial[8];
+  store4(partial, low);
+  store4(partial + 4, high);
+  for (std::size_t k = 0; j < n; ++j, ++k) partial[k] += one_neuron(j);
   double sum = 0.0;
   for (double p : partial) sum += p;
   return sum;
@@ -83,7 +106,7 @@ void backpropagate_connection(const Network& network, int c, const ForwardState&
   for (std::size_t first = 0; first < n_post; first += kBackwardBlock) {
     backpropagate_neurons(network, c, state, post_delta, options, first,
                           std::min(kBackwardBlock, n_post - first), gradients, backward_state.terms,
-                          backward_state.error_terms, input_delta);
+                          input_delta);
   }
   add_pulse_gradients(network, c, input_delta, gradients);
 }
@@ -93,8 +116,7 @@ void backpropagate_connection(const Network& network, int c, const ForwardState&
 void backpropagate_neurons(const Network& network, int c, const ForwardState& state,
                            std::span<const double> post_delta, const LossOptions& options,
                            std::size_t first, std::size_t n, Gradients& gradients,
-                           NeuronTerms& terms, std::span<double> error_terms,
-                           std::span<double> input_delta) {
+                           NeuronTerms& terms, std::span<double> input_delta) {
   prepare_neurons(network, c, state, post_delta, options.penalty_no_spike, first, n, terms,
                   gradients.weights[c]);
   const std::size_t n_post = network.n_post(c);
@@ -105,11 +127,11 @@ void backpropagate_neurons(const Network& network, int c, const ForwardState& st
   const int block_causal = static_cast<int>(*std::max_element(causal, causal + n));
   for (int e = 0; e < block_causal; ++e) {
     const std::uint32_t source = events.source[e];
-    backpropagate_event(first, n, e, events.time[e], events.exp_decay[e], network.neuron.decay_rate,
-                        options.clip_derivative,
-                        network.weights[c].data() + source * n_post + first, terms,
-                        gradients.weights[c].data() + source * n_post + first, error_terms.data());
-    if (source >= first_delta_source) input_delta[source] += sum_terms(error_terms.data(), n);
+    const double error = backpropagate_event(
+        first, n, e, events.time[e], events.exp_decay[e], network.neuron.decay_rate,
+        options.clip_derivative, network.weights[c].data() + source * n_post + first, terms,
+        gradients.weights[c].data() + source * n_post + first);
+    if (source >= first_delta_source) input_delta[source] += error;
   }
 }
 
@@ -143,7 +165,6 @@ BackwardState make_backward_state(const Network& network) {
   }
   state.output_delta.resize(network.n_outputs());
   state.terms.resize(widest);
-  state.error_terms.resize(kBackwardBlock);
   return state;
 }
 

@@ -175,8 +175,7 @@ class BatchStepper {
         std::span(slot.block_delta).subspan(block * fan_in, fan_in);
     std::fill(block_delta.begin(), block_delta.end(), 0.0);
     backpropagate_neurons(network, last_, slot.forward, slot.output_delta, config_.loss, first, n,
-                          gradients, worker.backward.terms, worker.backward.error_terms,
-                          block_delta);
+                          gradients, worker.backward.terms, block_delta);
   }
 
   // Adds the blocks' errors in block order, then runs the layers below.

@@ -26,7 +26,6 @@ struct BackwardState {
   std::vector<std::vector<double>> delta;  // [c]: dL/dt of the fan_in(c) inputs of layer c + 1
   std::vector<double> output_delta;        // dL/dt_out of the output layer
   NeuronTerms terms;
-  std::vector<double> error_terms;  // one block's delta_j * clip(dt_j/dt_e)
 };
 
 BackwardState make_backward_state(const Network& network);
@@ -49,14 +48,13 @@ inline constexpr std::size_t kBackwardBlock = 128;
 // kBackwardBlock) given the error post_delta of every neuron of the layer: adds
 // their columns of the weight gradient (and the no-spike penalty) to `gradients`
 // and adds to input_delta[source] (fan_in(c) entries) the error they send to each
-// input. Uses `terms` at indices [first, first + n) and error_terms as scratch, so
+// input. Uses `terms` at indices [first, first + n) as scratch, so
 // threads may handle different neurons of one example at once. backward() calls it
 // block by block, adding every block's sums into one input_delta in block order.
 void backpropagate_neurons(const Network& network, int c, const ForwardState& state,
                            std::span<const double> post_delta, const LossOptions& options,
                            std::size_t first, std::size_t n, Gradients& gradients,
-                           NeuronTerms& terms, std::span<double> error_terms,
-                           std::span<double> input_delta);
+                           NeuronTerms& terms, std::span<double> input_delta);
 
 // Adds the pulse entries of connection c's input error to the pulse gradients.
 void add_pulse_gradients(const Network& network, int c, std::span<const double> input_delta,
