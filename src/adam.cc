@@ -68,14 +68,14 @@ struct StepConstants {
   double scale;  // of the summed gradient
 };
 
-StepConstants step_constants(const AdamOptions& options, const AdamBlock& block, std::int64_t step,
-                             double scale) {
+StepConstants step_constants(const AdamOptions& options, const AdamBlock& block,
+                             AdamScalars scalars, double scale) {
   const bool inside = options.epsilon_inside_sqrt;
   return {options.beta1,
           1.0 - options.beta1,
           options.beta2,
           1.0 - options.beta2,
-          adam_scalars(options, block.learning_rate, step),
+          scalars,
           inside ? options.epsilon : 0.0,
           inside ? 0.0 : options.epsilon,
           block.clamp_at_zero ? 0.0 : -std::numeric_limits<double>::infinity(),
@@ -136,6 +136,7 @@ ShardedAdam::ShardedAdam(const AdamOptions& options, std::int64_t& step,
                          std::vector<AdamBlock> blocks)
     : options_(options), step_(step), blocks_(std::move(blocks)) {
   constexpr std::size_t kChunk = 2048;  // parameters per task: small enough to balance threads
+  scalars_.resize(blocks_.size());
   std::size_t single_shard_parameters = 0;
   for (const AdamBlock& block : blocks_) {
     if (block.shard_gradients.size() == 1) single_shard_parameters += block.values.size();
@@ -143,30 +144,46 @@ ShardedAdam::ShardedAdam(const AdamOptions& options, std::int64_t& step,
   // Each single-shard block gets its own zeros: adam_range writes them (with 0).
   zeros_.assign(single_shard_parameters, 0.0);
   double* next_zeros = zeros_.data();
-  for (const AdamBlock& block : blocks_) {
-    const std::size_t size = block.values.size();
-    double* zeros = block.shard_gradients.size() == 1 ? next_zeros : nullptr;
-    if (zeros != nullptr) next_zeros += size;
+  for (std::size_t b = 0; b < blocks_.size(); ++b) {
+    const std::size_t size = blocks_[b].values.size();
+    const bool single = blocks_[b].shard_gradients.size() == 1;
+    zeros_of_block_.push_back(single ? next_zeros : nullptr);
+    if (single) next_zeros += size;
     for (std::size_t begin = 0; begin < size; begin += kChunk) {
-      ranges_.push_back({&block, begin, std::min(size, begin + kChunk), zeros});
+      ranges_.push_back({b, begin, std::min(size, begin + kChunk)});
     }
   }
 }
 
 void ShardedAdam::step(double scale, ThreadPool& pool) {
+  begin_step(scale);
+  finish_step(pool);
+}
+
+void ShardedAdam::begin_step(double scale) {
   ++step_;
+  for (std::size_t b = 0; b < blocks_.size(); ++b) {
+    const AdamScalars s = adam_scalars(options_, blocks_[b].learning_rate, step_);
+    scalars_[b] = {s.step_size, s.inverse_bias2, scale};
+  }
+}
+
+void ShardedAdam::update(std::size_t b, std::size_t begin, std::size_t end) const {
+  const AdamBlock& block = blocks_[b];
+  // Shards are added in order, ((g0 + g1) + g2) + ..., the last one inside the
+  // update; a single shard is paired with a buffer of zeros.
+  const std::vector<double*>& shards = block.shard_gradients;
+  for (std::size_t s = 1; s + 1 < shards.size(); ++s) fold_shard(shards[0], shards[s], begin, end);
+  double* last = shards.size() > 1 ? shards.back() : zeros_of_block_[b];
+  const StepScalars& step = scalars_[b];
+  adam_range(step_constants(options_, block, {step.step_size, step.inverse_bias2}, step.scale),
+             shards[0], last, block.m.data(), block.v.data(), block.values.data(), begin, end);
+}
+
+void ShardedAdam::finish_step(ThreadPool& pool, std::size_t updated_block) {
   pool.run(ranges_.size(), [&](std::size_t r, int) {
     const Range& range = ranges_[r];
-    const AdamBlock& block = *range.block;
-    // Shards are added in order, ((g0 + g1) + g2) + ..., the last one inside the
-    // update; a single shard is paired with a buffer of zeros.
-    const std::vector<double*>& shards = block.shard_gradients;
-    for (std::size_t s = 1; s + 1 < shards.size(); ++s) {
-      fold_shard(shards[0], shards[s], range.begin, range.end);
-    }
-    double* last = shards.size() > 1 ? shards.back() : range.zeros;
-    adam_range(step_constants(options_, block, step_, scale), shards[0], last, block.m.data(),
-               block.v.data(), block.values.data(), range.begin, range.end);
+    if (range.block != updated_block) update(range.block, range.begin, range.end);
   });
 }
 

@@ -1,6 +1,7 @@
 #include "spikeae/trainer.h"
 
 #include <algorithm>
+#include <atomic>
 #include <numeric>
 
 #include "spikeae/backward.h"
@@ -91,8 +92,10 @@ struct StepWorker {
 // Optimiser steps of one run on `state` (docs/performance.md): a step runs, in
 // three rounds on the pool, (1) each example's layers below the output layer,
 // (2) the output layer in fixed blocks of neurons, one task per (block, shard)
-// taking the shard's examples in order, forward and backward, (3) per shard, each
-// example's loss and the layers below; then Adam. The batch is cut into fixed
+// taking the shard's examples in order, forward and backward; the last task of
+// a block in the last chunk also takes the Adam update of the block's weights,
+// while they are in its cache, (3) per shard, each example's loss and the
+// layers below; then Adam for the other parameters. The batch is cut into fixed
 // shards whose gradient sums are added in shard order, and the blocks' errors
 // are added in block order, so results do not depend on the number of threads.
 class BatchStepper {
@@ -104,7 +107,8 @@ class BatchStepper {
         last_(state.network.num_connections() - 1),
         blocks_((state.network.n_post(last_) + kFireBlock - 1) / kFireBlock),
         shards_(config.train.gradient_shards, make_gradients(state.network)),
-        adam_(config.adam, state.network, state.adam, shards_) {
+        adam_(config.adam, state.network, state.adam, shards_),
+        pending_shards_(blocks_) {
     const int slots = std::min(config.train.batch_size, kMaxSlots);
     for (int i = 0; i < slots; ++i) slots_.emplace_back(state.network, blocks_);
     for (int w = 0; w < pool.size(); ++w) workers_.emplace_back(state.network);
@@ -113,10 +117,11 @@ class BatchStepper {
   void step(const ExampleSet& set, std::span<const std::size_t> batch, std::span<double> losses) {
     // Examples go through in chunks of at most slots_.size(), so that a large batch
     // needs no more memory; each shard still takes its examples in order.
+    adam_.begin_step(1.0 / static_cast<double>(batch.size()));
     for (std::size_t begin = 0; begin < batch.size(); begin += slots_.size()) {
       run_chunk(set, batch, begin, std::min(batch.size(), begin + slots_.size()), losses);
     }
-    adam_.step(1.0 / static_cast<double>(batch.size()), pool_);
+    adam_.finish_step(pool_, ShardedAdam::weight_block(last_));
   }
 
  private:
@@ -128,11 +133,18 @@ class BatchStepper {
     pool_.run(end - begin,
               [&](std::size_t k, int) { run_lower_layers(set, batch[begin + k], slots_[k]); });
     // One task per (block, shard): the shard's examples in order through the block.
+    const bool last_chunk = end == count;
+    for (auto& pending : pending_shards_) pending.store(n_shards, std::memory_order_relaxed);
     pool_.run(blocks_ * n_shards, [&](std::size_t task, int w) {
       const std::size_t block = task / n_shards, s = task % n_shards;
       const auto [first, last] = shard_examples(s, count, n_shards, begin, end);
       for (std::size_t i = first; i < last; ++i) {
         run_output_block(block, slots_[i - begin], shards_[s], workers_[w]);
+      }
+      // The block's gradient is complete once all its shards are done (acquire:
+      // the other shards' sums are visible).
+      if (last_chunk && pending_shards_[block].fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        update_output_weights(block);
       }
     });
     pool_.run(n_shards, [&](std::size_t s, int w) {
@@ -178,6 +190,15 @@ class BatchStepper {
                           gradients, worker.backward.terms, block_delta);
   }
 
+  // Adam on the output weights of one block: its columns of every input's row.
+  void update_output_weights(std::size_t block) const {
+    const std::size_t n_post = state_.network.n_post(last_);
+    const std::size_t first = block * kFireBlock, end = std::min(n_post, first + kFireBlock);
+    for (std::size_t row = 0; row < static_cast<std::size_t>(state_.network.fan_in(last_)); ++row) {
+      adam_.update(ShardedAdam::weight_block(last_), row * n_post + first, row * n_post + end);
+    }
+  }
+
   // Adds the blocks' errors in block order, then runs the layers below.
   void backpropagate_lower_layers(const Network& network, const ExampleSlot& slot,
                                   Gradients& gradients, StepWorker& worker) const {
@@ -201,6 +222,7 @@ class BatchStepper {
   std::vector<StepWorker> workers_;
   std::vector<Gradients> shards_;  // zero between steps (unused ones stay zero)
   ShardedAdam adam_;
+  std::vector<std::atomic<std::size_t>> pending_shards_;  // [block]: shard tasks still running
 };
 
 }  // namespace

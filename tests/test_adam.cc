@@ -1,5 +1,6 @@
-// Adam: the sharded, vectorised step against the straightforward adam_step (bit
-// for bit) and both against the textbook update (docs/model.md section 4).
+// Adam: the sharded, vectorised step (whole or in parts) against the
+// straightforward adam_step (bit for bit) and both against the textbook update
+// (docs/model.md section 4).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -52,7 +53,17 @@ AdamOptions adam_options(double learning_rate, double learning_rate_pulses, bool
   return options;
 }
 
-void expect_sharded_equals_plain(int n_shards, int threads, bool epsilon_inside) {
+// The step in parts: the output weights in three ranges, out of order, before the rest.
+void step_in_parts(ShardedAdam& adam, double scale, std::size_t output_weights, ThreadPool& pool) {
+  const std::size_t block = ShardedAdam::weight_block(1);
+  adam.begin_step(scale);
+  adam.update(block, output_weights / 2, output_weights);
+  adam.update(block, 0, 3);
+  adam.update(block, 3, output_weights / 2);
+  adam.finish_step(pool, block);
+}
+
+void expect_sharded_equals_plain(int n_shards, int threads, bool epsilon_inside, bool in_parts) {
   const AdamOptions options = adam_options(0.05, 0.03, epsilon_inside);
   Network sharded_network = small_network();
   Network plain_network = sharded_network;
@@ -71,7 +82,11 @@ void expect_sharded_equals_plain(int n_shards, int threads, bool epsilon_inside)
       shard.pulses = fresh.pulses;
     }
     const Gradients total = summed(shards, scale);
-    adam.step(scale, pool);
+    if (in_parts) {
+      step_in_parts(adam, scale, sharded_network.weights[1].size(), pool);
+    } else {
+      adam.step(scale, pool);
+    }
     adam_step(options, total, plain_state, plain_network);
     ASSERT_TRUE(all_zero(shards)) << "shards are zeroed by the step";
   }
@@ -86,9 +101,16 @@ TEST(AdamTest, ShardedStepEqualsPlainStepBitForBit) {
       for (bool inside : {true, false}) {
         SCOPED_TRACE(testing::Message() << n_shards << " shards, " << threads << " threads, eps "
                                         << (inside ? "inside" : "outside"));
-        expect_sharded_equals_plain(n_shards, threads, inside);
+        expect_sharded_equals_plain(n_shards, threads, inside, false);
       }
     }
+  }
+}
+
+TEST(AdamTest, StepInPartsEqualsPlainStepBitForBit) {
+  for (int n_shards : {1, 2, 3}) {
+    SCOPED_TRACE(testing::Message() << n_shards << " shards");
+    expect_sharded_equals_plain(n_shards, 2, true, true);
   }
 }
 

@@ -73,18 +73,37 @@ class ShardedAdam {
   // One step with gradient scale * (shards[0] + shards[1] + ...); zeroes the shards.
   void step(double scale, ThreadPool& pool);
 
+  // The same step in parts, so that parameters can be updated while their
+  // gradients are still in cache: begin_step(), then update() on ranges whose
+  // gradients are complete (from any thread, disjoint ranges), then
+  // finish_step() on every block not already updated. Same bits as step().
+  void begin_step(double scale);
+  void update(std::size_t block, std::size_t begin, std::size_t end) const;
+  void finish_step(ThreadPool& pool, std::size_t updated_block = kNoBlock);
+
+  // Index of connection c's weights among the blocks of the network constructor.
+  static std::size_t weight_block(int c) { return 2 * static_cast<std::size_t>(c); }
+  static constexpr std::size_t kNoBlock = static_cast<std::size_t>(-1);
+
  private:
   struct Range {
-    const AdamBlock* block;
+    std::size_t block;
     std::size_t begin, end;
-    double* zeros;  // the block's second gradient when it has a single shard
+  };
+  // What begin_step computes once per block for the updates of the step.
+  struct StepScalars {
+    double step_size = 0.0;      // learning_rate / (1 - beta1^step)
+    double inverse_bias2 = 0.0;  // 1 / (1 - beta2^step)
+    double scale = 0.0;          // of the summed gradient
   };
 
   AdamOptions options_;
   std::int64_t& step_;
   std::vector<AdamBlock> blocks_;
+  std::vector<double*> zeros_of_block_;  // second gradient of a single-shard block, else null
   std::vector<Range> ranges_;
-  std::vector<double> zeros_;  // Range::zeros of all single-shard blocks
+  std::vector<double> zeros_;  // the zeros of all single-shard blocks
+  std::vector<StepScalars> scalars_;
 };
 
 }  // namespace spikeae
