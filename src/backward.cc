@@ -39,10 +39,14 @@ void prepare_neurons(const Network& network, int c, const ForwardState& state,
 // row and returns the sum over j of delta_j * clip(dt_j/dt_e), the error sent to the
 // event's source. The expressions are those of spike_derivatives; the sum puts
 // term j in partial sum j mod 8, so its order is fixed whatever the block size.
-SPIKEAE_VECTOR_CLONES
-double backpropagate_event(std::size_t first, std::size_t n, double e, double t, double exp_decay,
-                           double tau, double limit, const double* __restrict weights,
-                           const NeuronTerms& terms, double* __restrict gradients) {
+// kAllCausal: the event is causal for every neuron of the block, so the test
+// that zeroes the others is left out (same bits).
+template <bool kAllCausal>
+[[gnu::always_inline]] inline double event_kernel(std::size_t first, std::size_t n, double e,
+                                                  double t, double exp_decay, double tau,
+                                                  double limit, const double* __restrict weights,
+                                                  const NeuronTerms& terms,
+                                                  double* __restrict gradients) {
   const double* __restrict delta = terms.delta.data() + first;
   const double* __restrict causal = terms.causal_count.data() + first;
   const double* __restrict inverse = terms.inverse.data() + first;
@@ -53,8 +57,10 @@ double backpropagate_event(std::size_t first, std::size_t n, double e, double t,
   const auto four_neurons = [&](std::size_t j, Vec4& sum) {
     Vec4 active, common, relative, d_weight, d_time, v;
     load4(active, delta + j);
-    load4(v, causal + j);
-    active = v > e ? active : 0.0;
+    if constexpr (!kAllCausal) {
+      load4(v, causal + j);
+      active = v > e ? active : 0.0;
+    }
     load4(v, inverse + j);
     common = exp_decay * v;
     load4(v, b_over_a + j);
@@ -97,6 +103,16 @@ double backpropagate_event(std::size_t first, std::size_t n, double e, double t,
   return sum;
 }
 
+SPIKEAE_VECTOR_CLONES
+double backpropagate_event(std::size_t first, std::size_t n, double e, double t, double exp_decay,
+                           double tau, double limit, const double* weights,
+                           const NeuronTerms& terms, double* gradients, bool all_causal) {
+  return all_causal
+             ? event_kernel<true>(first, n, e, t, exp_decay, tau, limit, weights, terms, gradients)
+             : event_kernel<false>(first, n, e, t, exp_decay, tau, limit, weights, terms,
+                                   gradients);
+}
+
 void backpropagate_connection(const Network& network, int c, const ForwardState& state,
                               std::span<const double> post_delta, const LossOptions& options,
                               Gradients& gradients, BackwardState& backward_state) {
@@ -124,13 +140,13 @@ void backpropagate_neurons(const Network& network, int c, const ForwardState& st
   // The first layer's regular inputs are data: only its pulses need an error.
   const auto first_delta_source = static_cast<std::uint32_t>(c == 0 ? network.n_pre(0) : 0);
   const double* causal = terms.causal_count.data() + first;
-  const int block_causal = static_cast<int>(*std::max_element(causal, causal + n));
-  for (int e = 0; e < block_causal; ++e) {
+  const auto [fewest_causal, most_causal] = std::minmax_element(causal, causal + n);
+  for (int e = 0; e < static_cast<int>(*most_causal); ++e) {
     const std::uint32_t source = events.source[e];
     const double error = backpropagate_event(
         first, n, e, events.time[e], events.exp_decay[e], network.neuron.decay_rate,
         options.clip_derivative, network.weights[c].data() + source * n_post + first, terms,
-        gradients.weights[c].data() + source * n_post + first);
+        gradients.weights[c].data() + source * n_post + first, e < *fewest_causal);
     if (source >= first_delta_source) input_delta[source] += error;
   }
 }
