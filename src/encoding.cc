@@ -1,7 +1,6 @@
 #include "spikeae/encoding.h"
 
 #include <algorithm>
-#include <numeric>
 
 #include "spikeae/error.h"
 #include "spikeae/random.h"
@@ -37,14 +36,19 @@ EncodedSet encode_dataset(const Dataset& data, const EncodingOptions& options,
                 std::to_string(kMaxEncodedPixels) + " (16-bit pixel indices)");
   }
   std::vector<double> dense(n_pixels);
-  std::vector<std::uint16_t> order(n_pixels);
+  std::vector<std::uint16_t> spiking;  // pixel indices, increasing, then sorted by time
+  spiking.reserve(n_pixels);
   for (std::size_t i = 0; i < data.size(); ++i) {
     encode_image_dense(data.image(i), options, noise_seed, i, dense);
-    std::iota(order.begin(), order.end(), std::uint16_t{0});
-    std::stable_sort(order.begin(), order.end(),
+    // Only the pixels that spike are sorted (about a fifth of MNIST's); the sort
+    // is stable, so equal times stay in pixel order.
+    spiking.clear();
+    for (std::size_t pixel = 0; pixel < n_pixels; ++pixel) {
+      if (dense[pixel] != kNoSpike) spiking.push_back(static_cast<std::uint16_t>(pixel));
+    }
+    std::stable_sort(spiking.begin(), spiking.end(),
                      [&](std::uint16_t x, std::uint16_t y) { return dense[x] < dense[y]; });
-    for (std::uint16_t pixel : order) {
-      if (dense[pixel] == kNoSpike) break;
+    for (std::uint16_t pixel : spiking) {
       encoded.source.push_back(pixel);
       encoded.time.push_back(dense[pixel]);
     }

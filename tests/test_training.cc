@@ -1,6 +1,7 @@
 // Training: determinism across thread counts, and learning on real MNIST.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 
@@ -151,6 +152,33 @@ TEST(Training, NoiseIsFixedPerImageAndDependsOnSeed) {
   // Noise with mean 1 on the inverted encoding makes extra (background) spikes rare but present.
   const EncodedSet clean = encode_dataset(images, {true, 0.0}, 9);
   EXPECT_NE(a.source.size(), clean.source.size());
+}
+
+// Each image's spike train against a direct definition: every pixel whose
+// encoded time is below 1, ordered by (time, pixel index).
+TEST(Training, EncodedTrainsAreTheSpikingPixelsInTimeThenIndexOrder) {
+  const Dataset images = testing::ink_blobs(20, 3);
+  for (const EncodingOptions options :
+       {EncodingOptions{true, 0.0}, EncodingOptions{true, 0.3}, EncodingOptions{false, 0.0}}) {
+    const EncodedSet encoded = encode_dataset(images, options, 5);
+    std::size_t ties = 0;
+    for (std::size_t i = 0; i < images.size(); ++i) {
+      std::vector<double> dense(images.pixels_per_image());
+      encode_image_dense(images.image(i), options, 5, i, dense);
+      std::vector<std::pair<double, std::uint16_t>> expected;
+      for (std::size_t k = 0; k < dense.size(); ++k) {
+        if (dense[k] != kNoSpike) expected.emplace_back(dense[k], static_cast<std::uint16_t>(k));
+      }
+      std::sort(expected.begin(), expected.end());
+      ASSERT_EQ(encoded.events(i), expected.size()) << "image " << i;
+      for (std::size_t e = 0; e < expected.size(); ++e) {
+        EXPECT_EQ(encoded.time[encoded.offsets[i] + e], expected[e].first);
+        EXPECT_EQ(encoded.source[encoded.offsets[i] + e], expected[e].second);
+        ties += e > 0 && expected[e].first == expected[e - 1].first;
+      }
+    }
+    EXPECT_GT(ties, 0u) << "the images should have pixels of equal value";
+  }
 }
 
 TEST(Training, RejectsImagesOfTheWrongSize) {
