@@ -50,28 +50,40 @@ void collect_hidden_events(const Network& network, int c, std::span<const double
   finish_events(events, network.neuron.decay_rate);
 }
 
-// Adds one input spike (weight row, exp(tau t_k), t_k) to A and B of every
-// neuron and tells whether any neuron passes the one-comparison bound of
-// docs/model.md section 1.2, A t_next - B >= theta exp(tau t_k), without which
-// V cannot reach theta in [t_k, t_next]. Neurons that fired have B = NaN and
-// never pass. Branch-free, so it vectorises.
+// Adds input events e = first_event, first_event + 1, ... (weight row,
+// exp(tau t_e), t_e) to A and B of every neuron until, after adding one, some
+// neuron passes the one-comparison bound of docs/model.md section 1.2,
+// A t_next - B >= theta exp(tau t_e), without which V cannot reach theta in
+// [t_e, t_next]. Returns that event, or the event count if none passes.
+// Neurons that fired have B = NaN and never pass. The neuron loop is
+// branch-free, so it vectorises; events loop inside, so there is no call per event.
 SPIKEAE_VECTOR_CLONES
-bool accumulate_and_check(std::size_t n, const double* __restrict row, double exp_k, double t_k,
-                          double t_next, double limit, double* __restrict a, double* __restrict b) {
-  std::int64_t any = 0;
-  for (std::size_t j = 0; j < n; ++j) {
-    const double weighted = row[j] * exp_k;
-    const double aj = a[j] + weighted;
-    const double bj = b[j] + weighted * t_k;
-    a[j] = aj;
-    b[j] = bj;
-    // With t_next infinite (last input) this is A > 0.
-    any |= static_cast<std::int64_t>(aj * t_next - bj >= limit);
+std::size_t accumulate_until_bound(std::size_t n, const double* __restrict weights,
+                                   std::size_t row_stride, const EventView& events,
+                                   std::size_t first_event, double threshold, double* __restrict a,
+                                   double* __restrict b) {
+  const std::size_t n_events = events.time.size();
+  for (std::size_t e = first_event; e < n_events; ++e) {
+    const double* __restrict row = weights + events.source[e] * row_stride;
+    const double exp_k = events.exp_decay[e], t_k = events.time[e];
+    // With t_next infinite (last input) the bound is A > 0.
+    const double t_next = e + 1 == n_events ? kNoSpike : events.time[e + 1];
+    const double limit = threshold * exp_k;
+    std::int64_t any = 0;
+    for (std::size_t j = 0; j < n; ++j) {
+      const double weighted = row[j] * exp_k;
+      const double aj = a[j] + weighted;
+      const double bj = b[j] + weighted * t_k;
+      a[j] = aj;
+      b[j] = bj;
+      any |= static_cast<std::int64_t>(aj * t_next - bj >= limit);
+    }
+    if (any != 0) return e;
   }
-  return any != 0;
+  return n_events;
 }
 
-// Marks the neurons that pass the bound of accumulate_and_check and the exact
+// Marks the neurons that pass the bound of accumulate_until_bound and the exact
 // pre-check (may_cross of neuron.h). Branch-free, so it vectorises.
 SPIKEAE_VECTOR_CLONES
 void mark_candidates(std::size_t n, const double* __restrict a, const double* __restrict b,
@@ -126,15 +138,15 @@ void fire_block(const Network& network, int c, std::size_t first, std::size_t n,
   std::fill_n(s.open.begin(), n, std::uint8_t{1});
   SpikeSolution* solutions = state.solutions[c].data() + first;
   std::size_t still_open = n;
+  const double* weights = network.weights[c].data() + first;
   for (std::size_t e = 0; e < n_events && still_open > 0; ++e) {
-    const double* row = network.weights[c].data() + events.source[e] * n_post + first;
+    e = accumulate_until_bound(n, weights, n_post, events, e, params.fire_threshold, a, b);
+    if (e == n_events) break;
     const double t_k = events.time[e];
     const bool last = e + 1 == n_events;
     const double t_next = last ? kNoSpike : events.time[e + 1];
     const double exp_next = last ? kNoSpike : events.exp_decay[e + 1];
-    const double exp_k = events.exp_decay[e];
-    const double bound_limit = params.fire_threshold * exp_k;
-    if (!accumulate_and_check(n, row, exp_k, t_k, t_next, bound_limit, a, b)) continue;
+    const double bound_limit = params.fire_threshold * events.exp_decay[e];
     mark_candidates(n, a, b, inverse_tau, t_k, t_next, bound_limit,
                     params.fire_threshold * exp_next, last, s.candidate.data());
     const std::size_t count = pack_candidates(n, a, b, s);
