@@ -84,11 +84,14 @@ std::size_t accumulate_until_bound(std::size_t n, const double* __restrict weigh
 }
 
 // Marks the neurons that pass the bound of accumulate_until_bound and the exact
-// pre-check (may_cross of neuron.h). Branch-free, so it vectorises.
+// pre-check (may_cross of neuron.h). Branch-free, so it vectorises. Returns how
+// many there are.
 SPIKEAE_VECTOR_CLONES
-void mark_candidates(std::size_t n, const double* __restrict a, const double* __restrict b,
-                     double inverse_tau, double t_k, double t_next, double bound_limit,
-                     double exact_limit, std::int64_t last, std::int64_t* __restrict candidate) {
+std::size_t mark_candidates(std::size_t n, const double* __restrict a, const double* __restrict b,
+                            double inverse_tau, double t_k, double t_next, double bound_limit,
+                            double exact_limit, std::int64_t last,
+                            std::int64_t* __restrict candidate) {
+  std::int64_t count = 0;
   for (std::size_t j = 0; j < n; ++j) {
     const std::int64_t bound = a[j] * t_next - b[j] >= bound_limit;
     const double peak_times_a = b[j] + a[j] * inverse_tau;
@@ -96,12 +99,14 @@ void mark_candidates(std::size_t n, const double* __restrict a, const double* __
     const std::int64_t before_next = peak_times_a < a[j] * t_next;
     const std::int64_t reaches_next = a[j] * t_next - b[j] >= exact_limit;
     candidate[j] = bound & rising & (last | before_next | reaches_next);
+    count += candidate[j];
   }
+  return static_cast<std::size_t>(count);
 }
 
 // Packs the marked neurons (index, A, B) to the front of the scratch arrays
-// without branches. Returns how many there are.
-std::size_t pack_candidates(std::size_t n, const double* a, const double* b, LayerScratch& s) {
+// without branches.
+void pack_candidates(std::size_t n, const double* a, const double* b, LayerScratch& s) {
   std::size_t count = 0;
   for (std::size_t j = 0; j < n; ++j) {
     s.packed_index[count] = static_cast<std::uint32_t>(j);
@@ -109,7 +114,6 @@ std::size_t pack_candidates(std::size_t n, const double* a, const double* b, Lay
     s.packed_b[count] = b[j];
     count += static_cast<std::size_t>(s.candidate[j]);
   }
-  return count;
 }
 
 // Threshold crossings of the packed candidates, one vector lane per neuron.
@@ -147,15 +151,18 @@ void fire_block(const Network& network, int c, std::size_t first, std::size_t n,
     const double t_next = last ? kNoSpike : events.time[e + 1];
     const double exp_next = last ? kNoSpike : events.exp_decay[e + 1];
     const double bound_limit = params.fire_threshold * events.exp_decay[e];
-    mark_candidates(n, a, b, inverse_tau, t_k, t_next, bound_limit,
-                    params.fire_threshold * exp_next, last, s.candidate.data());
-    const std::size_t count = pack_candidates(n, a, b, s);
-    solve_packed(count, constants, s.packed_a.data(), s.packed_b.data(), s.packed_time.data(),
-                 s.packed_lambert.data());
+    const std::size_t count =
+        mark_candidates(n, a, b, inverse_tau, t_k, t_next, bound_limit,
+                        params.fire_threshold * exp_next, last, s.candidate.data());
+    // All of them (typical at a layer's last input): solved in place, unpacked.
+    const bool all = count == n;
+    if (!all) pack_candidates(n, a, b, s);
+    solve_packed(count, constants, all ? a : s.packed_a.data(), all ? b : s.packed_b.data(),
+                 s.packed_time.data(), s.packed_lambert.data());
     for (std::size_t i = 0; i < count; ++i) {
       const double t_out = s.packed_time[i];
       if (!(t_out >= t_k) || t_out > t_next) continue;
-      const std::size_t j = s.packed_index[i];
+      const std::size_t j = all ? i : s.packed_index[i];
       solutions[j] = {t_out, static_cast<int>(e + 1), a[j], b[j], s.packed_lambert[i]};
       s.open[j] = 0;
       b[j] = std::numeric_limits<double>::quiet_NaN();  // never passes the bound again
