@@ -9,28 +9,43 @@
 namespace spikeae {
 namespace {
 
+// The per-neuron factors of n neurons from their spikes and errors; neurons that
+// are silent or have no error get zeros (no causal inputs). Branch-free, so it vectorises.
+SPIKEAE_VECTOR_CLONES
+void fill_terms(std::size_t n, const SpikeSolution* __restrict spikes,
+                const double* __restrict post_delta, double decay_rate, double* __restrict delta,
+                double* __restrict causal_count, double* __restrict inverse,
+                double* __restrict b_over_a, double* __restrict w_over_tau,
+                double* __restrict w_plus_one) {
+  for (std::size_t j = 0; j < n; ++j) {
+    const SpikeSolution& spike = spikes[j];
+    const bool passes_error = (spike.time != kNoSpike) & (post_delta[j] != 0.0);
+    // Computed for every neuron (junk for the others, then dropped).
+    const DerivativeFactors f = derivative_factors(spike, decay_rate);
+    delta[j] = passes_error ? post_delta[j] : 0.0;
+    causal_count[j] = passes_error ? static_cast<double>(spike.n_causal) : 0.0;
+    inverse[j] = passes_error ? f.inverse : 0.0;
+    b_over_a[j] = passes_error ? f.b_over_a : 0.0;
+    w_over_tau[j] = passes_error ? f.w_over_tau : 0.0;
+    w_plus_one[j] = passes_error ? f.w_plus_one : 0.0;
+  }
+}
+
 // Fills the per-neuron factors of neurons [first, first + n) of connection c;
-// silent neurons get the no-spike penalty on every input weight and, like
-// neurons without error, no causal inputs.
+// silent neurons also get the no-spike penalty on every input weight.
 void prepare_neurons(const Network& network, int c, const ForwardState& state,
                      std::span<const double> post_delta, double penalty, std::size_t first,
                      std::size_t n, NeuronTerms& terms, std::vector<double>& weight_gradients) {
+  const SpikeSolution* spikes = state.solutions[c].data();
+  fill_terms(n, spikes + first, post_delta.data() + first, network.neuron.decay_rate,
+             terms.delta.data() + first, terms.causal_count.data() + first,
+             terms.inverse.data() + first, terms.b_over_a.data() + first,
+             terms.w_over_tau.data() + first, terms.w_plus_one.data() + first);
   const std::size_t n_post = network.n_post(c);
   const std::size_t fan_in = network.fan_in(c);
   for (std::size_t j = first; j < first + n; ++j) {
-    const SpikeSolution& spike = state.solutions[c][j];
-    const bool passes_error = spike.spiked() && post_delta[j] != 0.0;
-    const DerivativeFactors f =
-        passes_error ? derivative_factors(spike, network.neuron.decay_rate) : DerivativeFactors{};
-    terms.delta[j] = passes_error ? post_delta[j] : 0.0;
-    terms.causal_count[j] = passes_error ? spike.n_causal : 0.0;
-    terms.inverse[j] = f.inverse;
-    terms.b_over_a[j] = f.b_over_a;
-    terms.w_over_tau[j] = f.w_over_tau;
-    terms.w_plus_one[j] = f.w_plus_one;
-    if (!spike.spiked()) {
-      for (std::size_t pre = 0; pre < fan_in; ++pre) weight_gradients[pre * n_post + j] -= penalty;
-    }
+    if (spikes[j].spiked()) continue;
+    for (std::size_t pre = 0; pre < fan_in; ++pre) weight_gradients[pre * n_post + j] -= penalty;
   }
 }
 

@@ -41,13 +41,6 @@ SpikeSolution solve_spike(const EventView& events, std::span<const double> weigh
   return {kNoSpike, static_cast<int>(n), a, b, 0.0};
 }
 
-DerivativeFactors derivative_factors(const SpikeSolution& spike, double decay_rate) {
-  double inverse = 1.0 / (spike.a * (1.0 + spike.lambert));
-  // W = -1 exactly (a grazing spike): keep it huge but finite so clipping applies.
-  if (!std::isfinite(inverse)) inverse = 1e300;
-  return {inverse, spike.b / spike.a, spike.lambert / decay_rate, spike.lambert + 1.0};
-}
-
 double membrane_potential(double t, std::span<const double> input_times,
                           std::span<const double> weights, double decay_rate) {
   double v = 0.0;

@@ -2,7 +2,9 @@
 // (docs/model.md sections 1 and 4). Pure functions over spans: no allocation.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <span>
 
 #include "spikeae/encoding.h"
@@ -45,7 +47,15 @@ struct DerivativeFactors {
   double w_over_tau = 0.0;  // W / tau
   double w_plus_one = 0.0;  // W + 1
 };
-DerivativeFactors derivative_factors(const SpikeSolution& spike, double decay_rate);
+// Branch-free (inline), so that a loop over a layer's neurons vectorises.
+inline DerivativeFactors derivative_factors(const SpikeSolution& spike, double decay_rate) {
+  const double inverse = 1.0 / (spike.a * (1.0 + spike.lambert));
+  // W = -1 exactly (a grazing spike): keep it huge but finite so clipping applies.
+  // (NaN and +-inf fail the comparison.)
+  const bool finite = std::abs(inverse) <= std::numeric_limits<double>::max();
+  return {finite ? inverse : 1e300, spike.b / spike.a, spike.lambert / decay_rate,
+          spike.lambert + 1.0};
+}
 
 // Partial derivatives of a spike time wrt one causal input (unclipped).
 struct SpikeDerivatives {
