@@ -117,6 +117,7 @@ void pack_candidates(std::size_t n, const double* a, const double* b, LayerScrat
 }
 
 // Threshold crossings of the packed candidates, one vector lane per neuron.
+// Callers solve whole vectors of kSolveLanes (LayerScratch has room for them).
 SPIKEAE_VECTOR_CLONES
 void solve_packed(std::size_t count, const CrossingConstants& constants, const double* __restrict a,
                   const double* __restrict b, double* __restrict time, double* __restrict lambert) {
@@ -157,7 +158,10 @@ void fire_block(const Network& network, int c, std::size_t first, std::size_t n,
     // All of them (typical at a layer's last input): solved in place, unpacked.
     const bool all = count == n;
     if (!all) pack_candidates(n, a, b, s);
-    solve_packed(count, constants, all ? a : s.packed_a.data(), all ? b : s.packed_b.data(),
+    // Rounded up to whole vectors: the scalar remainder loop would cost more
+    // than the extra lanes, whose stale inputs give results nobody reads.
+    const std::size_t lanes = (count + kSolveLanes - 1) / kSolveLanes * kSolveLanes;
+    solve_packed(lanes, constants, all ? a : s.packed_a.data(), all ? b : s.packed_b.data(),
                  s.packed_time.data(), s.packed_lambert.data());
     for (std::size_t i = 0; i < count; ++i) {
       const double t_out = s.packed_time[i];
@@ -222,15 +226,15 @@ void collect_input_events(const Network& network, std::span<const std::uint16_t>
 }  // namespace
 
 LayerScratch::LayerScratch(std::size_t width)
-    : a(width),
-      b(width),
+    : a(width + kSolveLanes - 1),
+      b(width + kSolveLanes - 1),
       open(width),
       candidate(width),
       packed_index(width),
-      packed_a(width),
-      packed_b(width),
-      packed_time(width),
-      packed_lambert(width) {}
+      packed_a(width + kSolveLanes - 1),
+      packed_b(width + kSolveLanes - 1),
+      packed_time(width + kSolveLanes - 1),
+      packed_lambert(width + kSolveLanes - 1) {}
 
 ForwardState make_forward_state(const Network& network) {
   ForwardState state;

@@ -26,6 +26,10 @@ struct LayerEvents {
   }
 };
 
+// Crossings are solved this many at a time (an AVX2 vector of doubles); the
+// arrays they are solved from and into have kSolveLanes - 1 spare entries.
+inline constexpr std::size_t kSolveLanes = 4;
+
 // Running sums of a layer while its inputs are scanned (docs/model.md section 1.2).
 struct LayerScratch {
   std::vector<double> a, b;             // A and B of every neuron; B = NaN once it fired
