@@ -166,9 +166,10 @@ void ShardedAdam::step(double scale, ThreadPool& pool) {
 
 void ShardedAdam::begin_step(double scale) {
   ++step_;
+  scale_ = scale;
   for (std::size_t b = 0; b < blocks_.size(); ++b) {
     const AdamScalars s = adam_scalars(options_, blocks_[b].learning_rate, step_);
-    scalars_[b] = {s.step_size, s.inverse_bias2, scale};
+    scalars_[b] = {s.step_size, s.inverse_bias2};
   }
 }
 
@@ -180,7 +181,7 @@ void ShardedAdam::update(std::size_t b, std::size_t begin, std::size_t end) cons
   for (std::size_t s = 1; s + 1 < shards.size(); ++s) fold_shard(shards[0], shards[s], begin, end);
   double* last = shards.size() > 1 ? shards.back() : zeros_of_block_[b];
   const StepScalars& step = scalars_[b];
-  adam_range(step_constants(options_, block, {step.step_size, step.inverse_bias2}, step.scale),
+  adam_range(step_constants(options_, block, {step.step_size, step.inverse_bias2}, scale_),
              shards[0], last, block.m.data(), block.v.data(), block.values.data(), begin, end);
 }
 

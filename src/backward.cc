@@ -95,13 +95,10 @@ template <bool kAllCausal>
   // The same for one neuron.
   const auto one_neuron = [&](std::size_t j) {
     const double active = causal[j] > e ? delta[j] : 0.0;
-    const double common = exp_decay * inverse[j];
-    const double relative = t - b_over_a[j];
-    const double d_weight = std::min(std::max(common * (relative + w_over_tau[j]), -limit), limit);
-    gradients[j] += active * d_weight;
-    const double d_time =
-        std::min(std::max(weights[j] * common * (tau * relative + w_plus_one[j]), -limit), limit);
-    return active * d_time;
+    const SpikeDerivatives d = spike_derivatives(
+        {inverse[j], b_over_a[j], w_over_tau[j], w_plus_one[j]}, weights[j], t, exp_decay, tau);
+    gradients[j] += active * std::min(std::max(d.d_weight, -limit), limit);
+    return active * std::min(std::max(d.d_time, -limit), limit);
   };
   Vec4 low{}, high{};  // partial sums 0-3 and 4-7
   std::size_t j = 0;

@@ -4,7 +4,6 @@
 // (by value they would change the calling convention between clones, -Wpsabi).
 #pragma once
 
-#include <cstdint>
 #include <cstring>
 
 namespace spikeae {

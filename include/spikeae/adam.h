@@ -94,7 +94,6 @@ class ShardedAdam {
   struct StepScalars {
     double step_size = 0.0;      // learning_rate / (1 - beta1^step)
     double inverse_bias2 = 0.0;  // 1 / (1 - beta2^step)
-    double scale = 0.0;          // of the summed gradient
   };
 
   AdamOptions options_;
@@ -102,8 +101,9 @@ class ShardedAdam {
   std::vector<AdamBlock> blocks_;
   std::vector<double*> zeros_of_block_;  // second gradient of a single-shard block, else null
   std::vector<Range> ranges_;
-  std::vector<double> zeros_;  // the zeros of all single-shard blocks
-  std::vector<StepScalars> scalars_;
+  std::vector<double> zeros_;         // the zeros of all single-shard blocks
+  std::vector<StepScalars> scalars_;  // [block]
+  double scale_ = 0.0;                // of the summed gradient, this step
 };
 
 }  // namespace spikeae
