@@ -1,18 +1,23 @@
 // Micro-benchmarks of one neuron, of Lambert W0, of one example's forward +
-// backward pass and of one Adam step, at the sizes of the paper's 784-32-784
-// network (about 150 spiking pixels + 10 pulses into a hidden neuron, 32 + 10
-// inputs into an output neuron).
+// backward pass (random and trained network) and of one Adam step, at the sizes
+// of the paper's 784-32-784 network (about 150 spiking pixels + 10 pulses into a hidden neuron, 32
+// + 10 inputs into an output neuron).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <vector>
 
 #include "spikeae/backward.h"
+#include "spikeae/data_paths.h"
+#include "spikeae/error.h"
 #include "spikeae/forward.h"
+#include "spikeae/hyperparameters.h"
 #include "spikeae/lambert_w.h"
 #include "spikeae/random.h"
 #include "spikeae/thread_pool.h"
+#include "spikeae/trainer.h"
 #include "vector_clones.h"
 #include "vector_math.h"
 
@@ -122,6 +127,65 @@ void BM_ForwardBackward(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_ForwardBackward);
+
+// The README network after one epoch on 2,000 MNIST images, and the encoded
+// test images: the regime the training figures come from (every output fires,
+// after all 42 of its inputs), unlike the random network above. Empty when the
+// data set is not fetched.
+struct TrainedCase {
+  Network network;
+  ExampleSet test_set;
+  double latency = 0.0;
+};
+
+const TrainedCase* trained_case() {
+  static const std::optional<TrainedCase> cached = []() -> std::optional<TrainedCase> {
+    TrainTestData data;
+    try {
+      data = load_dataset_files(locate_dataset("mnist", std::nullopt));
+    } catch (const Error&) {
+      return std::nullopt;
+    }
+    TrainingConfig config;
+    apply_row(paper_preset(0.0, 1.0, 32), config);
+    config.train.epochs = 1;
+    const ExampleSet train_set = make_example_set(data.train.slice(0, 2000), config.encoding, 1);
+    const ExampleSet no_validation = make_example_set(Dataset(), config.encoding, 2);
+    TrainResult result = train(config, train_set, no_validation);
+    return TrainedCase{std::move(result.final_network),
+                       make_example_set(data.test.slice(0, 100), config.encoding, 3),
+                       config.loss.latency};
+  }();
+  return cached ? &*cached : nullptr;
+}
+
+// One example through the trained README network: forward, error, backward.
+void BM_ForwardBackwardTrained(benchmark::State& state) {
+  const TrainedCase* trained = trained_case();
+  if (trained == nullptr) {
+    state.SkipWithError("MNIST not found (scripts/fetch_data.sh mnist)");
+    return;
+  }
+  const Network& network = trained->network;
+  const ExampleSet& set = trained->test_set;
+  ForwardState forward_state = make_forward_state(network);
+  BackwardState backward_state = make_backward_state(network);
+  Gradients gradients = make_gradients(network);
+  std::vector<double> targets(network.n_outputs());
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const std::size_t begin = set.inputs.offsets[i], count = set.inputs.events(i);
+    forward(network, {set.inputs.source.data() + begin, count},
+            {set.inputs.time.data() + begin, count}, forward_state);
+    target_times(set, i, targets);
+    output_error(forward_state.output_times(), targets, trained->latency,
+                 backward_state.output_delta);
+    backward(network, forward_state, LossOptions{}, gradients, backward_state);
+    i = (i + 1) % set.size();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ForwardBackwardTrained);
 
 }  // namespace
 }  // namespace spikeae
