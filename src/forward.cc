@@ -17,7 +17,7 @@ void reserve_events(LayerEvents& events, std::size_t capacity) {
   events.sort_buffer.reserve(capacity);
 }
 
-// Sorts the buffered (time, source) pairs into the event arrays.
+// Event e: a spike at `time` from `source`, with its exp(tau t).
 void set_event(LayerEvents& events, std::size_t e, double time, std::uint32_t source,
                double decay_rate) {
   events.time[e] = time;
@@ -25,6 +25,7 @@ void set_event(LayerEvents& events, std::size_t e, double time, std::uint32_t so
   events.exp_decay[e] = std::exp(decay_rate * time);
 }
 
+// Sorts the buffered (time, source) pairs into the event arrays.
 void finish_events(LayerEvents& events, double decay_rate) {
   std::sort(events.sort_buffer.begin(), events.sort_buffer.end());
   events.count = events.sort_buffer.size();
