@@ -186,9 +186,16 @@ void ShardedAdam::update(std::size_t b, std::size_t begin, std::size_t end) cons
 }
 
 void ShardedAdam::finish_step(ThreadPool& pool, std::size_t updated_block) {
-  pool.run(ranges_.size(), [&](std::size_t r, int) {
-    const Range& range = ranges_[r];
-    if (range.block != updated_block) update(range.block, range.begin, range.end);
+  // A block's ranges are consecutive (constructor): the pool runs the others only.
+  const auto skip_begin = std::partition_point(
+      ranges_.begin(), ranges_.end(), [&](const Range& r) { return r.block < updated_block; });
+  const auto skip_end = std::partition_point(
+      skip_begin, ranges_.end(), [&](const Range& r) { return r.block == updated_block; });
+  const auto first_skipped = static_cast<std::size_t>(skip_begin - ranges_.begin());
+  const auto skipped = static_cast<std::size_t>(skip_end - skip_begin);
+  pool.run(ranges_.size() - skipped, [&](std::size_t task, int) {
+    const Range& range = ranges_[task < first_skipped ? task : task + skipped];
+    update(range.block, range.begin, range.end);
   });
 }
 
