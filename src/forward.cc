@@ -213,11 +213,19 @@ void collect_input_events(const Network& network, std::span<const std::uint16_t>
     const std::pair<double, std::uint32_t> input =
         i < n_inputs ? std::pair<double, std::uint32_t>(input_times[i], input_sources[i])
                      : std::pair<double, std::uint32_t>(kNoSpike, 0);
-    if (p == n_pulses || (i < n_inputs && input < events.sort_buffer[p])) {
-      set_event(events, e, input.first, input.second, decay_rate);
+    const bool from_input = p == n_pulses || (i < n_inputs && input < events.sort_buffer[p]);
+    const auto [time, source] = from_input ? input : events.sort_buffer[p];
+    // Pixels of equal brightness spike together: their exp(tau t) is computed once.
+    if (e > 0 && time == events.time[e - 1]) {
+      events.time[e] = time;
+      events.source[e] = source;
+      events.exp_decay[e] = events.exp_decay[e - 1];
+    } else {
+      set_event(events, e, time, source, decay_rate);
+    }
+    if (from_input) {
       ++i;
     } else {
-      set_event(events, e, events.sort_buffer[p].first, events.sort_buffer[p].second, decay_rate);
       ++p;
     }
   }

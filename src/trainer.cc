@@ -1,6 +1,7 @@
 #include "spikeae/trainer.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <numeric>
 
@@ -112,6 +113,7 @@ class BatchStepper {
     const int slots = std::min(config.train.batch_size, kMaxSlots);
     for (int i = 0; i < slots; ++i) slots_.emplace_back(state.network, blocks_);
     for (int w = 0; w < pool.size(); ++w) workers_.emplace_back(state.network);
+    output_tasks_.reserve(blocks_ * shards_.size());
   }
 
   void step(const ExampleSet& set, std::span<const std::size_t> batch, std::span<double> losses) {
@@ -135,8 +137,9 @@ class BatchStepper {
     // One task per (block, shard): the shard's examples in order through the block.
     const bool last_chunk = end == count;
     for (auto& pending : pending_shards_) pending.store(n_shards, std::memory_order_relaxed);
-    pool_.run(blocks_ * n_shards, [&](std::size_t task, int w) {
-      const std::size_t block = task / n_shards, s = task % n_shards;
+    order_output_tasks(count, n_shards, begin, end);
+    pool_.run(output_tasks_.size(), [&](std::size_t task, int w) {
+      const auto [block, s] = output_tasks_[task];
       const auto [first, last] = shard_examples(s, count, n_shards, begin, end);
       for (std::size_t i = first; i < last; ++i) {
         run_output_block(block, slots_[i - begin], shards_[s], workers_[w]);
@@ -155,6 +158,24 @@ class BatchStepper {
             reconstruction_loss(slot.forward.output_times(), slot.targets, config_.loss.latency);
         backpropagate_lower_layers(state_.network, slot, shards_[s], workers_[w]);
       }
+    });
+  }
+
+  // The (block, shard) tasks of round 2, largest first (examples times neurons,
+  // ties in block order), so that the pool's threads finish together.
+  void order_output_tasks(std::size_t count, std::size_t n_shards, std::size_t begin,
+                          std::size_t end) {
+    const std::size_t n_post = state_.network.n_post(last_);
+    const auto work = [&](const std::pair<std::size_t, std::size_t>& task) {
+      const auto [first, last] = shard_examples(task.second, count, n_shards, begin, end);
+      return (last - first) * std::min(kFireBlock, n_post - task.first * kFireBlock);
+    };
+    output_tasks_.clear();
+    for (std::size_t block = 0; block < blocks_; ++block) {
+      for (std::size_t s = 0; s < n_shards; ++s) output_tasks_.emplace_back(block, s);
+    }
+    std::sort(output_tasks_.begin(), output_tasks_.end(), [&](const auto& x, const auto& y) {
+      return work(x) != work(y) ? work(x) > work(y) : x < y;
     });
   }
 
@@ -223,6 +244,7 @@ class BatchStepper {
   std::vector<Gradients> shards_;  // zero between steps (unused ones stay zero)
   ShardedAdam adam_;
   std::vector<std::atomic<std::size_t>> pending_shards_;  // [block]: shard tasks still running
+  std::vector<std::pair<std::size_t, std::size_t>> output_tasks_;  // round 2: (block, shard)
 };
 
 }  // namespace
@@ -237,8 +259,19 @@ ExampleSet make_example_set(Dataset images, const EncodingOptions& encoding,
 }
 
 void target_times(const ExampleSet& set, std::size_t i, std::span<double> out) {
+  // pixel_time of every byte value, plain and inverted: a lookup per pixel
+  // instead of a division (the same values).
+  static const auto kTables = [] {
+    std::array<std::array<double, 256>, 2> tables{};
+    for (int byte = 0; byte < 256; ++byte) {
+      tables[0][byte] = pixel_time(static_cast<std::uint8_t>(byte), false);
+      tables[1][byte] = pixel_time(static_cast<std::uint8_t>(byte), true);
+    }
+    return tables;
+  }();
+  const std::array<double, 256>& table = kTables[set.inverted ? 1 : 0];
   const std::span<const std::uint8_t> image = set.images.image(i);
-  for (std::size_t k = 0; k < image.size(); ++k) out[k] = pixel_time(image[k], set.inverted);
+  for (std::size_t k = 0; k < image.size(); ++k) out[k] = table[image[k]];
 }
 
 TrainValidation split_train_validation(const Dataset& training_file, const SplitOptions& options,
