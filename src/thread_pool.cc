@@ -11,13 +11,13 @@ constexpr int kSpinRounds = 20000;
 // Task indices take the low 32 bits of a ticket, the round number the high 32.
 constexpr std::uint64_t kIndexMask = 0xffffffffu;
 
+}  // namespace
+
 void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
 #endif
 }
-
-}  // namespace
 
 int resolve_thread_count(int requested) {
   const int total =

@@ -109,11 +109,13 @@ class BatchStepper {
         blocks_((state.network.n_post(last_) + kFireBlock - 1) / kFireBlock),
         shards_(config.train.gradient_shards, make_gradients(state.network)),
         adam_(config.adam, state.network, state.adam, shards_),
-        pending_shards_(blocks_) {
+        pending_shards_(blocks_),
+        examples_ready_(shards_.size()) {
     const int slots = std::min(config.train.batch_size, kMaxSlots);
     for (int i = 0; i < slots; ++i) slots_.emplace_back(state.network, blocks_);
     for (int w = 0; w < pool.size(); ++w) workers_.emplace_back(state.network);
     output_tasks_.reserve(blocks_ * shards_.size());
+    lower_tasks_.reserve(slots_.size());
   }
 
   void step(const ExampleSet& set, std::span<const std::size_t> batch, std::span<double> losses) {
@@ -132,15 +134,26 @@ class BatchStepper {
                  std::size_t end, std::span<double> losses) {
     const std::size_t count = batch.size();
     const std::size_t n_shards = std::min<std::size_t>(shards_.size(), count);
-    pool_.run(end - begin,
-              [&](std::size_t k, int) { run_lower_layers(set, batch[begin + k], slots_[k]); });
-    // One task per (block, shard): the shard's examples in order through the block.
     const bool last_chunk = end == count;
     for (auto& pending : pending_shards_) pending.store(n_shards, std::memory_order_relaxed);
+    for (auto& ready : examples_ready_) ready.store(0, std::memory_order_relaxed);
+    lower_failed_.store(false, std::memory_order_relaxed);
     order_output_tasks(count, n_shards, begin, end);
-    pool_.run(output_tasks_.size(), [&](std::size_t task, int w) {
-      const auto [block, s] = output_tasks_[task];
+    order_lower_tasks(count, n_shards, begin, end);
+    // Rounds 1 and 2 share one pool round: the pool hands out tasks in index
+    // order, so every example is taken before any block task, and a block task
+    // waits only for examples already running. A thread done with round 1
+    // early starts on the blocks instead of waiting for the slowest example.
+    const std::size_t n_lower = lower_tasks_.size();
+    pool_.run(n_lower + output_tasks_.size(), [&](std::size_t task, int w) {
+      if (task < n_lower) {
+        run_lower_task(set, batch, begin, task);
+        return;
+      }
+      // One task per (block, shard): the shard's examples in order through the block.
+      const auto [block, s] = output_tasks_[task - n_lower];
       const auto [first, last] = shard_examples(s, count, n_shards, begin, end);
+      if (!wait_for_examples(s, last - first)) return;
       for (std::size_t i = first; i < last; ++i) {
         run_output_block(block, slots_[i - begin], shards_[s], workers_[w]);
       }
@@ -179,11 +192,49 @@ class BatchStepper {
     });
   }
 
-  // Examples of shard s (of a batch of `count`) within the chunk [begin, end).
+  // Round 1's tasks: the chunk's examples (batch indices), shard by shard in the
+  // order in which round 2's tasks first need the shards.
+  void order_lower_tasks(std::size_t count, std::size_t n_shards, std::size_t begin,
+                         std::size_t end) {
+    lower_tasks_.clear();
+    for (const auto& [block, s] : output_tasks_) {
+      const auto [first, last] = shard_examples(s, count, n_shards, begin, end);
+      const bool listed = std::any_of(lower_tasks_.begin(), lower_tasks_.end(),
+                                      [&](const auto& task) { return task.second == s; });
+      for (std::size_t i = first; i < last && !listed; ++i) lower_tasks_.emplace_back(i, s);
+    }
+  }
+
+  // Round 1 for one example, then counts it as ready for its shard's block tasks.
+  void run_lower_task(const ExampleSet& set, std::span<const std::size_t> batch, std::size_t begin,
+                      std::size_t task) {
+    const auto [i, s] = lower_tasks_[task];
+    try {
+      run_lower_layers(set, batch[i], slots_[i - begin]);
+    } catch (...) {
+      lower_failed_.store(true, std::memory_order_release);  // releases the waiting block tasks
+      throw;
+    }
+    examples_ready_[s].fetch_add(1, std::memory_order_release);
+  }
+
+  // Polls until round 1 has finished `needed` examples of shard s (acquire: their
+  // forward passes are visible); false if one of them failed.
+  bool wait_for_examples(std::size_t s, std::size_t needed) const {
+    while (examples_ready_[s].load(std::memory_order_acquire) < needed) {
+      if (lower_failed_.load(std::memory_order_acquire)) return false;
+      cpu_relax();
+    }
+    return true;
+  }
+
+  // Examples of shard s (of a batch of `count`) within the chunk [begin, end);
+  // an empty range (first == last) when the shard has none there.
   static std::pair<std::size_t, std::size_t> shard_examples(std::size_t s, std::size_t count,
                                                             std::size_t n_shards, std::size_t begin,
                                                             std::size_t end) {
-    return {std::max(begin, s * count / n_shards), std::min(end, (s + 1) * count / n_shards)};
+    const std::size_t first = std::max(begin, s * count / n_shards);
+    return {first, std::max(first, std::min(end, (s + 1) * count / n_shards))};
   }
 
   void run_lower_layers(const ExampleSet& set, std::size_t example, ExampleSlot& slot) const {
@@ -245,6 +296,9 @@ class BatchStepper {
   ShardedAdam adam_;
   std::vector<std::atomic<std::size_t>> pending_shards_;  // [block]: shard tasks still running
   std::vector<std::pair<std::size_t, std::size_t>> output_tasks_;  // round 2: (block, shard)
+  std::vector<std::pair<std::size_t, std::size_t>> lower_tasks_;   // round 1: (example, shard)
+  std::vector<std::atomic<std::size_t>> examples_ready_;           // [shard]: round 1 done
+  std::atomic<bool> lower_failed_{false};
 };
 
 }  // namespace

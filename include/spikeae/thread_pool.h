@@ -17,6 +17,9 @@ namespace spikeae {
 // The number of threads a pool asked for `requested` threads will have (0: hardware).
 int resolve_thread_count(int requested);
 
+// A hint to the processor that the caller is polling (x86 pause).
+void cpu_relax();
+
 class ThreadPool {
  public:
   // threads == 0: one per hardware thread. The calling thread is worker 0.
