@@ -90,13 +90,14 @@ struct StepWorker {
         input_delta(network.fan_in(network.num_connections() - 1)) {}
 };
 
-// Optimiser steps of one run on `state` (docs/performance.md): a step runs, in
-// three rounds on the pool, (1) each example's layers below the output layer,
+// Optimiser steps of one run on `state` (docs/performance.md): a step runs
+// three rounds of tasks, (1) each example's layers below the output layer,
 // (2) the output layer in fixed blocks of neurons, one task per (block, shard)
 // taking the shard's examples in order, forward and backward; the last task of
 // a block in the last chunk also takes the Adam update of the block's weights,
 // while they are in its cache, (3) per shard, each example's loss and the
-// layers below; then Adam for the other parameters. The batch is cut into fixed
+// layers below; then Adam for the other parameters. The three rounds share one
+// pool round, each task waiting for the tasks it needs. The batch is cut into fixed
 // shards whose gradient sums are added in shard order, and the blocks' errors
 // are added in block order, so results do not depend on the number of threads.
 class BatchStepper {
@@ -110,12 +111,14 @@ class BatchStepper {
         shards_(config.train.gradient_shards, make_gradients(state.network)),
         adam_(config.adam, state.network, state.adam, shards_),
         pending_shards_(blocks_),
-        examples_ready_(shards_.size()) {
+        examples_ready_(shards_.size()),
+        pending_blocks_(shards_.size()) {
     const int slots = std::min(config.train.batch_size, kMaxSlots);
     for (int i = 0; i < slots; ++i) slots_.emplace_back(state.network, blocks_);
     for (int w = 0; w < pool.size(); ++w) workers_.emplace_back(state.network);
     output_tasks_.reserve(blocks_ * shards_.size());
     lower_tasks_.reserve(slots_.size());
+    shard_tasks_.reserve(shards_.size());
   }
 
   void step(const ExampleSet& set, std::span<const std::size_t> batch, std::span<double> losses) {
@@ -129,7 +132,12 @@ class BatchStepper {
   }
 
  private:
-  // The three rounds for examples batch[begin, end).
+  // The three rounds for examples batch[begin, end), in one pool round. The pool
+  // hands out tasks in index order: first every example's round 1, then the
+  // block tasks of round 2 (largest first), then each shard's round 3. A task
+  // waits only for tasks taken before it (a block task for its shard's
+  // examples, a shard's round 3 for its block tasks), so a thread done early
+  // with one round starts on the next instead of waiting for the slowest task.
   void run_chunk(const ExampleSet& set, std::span<const std::size_t> batch, std::size_t begin,
                  std::size_t end, std::span<double> losses) {
     const std::size_t count = batch.size();
@@ -137,41 +145,72 @@ class BatchStepper {
     const bool last_chunk = end == count;
     for (auto& pending : pending_shards_) pending.store(n_shards, std::memory_order_relaxed);
     for (auto& ready : examples_ready_) ready.store(0, std::memory_order_relaxed);
-    lower_failed_.store(false, std::memory_order_relaxed);
+    for (auto& pending : pending_blocks_) pending.store(blocks_, std::memory_order_relaxed);
+    task_failed_.store(false, std::memory_order_relaxed);
     order_output_tasks(count, n_shards, begin, end);
     order_lower_tasks(count, n_shards, begin, end);
-    // Rounds 1 and 2 share one pool round: the pool hands out tasks in index
-    // order, so every example is taken before any block task, and a block task
-    // waits only for examples already running. A thread done with round 1
-    // early starts on the blocks instead of waiting for the slowest example.
-    const std::size_t n_lower = lower_tasks_.size();
-    pool_.run(n_lower + output_tasks_.size(), [&](std::size_t task, int w) {
-      if (task < n_lower) {
-        run_lower_task(set, batch, begin, task);
-        return;
-      }
-      // One task per (block, shard): the shard's examples in order through the block.
-      const auto [block, s] = output_tasks_[task - n_lower];
-      const auto [first, last] = shard_examples(s, count, n_shards, begin, end);
-      if (!wait_for_examples(s, last - first)) return;
-      for (std::size_t i = first; i < last; ++i) {
-        run_output_block(block, slots_[i - begin], shards_[s], workers_[w]);
-      }
-      // The block's gradient is complete once all its shards are done (acquire:
-      // the other shards' sums are visible).
-      if (last_chunk && pending_shards_[block].fetch_sub(1, std::memory_order_acq_rel) == 1) {
-        update_output_weights(block);
+    order_shard_tasks();
+    const std::size_t n_lower = lower_tasks_.size(), n_output = output_tasks_.size();
+    pool_.run(n_lower + n_output + shard_tasks_.size(), [&](std::size_t task, int w) {
+      try {
+        if (task < n_lower) {
+          run_lower_task(set, batch, begin, task);
+        } else if (task < n_lower + n_output) {
+          run_output_task(count, n_shards, begin, end, last_chunk, task - n_lower, w);
+        } else {
+          const std::size_t s = shard_tasks_[task - n_lower - n_output];
+          const auto [first, last] = shard_examples(s, count, n_shards, begin, end);
+          if (!wait_until_zero(pending_blocks_[s])) return;
+          run_shard_lower_backward(s, first, last, begin, losses, w);
+        }
+      } catch (...) {
+        task_failed_.store(true, std::memory_order_release);  // releases the waiting tasks
+        throw;
       }
     });
-    pool_.run(n_shards, [&](std::size_t s, int w) {
-      const auto [first, last] = shard_examples(s, count, n_shards, begin, end);
-      for (std::size_t i = first; i < last; ++i) {
-        const ExampleSlot& slot = slots_[i - begin];
-        losses[i] =
-            reconstruction_loss(slot.forward.output_times(), slot.targets, config_.loss.latency);
-        backpropagate_lower_layers(state_.network, slot, shards_[s], workers_[w]);
+  }
+
+  // Round 2, one (block, shard) task: the shard's examples in order through the
+  // block, once round 1 has finished them.
+  void run_output_task(std::size_t count, std::size_t n_shards, std::size_t begin, std::size_t end,
+                       bool last_chunk, std::size_t task, int w) {
+    const auto [block, s] = output_tasks_[task];
+    const auto [first, last] = shard_examples(s, count, n_shards, begin, end);
+    if (!wait_for_examples(s, last - first)) return;
+    for (std::size_t i = first; i < last; ++i) {
+      run_output_block(block, slots_[i - begin], shards_[s], workers_[w]);
+    }
+    pending_blocks_[s].fetch_sub(1, std::memory_order_acq_rel);
+    // The block's gradient is complete once all its shards are done (acquire:
+    // the other shards' sums are visible).
+    if (last_chunk && pending_shards_[block].fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      update_output_weights(block);
+    }
+  }
+
+  // Round 3 for shard s: each example's loss and the layers below the output
+  // layer, in order. It reads and writes no memory that round 2's tasks (Adam
+  // on the output weights included) still touch.
+  void run_shard_lower_backward(std::size_t s, std::size_t first, std::size_t last,
+                                std::size_t begin, std::span<double> losses, int w) {
+    for (std::size_t i = first; i < last; ++i) {
+      const ExampleSlot& slot = slots_[i - begin];
+      losses[i] =
+          reconstruction_loss(slot.forward.output_times(), slot.targets, config_.loss.latency);
+      backpropagate_lower_layers(state_.network, slot, shards_[s], workers_[w]);
+    }
+  }
+
+  // Round 3's tasks: the shards in the order in which round 2 finishes them
+  // (that of their last block task).
+  void order_shard_tasks() {
+    shard_tasks_.clear();
+    for (auto task = output_tasks_.rbegin(); task != output_tasks_.rend(); ++task) {
+      if (std::find(shard_tasks_.begin(), shard_tasks_.end(), task->second) == shard_tasks_.end()) {
+        shard_tasks_.push_back(task->second);
       }
-    });
+    }
+    std::reverse(shard_tasks_.begin(), shard_tasks_.end());
   }
 
   // The (block, shard) tasks of round 2, largest first (examples times neurons,
@@ -209,20 +248,25 @@ class BatchStepper {
   void run_lower_task(const ExampleSet& set, std::span<const std::size_t> batch, std::size_t begin,
                       std::size_t task) {
     const auto [i, s] = lower_tasks_[task];
-    try {
-      run_lower_layers(set, batch[i], slots_[i - begin]);
-    } catch (...) {
-      lower_failed_.store(true, std::memory_order_release);  // releases the waiting block tasks
-      throw;
-    }
+    run_lower_layers(set, batch[i], slots_[i - begin]);
     examples_ready_[s].fetch_add(1, std::memory_order_release);
   }
 
   // Polls until round 1 has finished `needed` examples of shard s (acquire: their
-  // forward passes are visible); false if one of them failed.
+  // forward passes are visible); false if a task failed.
   bool wait_for_examples(std::size_t s, std::size_t needed) const {
     while (examples_ready_[s].load(std::memory_order_acquire) < needed) {
-      if (lower_failed_.load(std::memory_order_acquire)) return false;
+      if (task_failed_.load(std::memory_order_acquire)) return false;
+      cpu_relax();
+    }
+    return true;
+  }
+
+  // Polls until `pending` reaches zero (acquire: the work it counted is
+  // visible); false if a task failed.
+  bool wait_until_zero(const std::atomic<std::size_t>& pending) const {
+    while (pending.load(std::memory_order_acquire) != 0) {
+      if (task_failed_.load(std::memory_order_acquire)) return false;
       cpu_relax();
     }
     return true;
@@ -297,8 +341,10 @@ class BatchStepper {
   std::vector<std::atomic<std::size_t>> pending_shards_;  // [block]: shard tasks still running
   std::vector<std::pair<std::size_t, std::size_t>> output_tasks_;  // round 2: (block, shard)
   std::vector<std::pair<std::size_t, std::size_t>> lower_tasks_;   // round 1: (example, shard)
-  std::vector<std::atomic<std::size_t>> examples_ready_;           // [shard]: round 1 done
-  std::atomic<bool> lower_failed_{false};
+  std::vector<std::size_t> shard_tasks_;                           // round 3: shards
+  std::vector<std::atomic<std::size_t>> examples_ready_;  // [shard]: examples done with round 1
+  std::vector<std::atomic<std::size_t>> pending_blocks_;  // [shard]: round 2 tasks still running
+  std::atomic<bool> task_failed_{false};
 };
 
 }  // namespace
