@@ -17,12 +17,12 @@ void reserve_events(LayerEvents& events, std::size_t capacity) {
   events.sort_buffer.reserve(capacity);
 }
 
-// Event e: a spike at `time` from `source`, with its exp(tau t).
+// Event e: a spike at `time` from `source`, with exp_decay = exp(tau t).
 void set_event(LayerEvents& events, std::size_t e, double time, std::uint32_t source,
-               double decay_rate) {
+               double exp_decay) {
   events.time[e] = time;
   events.source[e] = source;
-  events.exp_decay[e] = std::exp(decay_rate * time);
+  events.exp_decay[e] = exp_decay;
 }
 
 // Sorts the buffered (time, source) pairs into the event arrays.
@@ -30,7 +30,8 @@ void finish_events(LayerEvents& events, double decay_rate) {
   std::sort(events.sort_buffer.begin(), events.sort_buffer.end());
   events.count = events.sort_buffer.size();
   for (std::size_t e = 0; e < events.count; ++e) {
-    set_event(events, e, events.sort_buffer[e].first, events.sort_buffer[e].second, decay_rate);
+    const auto [time, source] = events.sort_buffer[e];
+    set_event(events, e, time, source, std::exp(decay_rate * time));
   }
 }
 
@@ -216,13 +217,9 @@ void collect_input_events(const Network& network, std::span<const std::uint16_t>
     const bool from_input = p == n_pulses || (i < n_inputs && input < events.sort_buffer[p]);
     const auto [time, source] = from_input ? input : events.sort_buffer[p];
     // Pixels of equal brightness spike together: their exp(tau t) is computed once.
-    if (e > 0 && time == events.time[e - 1]) {
-      events.time[e] = time;
-      events.source[e] = source;
-      events.exp_decay[e] = events.exp_decay[e - 1];
-    } else {
-      set_event(events, e, time, source, decay_rate);
-    }
+    const bool same_time = e > 0 && time == events.time[e - 1];
+    set_event(events, e, time, source,
+              same_time ? events.exp_decay[e - 1] : std::exp(decay_rate * time));
     if (from_input) {
       ++i;
     } else {
