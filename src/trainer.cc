@@ -111,7 +111,7 @@ class BatchStepper {
         shards_(config.train.gradient_shards, make_gradients(state.network)),
         adam_(config.adam, state.network, state.adam, shards_),
         pending_shards_(blocks_),
-        examples_ready_(shards_.size()),
+        pending_examples_(shards_.size()),
         pending_blocks_(shards_.size()) {
     const int slots = std::min(config.train.batch_size, kMaxSlots);
     for (int i = 0; i < slots; ++i) slots_.emplace_back(state.network, blocks_);
@@ -144,11 +144,14 @@ class BatchStepper {
     const std::size_t n_shards = std::min<std::size_t>(shards_.size(), count);
     const bool last_chunk = end == count;
     for (auto& pending : pending_shards_) pending.store(n_shards, std::memory_order_relaxed);
-    for (auto& ready : examples_ready_) ready.store(0, std::memory_order_relaxed);
     for (auto& pending : pending_blocks_) pending.store(blocks_, std::memory_order_relaxed);
     task_failed_.store(false, std::memory_order_relaxed);
     order_output_tasks(count, n_shards, begin, end);
     order_lower_tasks(count, n_shards, begin, end);
+    for (std::size_t s = 0; s < n_shards; ++s) {
+      const auto [first, last] = shard_examples(s, count, n_shards, begin, end);
+      pending_examples_[s].store(last - first, std::memory_order_relaxed);
+    }
     order_shard_tasks();
     const std::size_t n_lower = lower_tasks_.size(), n_output = output_tasks_.size();
     pool_.run(n_lower + n_output + shard_tasks_.size(), [&](std::size_t task, int w) {
@@ -176,7 +179,7 @@ class BatchStepper {
                        bool last_chunk, std::size_t task, int w) {
     const auto [block, s] = output_tasks_[task];
     const auto [first, last] = shard_examples(s, count, n_shards, begin, end);
-    if (!wait_for_examples(s, last - first)) return;
+    if (!wait_until_zero(pending_examples_[s])) return;
     for (std::size_t i = first; i < last; ++i) {
       run_output_block(block, slots_[i - begin], shards_[s], workers_[w]);
     }
@@ -244,22 +247,12 @@ class BatchStepper {
     }
   }
 
-  // Round 1 for one example, then counts it as ready for its shard's block tasks.
+  // Round 1 for one example, then counts it off for its shard's block tasks.
   void run_lower_task(const ExampleSet& set, std::span<const std::size_t> batch, std::size_t begin,
                       std::size_t task) {
     const auto [i, s] = lower_tasks_[task];
     run_lower_layers(set, batch[i], slots_[i - begin]);
-    examples_ready_[s].fetch_add(1, std::memory_order_release);
-  }
-
-  // Polls until round 1 has finished `needed` examples of shard s (acquire: their
-  // forward passes are visible); false if a task failed.
-  bool wait_for_examples(std::size_t s, std::size_t needed) const {
-    while (examples_ready_[s].load(std::memory_order_acquire) < needed) {
-      if (task_failed_.load(std::memory_order_acquire)) return false;
-      cpu_relax();
-    }
-    return true;
+    pending_examples_[s].fetch_sub(1, std::memory_order_release);
   }
 
   // Polls until `pending` reaches zero (acquire: the work it counted is
@@ -342,8 +335,8 @@ class BatchStepper {
   std::vector<std::pair<std::size_t, std::size_t>> output_tasks_;  // round 2: (block, shard)
   std::vector<std::pair<std::size_t, std::size_t>> lower_tasks_;   // round 1: (example, shard)
   std::vector<std::size_t> shard_tasks_;                           // round 3: shards
-  std::vector<std::atomic<std::size_t>> examples_ready_;  // [shard]: examples done with round 1
-  std::vector<std::atomic<std::size_t>> pending_blocks_;  // [shard]: round 2 tasks still running
+  std::vector<std::atomic<std::size_t>> pending_examples_;  // [shard]: round 1 tasks still running
+  std::vector<std::atomic<std::size_t>> pending_blocks_;    // [shard]: round 2 tasks still running
   std::atomic<bool> task_failed_{false};
 };
 
