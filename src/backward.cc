@@ -49,8 +49,8 @@ void prepare_neurons(const Network& network, int c, const ForwardState& state,
   }
 }
 
-// One causal input event e, for neurons [first, first + n) of the layer (n at
-// most kBackwardBlock): adds delta_j * clip(dt_j/dw) to the event's weight-gradient
+// One causal input event e, for a block of neurons [first, first + n) of the
+// layer: adds delta_j * clip(dt_j/dw) to the event's weight-gradient
 // row and returns the sum over j of delta_j * clip(dt_j/dt_e), the error sent to the
 // event's source. The expressions are those of spike_derivatives; the sum puts
 // term j in partial sum j mod 8, so its order is fixed whatever the block size.
@@ -130,10 +130,10 @@ void backpropagate_connection(const Network& network, int c, const ForwardState&
                               Gradients& gradients, BackwardState& backward_state) {
   std::vector<double>& input_delta = backward_state.delta[c];
   std::fill(input_delta.begin(), input_delta.end(), 0.0);
-  const std::size_t n_post = network.n_post(c);
-  for (std::size_t first = 0; first < n_post; first += kBackwardBlock) {
+  const std::size_t n_post = network.n_post(c), width = block_width(n_post);
+  for (std::size_t first = 0; first < n_post; first += width) {
     backpropagate_neurons(network, c, state, post_delta, options, first,
-                          std::min(kBackwardBlock, n_post - first), gradients, backward_state.terms,
+                          std::min(width, n_post - first), gradients, backward_state.terms,
                           input_delta);
   }
   add_pulse_gradients(network, c, input_delta, gradients);

@@ -183,9 +183,9 @@ void fire_block(const Network& network, int c, std::size_t first, std::size_t n,
 }
 
 void fire_layer(const Network& network, int c, ForwardState& state) {
-  const std::size_t n_post = network.n_post(c);
-  for (std::size_t first = 0; first < n_post; first += kFireBlock) {
-    fire_neurons(network, c, first, std::min(kFireBlock, n_post - first), state, state.scratch);
+  const std::size_t n_post = network.n_post(c), width = block_width(n_post);
+  for (std::size_t first = 0; first < n_post; first += width) {
+    fire_neurons(network, c, first, std::min(width, n_post - first), state, state.scratch);
   }
 }
 
@@ -249,7 +249,7 @@ ForwardState make_forward_state(const Network& network) {
     reserve_events(state.inputs.emplace_back(), network.fan_in(c));
     state.solutions.emplace_back(network.n_post(c));
     state.spike_times.emplace_back(network.n_post(c), kNoSpike);
-    widest = std::max<std::size_t>(widest, std::min<std::size_t>(network.n_post(c), kFireBlock));
+    widest = std::max(widest, block_width(network.n_post(c)));
   }
   state.scratch = LayerScratch(widest);
   return state;

@@ -58,9 +58,6 @@ void check_compatible(const Network& network, const ExampleSet& set, const char*
   }
 }
 
-// A block's errors are summed over the blocks backward() uses, so both give the same bits.
-static_assert(kFireBlock == kBackwardBlock);
-
 // Examples of a batch held at once (about 100 KB each for the README network).
 constexpr int kMaxSlots = 64;
 
@@ -85,7 +82,7 @@ struct StepWorker {
   std::vector<double> input_delta;  // error of the output layer's inputs, all blocks added
 
   explicit StepWorker(const Network& network)
-      : scratch(kFireBlock),
+      : scratch(block_width(network.n_post(network.num_connections() - 1))),
         backward(make_backward_state(network)),
         input_delta(network.fan_in(network.num_connections() - 1)) {}
 };
@@ -107,7 +104,9 @@ class BatchStepper {
         pool_(pool),
         state_(state),
         last_(state.network.num_connections() - 1),
-        blocks_((state.network.n_post(last_) + kFireBlock - 1) / kFireBlock),
+        // The blocks of forward() and backward(), so the step gives their bits.
+        block_width_(block_width(state.network.n_post(last_))),
+        blocks_((state.network.n_post(last_) + block_width_ - 1) / block_width_),
         shards_(config.train.gradient_shards, make_gradients(state.network)),
         adam_(config.adam, state.network, state.adam, shards_),
         pending_shards_(blocks_),
@@ -223,7 +222,7 @@ class BatchStepper {
     const std::size_t n_post = state_.network.n_post(last_);
     const auto work = [&](const std::pair<std::size_t, std::size_t>& task) {
       const auto [first, last] = shard_examples(task.second, count, n_shards, begin, end);
-      return (last - first) * std::min(kFireBlock, n_post - task.first * kFireBlock);
+      return (last - first) * std::min(block_width_, n_post - task.first * block_width_);
     };
     output_tasks_.clear();
     for (std::size_t block = 0; block < blocks_; ++block) {
@@ -284,9 +283,9 @@ class BatchStepper {
   void run_output_block(std::size_t block, ExampleSlot& slot, Gradients& gradients,
                         StepWorker& worker) const {
     const Network& network = state_.network;
-    const std::size_t first = block * kFireBlock;
+    const std::size_t first = block * block_width_;
     const std::size_t n =
-        std::min(kFireBlock, static_cast<std::size_t>(network.n_post(last_)) - first);
+        std::min(block_width_, static_cast<std::size_t>(network.n_post(last_)) - first);
     fire_neurons(network, last_, first, n, slot.forward, worker.scratch);
     const std::span<const double> output_times = slot.forward.output_times();
     output_deltas(output_times.subspan(first, n), std::span(slot.targets).subspan(first, n),
@@ -302,7 +301,7 @@ class BatchStepper {
   // Adam on the output weights of one block: its columns of every input's row.
   void update_output_weights(std::size_t block) const {
     const std::size_t n_post = state_.network.n_post(last_);
-    const std::size_t first = block * kFireBlock, end = std::min(n_post, first + kFireBlock);
+    const std::size_t first = block * block_width_, end = std::min(n_post, first + block_width_);
     for (std::size_t row = 0; row < static_cast<std::size_t>(state_.network.fan_in(last_)); ++row) {
       adam_.update(ShardedAdam::weight_block(last_), row * n_post + first, row * n_post + end);
     }
@@ -326,7 +325,8 @@ class BatchStepper {
   ThreadPool& pool_;
   TrainingState& state_;
   int last_;            // the output layer's connection
-  std::size_t blocks_;  // blocks of kFireBlock output neurons
+  std::size_t block_width_;  // output neurons per block
+  std::size_t blocks_;
   std::vector<ExampleSlot> slots_;
   std::vector<StepWorker> workers_;
   std::vector<Gradients> shards_;  // zero between steps (unused ones stay zero)

@@ -23,17 +23,29 @@ Case make_case(std::vector<int> sizes, int pulses, std::uint64_t seed, double no
   Case result;
   result.network = make_network({sizes, pulses}, {0.3, 0.8}, {nonpulse_mean, 4.0}, seed);
   Rng rng(seed + 100);
-  for (int i = 0; i < sizes.front(); ++i) {
-    result.inputs.push_back(rng.uniform() < 0.3 ? kNoSpike : rng.uniform());
-    result.targets.push_back(rng.uniform());
+  for (int i = 0; i < std::max(sizes.front(), sizes.back()); ++i) {
+    if (i < sizes.front()) result.inputs.push_back(rng.uniform() < 0.3 ? kNoSpike : rng.uniform());
+    if (i < sizes.back()) result.targets.push_back(rng.uniform());
   }
   return result;
 }
 
+// Cases 1-30: a deep narrow network; 31-33: a layer of 1,100 neurons, which the
+// kernels take in three blocks (block_width).
+constexpr std::uint64_t kSeeds = 33;
+static_assert(block_width(1100) == 368);
+
+Case make_seeded_case(std::uint64_t seed) {
+  // Excitatory wide cases, so that their hidden neurons spike and get errors
+  // summed over the three blocks.
+  if (seed > 30) return make_case({40, 10, 1100}, 3, seed, 1.0);
+  return make_case({40, 12, 7, 40}, 3, seed, seed % 2 ? -2.0 : 1.0);
+}
+
 TEST(LayerKernels, ForwardMatchesNeuronByNeuronOracleBitForBit) {
   int spiking = 0, silent = 0;
-  for (std::uint64_t seed = 1; seed <= 30; ++seed) {
-    const Case k = make_case({40, 12, 7, 40}, 3, seed, seed % 2 ? -2.0 : 1.0);
+  for (std::uint64_t seed = 1; seed <= kSeeds; ++seed) {
+    const Case k = make_seeded_case(seed);
     ForwardState state = make_forward_state(k.network);
     forward_dense(k.network, k.inputs, state);
     const reference::Pass pass = reference::forward(k.network, k.inputs);
@@ -91,8 +103,8 @@ TEST(LayerKernels, SparseAndDenseInputsGiveTheSameSpikes) {
 
 TEST(LayerKernels, BackwardMatchesOracleUpToReassociation) {
   const LossOptions options{1.0, 50.0, 3.0};
-  for (std::uint64_t seed = 1; seed <= 30; ++seed) {
-    const Case k = make_case({40, 12, 7, 40}, 3, seed, seed % 2 ? -2.0 : 1.0);
+  for (std::uint64_t seed = 1; seed <= kSeeds; ++seed) {
+    const Case k = make_seeded_case(seed);
     ForwardState state = make_forward_state(k.network);
     forward_dense(k.network, k.inputs, state);
     BackwardState backward_state = make_backward_state(k.network);

@@ -65,13 +65,16 @@ TEST(Training, SameSeedGivesBitIdenticalModelForAnyThreadCount) {
   EXPECT_FALSE(bit_identical(one.final_network, train_small(1, 43).final_network));
 }
 
-// 20x20 images of random sparse ink: 400 outputs, so the trainer's output layer
-// runs in four blocks of neurons (three full, one partial).
+// 33x33 images of random sparse ink: 1,089 outputs, so the trainer's output
+// layer runs in three blocks of neurons (two of 368, one of 353).
+constexpr std::size_t kInkSide = 33;
+static_assert(block_width(kInkSide * kInkSide) == 368);
+
 Dataset sparse_ink(std::size_t count, std::uint64_t seed) {
   Rng rng(seed);
   Dataset data;
-  data.rows = data.cols = 20;
-  for (std::size_t i = 0; i < count * 400; ++i) {
+  data.rows = data.cols = kInkSide;
+  for (std::size_t i = 0; i < count * kInkSide * kInkSide; ++i) {
     data.pixels.push_back(rng.uniform() < 0.2 ? static_cast<std::uint8_t>(rng.below(256)) : 0);
   }
   data.labels.assign(count, 0);
@@ -117,10 +120,11 @@ Network train_straightforward(const TrainingConfig& config, const ExampleSet& se
 // beyond 64 examples in chunks) against the straightforward one, bit for bit.
 TEST(Training, StepEqualsStraightforwardPerExampleSteps) {
   TrainingConfig config = small_config(2);
-  config.architecture = {{400, 12, 400}, 4};  // four blocks of output neurons
+  constexpr int kPixels = kInkSide * kInkSide;
+  config.architecture = {{kPixels, 12, kPixels}, 4};  // three blocks of output neurons
   config.train.epochs = 1;
   Dataset no_images;
-  no_images.rows = no_images.cols = 20;
+  no_images.rows = no_images.cols = kInkSide;
   const ExampleSet no_validation = make_example_set(no_images, config.encoding, 4);
   struct Case {
     std::size_t images;

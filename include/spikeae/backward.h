@@ -39,13 +39,8 @@ void output_deltas(std::span<const double> output_times, std::span<const double>
 double output_error(std::span<const double> output_times, std::span<const double> target_times,
                     double latency, std::span<double> delta);
 
-// Blocks of neurons whose per-neuron terms stay in the L1 cache while every
-// causal event streams its weight and gradient rows past them; the unit
-// backpropagate_neurons is called with.
-inline constexpr std::size_t kBackwardBlock = 128;
-
-// The backward pass of neurons [first, first + n) of connection c (n <=
-// kBackwardBlock) given the error post_delta of every neuron of the layer: adds
+// The backward pass of neurons [first, first + n) of connection c (a block,
+// block_width of forward.h) given the error post_delta of every neuron of the layer: adds
 // their columns of the weight gradient (and the no-spike penalty) to `gradients`
 // and adds to input_delta[source] (fan_in(c) entries) the error they send to each
 // input. Uses `terms` at indices [first, first + n) as scratch, so

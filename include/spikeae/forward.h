@@ -59,9 +59,20 @@ ForwardState make_forward_state(const Network& network);
 void forward(const Network& network, std::span<const std::uint16_t> input_sources,
              std::span<const double> input_times, ForwardState& state);
 
-// Blocks of neurons whose running sums stay in the L1 cache while a layer's
-// input events are scanned; the unit fire_neurons is called with.
-inline constexpr std::size_t kFireBlock = 128;
+// The neurons of a layer go through the forward and backward passes in blocks
+// (the unit of fire_neurons and backpropagate_neurons, and of the training
+// step's output tasks): every input event then updates a whole block in one
+// vector loop. Wide blocks spread each event's fixed cost over more neurons; a
+// block's per-neuron terms must still fit the L1 cache (docs/performance.md).
+inline constexpr std::size_t kMaxBlockWidth = 512;
+
+// Neurons per block of a layer of `width` neurons: the fewest blocks of at most
+// kMaxBlockWidth, of equal width rounded up to a multiple of 8 (the last one
+// may be narrower); e.g. 784 neurons make two blocks of 392.
+constexpr std::size_t block_width(std::size_t width) {
+  const std::size_t blocks = (width + kMaxBlockWidth - 1) / kMaxBlockWidth;
+  return blocks == 0 ? 0 : ((width + blocks - 1) / blocks + 7) / 8 * 8;
+}
 
 // The first part of forward(): every connection but the last, then the last
 // connection's input events (state.inputs.back()). Together with fire_neurons
@@ -70,7 +81,7 @@ void forward_to_last_connection(const Network& network,
                                 std::span<const std::uint16_t> input_sources,
                                 std::span<const double> input_times, ForwardState& state);
 
-// Fires neurons [first, first + n) of connection c (n <= kFireBlock) from
+// Fires neurons [first, first + n) of connection c (n <= block_width) from
 // state.inputs[c]: writes their state.solutions[c] and state.spike_times[c]
 // only, using `scratch` (sized like state.scratch), so threads may fire
 // different neurons of one state at once.
