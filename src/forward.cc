@@ -106,15 +106,19 @@ std::size_t mark_candidates(std::size_t n, const double* __restrict a, const dou
   return static_cast<std::size_t>(count);
 }
 
-// Packs the marked neurons (index, A, B) to the front of the scratch arrays
-// without branches.
-void pack_candidates(std::size_t n, const double* a, const double* b, LayerScratch& s) {
-  std::size_t count = 0;
+// Packs the marked neurons (index, A, B) to the front of the scratch arrays:
+// the indices without branches (one store per neuron: a candidate's index is
+// kept, the others are overwritten), then A and B of the `count` candidates only.
+void pack_candidates(std::size_t n, std::size_t count, const double* a, const double* b,
+                     LayerScratch& s) {
+  std::size_t packed = 0;
   for (std::size_t j = 0; j < n; ++j) {
-    s.packed_index[count] = static_cast<std::uint32_t>(j);
-    s.packed_a[count] = a[j];
-    s.packed_b[count] = b[j];
-    count += static_cast<std::size_t>(s.candidate[j]);
+    s.packed_index[packed] = static_cast<std::uint32_t>(j);
+    packed += static_cast<std::size_t>(s.candidate[j]);
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    s.packed_a[i] = a[s.packed_index[i]];
+    s.packed_b[i] = b[s.packed_index[i]];
   }
 }
 
@@ -159,7 +163,7 @@ void fire_block(const Network& network, int c, std::size_t first, std::size_t n,
                         params.fire_threshold * exp_next, last, s.candidate.data());
     // All of them (typical at a layer's last input): solved in place, unpacked.
     const bool all = count == n;
-    if (!all) pack_candidates(n, a, b, s);
+    if (!all) pack_candidates(n, count, a, b, s);
     // Rounded up to whole vectors: the scalar remainder loop would cost more
     // than the extra lanes, whose stale inputs give results nobody reads.
     const std::size_t lanes = (count + kSolveLanes - 1) / kSolveLanes * kSolveLanes;
