@@ -78,7 +78,7 @@ std::size_t accumulate_until_bound(std::size_t n, const double* __restrict weigh
       const double bj = b[j] + weighted * t_k;
       a[j] = aj;
       b[j] = bj;
-      any |= static_cast<std::int64_t>(aj * t_next - bj >= limit);
+      any |= aj * t_next - bj >= limit ? std::int64_t{-1} : std::int64_t{0};
     }
     if (any != 0) return e;
   }
