@@ -19,20 +19,38 @@ struct CrossingConstants {
         decay_rate_times_threshold(params.decay_rate * params.fire_threshold) {}
 };
 
-// Spike time B/A - W0(z)/tau with z = -(tau theta / A) exp(tau B / A), or
-// kNoSpike when there is no rising crossing (A <= 0 or z < -1/e). Writes W0(z)
-// (0 without a crossing) to *lambert.
-inline double crossing(double a, double b, const CrossingConstants& k, double* lambert) {
+// The argument of the crossing: B/A and z = -(tau theta / A) exp(tau B / A);
+// `reached` is false when there is no rising crossing (A <= 0 or z < -1/e).
+struct CrossingArgument {
+  double b_over_a, z;
+  bool reached;
+};
+
+inline CrossingArgument crossing_argument(double a, double b, const CrossingConstants& k) {
   const bool rising = a > 0.0;
   const double safe_a = rising ? a : 1.0;
   const double b_over_a = b / safe_a;
   const double z =
       -(k.decay_rate_times_threshold / safe_a) * vector_math::exp(k.decay_rate * b_over_a);
   const bool reached = rising & (z >= kMinusInverseE);
-  // Lanes without a crossing evaluate W0 at a harmless argument and are dropped.
-  const double w = vector_math::lambert_w0_negative(reached ? z : -0.1);
-  *lambert = reached ? w : 0.0;
-  return reached ? b_over_a - w / k.decay_rate : kNoSpike;
+  return {b_over_a, z, reached};
+}
+
+// Lanes without a crossing evaluate W0 at a harmless argument and are dropped.
+inline double lambert_argument(const CrossingArgument& x) { return x.reached ? x.z : -0.1; }
+
+// Spike time B/A - W0(z)/tau from w = W0(z), or kNoSpike; writes W0(z) (0
+// without a crossing) to *lambert.
+inline double crossing_time(const CrossingArgument& x, double w, const CrossingConstants& k,
+                            double* lambert) {
+  *lambert = x.reached ? w : 0.0;
+  return x.reached ? x.b_over_a - w / k.decay_rate : kNoSpike;
+}
+
+// The spike time of a neuron with sums A and B (crossing_time).
+inline double crossing(double a, double b, const CrossingConstants& k, double* lambert) {
+  const CrossingArgument x = crossing_argument(a, b, k);
+  return crossing_time(x, vector_math::lambert_w0_negative(lambert_argument(x)), k, lambert);
 }
 
 }  // namespace spikeae

@@ -122,12 +122,35 @@ void pack_candidates(std::size_t n, std::size_t count, const double* a, const do
   }
 }
 
+// Whether some of the n distances p is where W0 needs a series. Branch-free, so
+// it vectorises.
+SPIKEAE_VECTOR_CLONES
+bool may_need_series(std::size_t n, const double* __restrict distance) {
+  std::int64_t any = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    any |= vector_math::lambert_w0_may_need_series(distance[i]) ? std::int64_t{-1}
+                                                                : std::int64_t{0};
+  }
+  return any != 0;
+}
+
 // Threshold crossings of the packed candidates, one vector lane per neuron.
 // Callers solve whole vectors of kSolveLanes (LayerScratch has room for them).
+// The vector loop leaves out W0's series, which about one lane in 7,000 needs
+// (the first training epoch of the README network); if any may, the lanes are
+// solved again with them. Either way each lane gets the bits of crossing().
 SPIKEAE_VECTOR_CLONES
 void solve_packed(std::size_t count, const CrossingConstants& constants, const double* __restrict a,
-                  const double* __restrict b, double* __restrict time, double* __restrict lambert) {
+                  const double* __restrict b, double* __restrict time, double* __restrict lambert,
+                  double* __restrict distance) {
   const CrossingConstants k = constants;
+  for (std::size_t i = 0; i < count; ++i) {
+    const CrossingArgument x = crossing_argument(a[i], b[i], k);
+    const double z = lambert_argument(x);
+    distance[i] = vector_math::branch_distance(z);
+    time[i] = crossing_time(x, vector_math::lambert_w0_halley(z, distance[i]), k, &lambert[i]);
+  }
+  if (!may_need_series(count, distance)) return;
   for (std::size_t i = 0; i < count; ++i) time[i] = crossing(a[i], b[i], k, &lambert[i]);
 }
 
@@ -168,7 +191,7 @@ void fire_block(const Network& network, int c, std::size_t first, std::size_t n,
     // than the extra lanes, whose stale inputs give results nobody reads.
     const std::size_t lanes = (count + kSolveLanes - 1) / kSolveLanes * kSolveLanes;
     solve_packed(lanes, constants, all ? a : s.packed_a.data(), all ? b : s.packed_b.data(),
-                 s.packed_time.data(), s.packed_lambert.data());
+                 s.packed_time.data(), s.packed_lambert.data(), s.packed_distance.data());
     for (std::size_t i = 0; i < count; ++i) {
       const double t_out = s.packed_time[i];
       if (!(t_out >= t_k) || t_out > t_next) continue;
@@ -244,7 +267,8 @@ LayerScratch::LayerScratch(std::size_t width)
       packed_a(width + kSolveLanes - 1),
       packed_b(width + kSolveLanes - 1),
       packed_time(width + kSolveLanes - 1),
-      packed_lambert(width + kSolveLanes - 1) {}
+      packed_lambert(width + kSolveLanes - 1),
+      packed_distance(width + kSolveLanes - 1) {}
 
 ForwardState make_forward_state(const Network& network) {
   ForwardState state;

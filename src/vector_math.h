@@ -99,24 +99,40 @@ inline double branch_fit(double p) {
       p);
 }
 
-// W0(z) for z in [-1/e, 0]: the fit, then one Halley step, which takes an error
-// of 1e-9 below double precision. Near the branch point (p < 0.03), where the
-// step's rounding noise grows like 1e-17 / p, the series (truncation < 1e-21),
-// near 0 (|z| < 1e-4) the Taylor series at 0 (truncation < 11 z^6), both exact there.
-inline double lambert_w0_negative(double z) {
-  const double p = branch_distance(z);
+// W0(z) for z in [-1/e, 0] from p = branch_distance(z): the fit, then one
+// Halley step, which takes an error of 1e-9 below double precision. Exact
+// except where lambert_w0_may_need_series, where lambert_w0_negative takes a series.
+inline double lambert_w0_halley(double z, double p) {
   const double w = branch_fit(p);
   const double ew = exp(w);
   const double residual = w * ew - z;
   const double slope = ew * (w + 1.0);
   // Halley's step f / (f' - f'' f / (2 f')) with both fractions over 2w + 2: one division.
   const double twice_w_plus_one = 2.0 * w + 2.0;
-  const double halley =
-      w - residual * twice_w_plus_one / (slope * twice_w_plus_one - (w + 2.0) * residual);
+  return w - residual * twice_w_plus_one / (slope * twice_w_plus_one - (w + 2.0) * residual);
+}
+
+// Near the branch point (p < 0.03) the Halley step's rounding noise grows like
+// 1e-17 / p, and near 0 (|z| < 1e-4) W0 has a cheaper exact series.
+inline constexpr double kSeriesBranchDistance = 0.03, kSeriesNearZero = -1e-4;
+
+// Whether a z with p = branch_distance(z) may need a series. For z > -1e-4,
+// p > sqrt(2 - 2e-4 e) = 1.41402...; the slightly lower bound in p is safe
+// whatever the rounding of p.
+inline bool lambert_w0_may_need_series(double p) {
+  return (p < kSeriesBranchDistance) | (p > 1.414);
+}
+
+// W0(z) for z in [-1/e, 0]: lambert_w0_halley, or where it needs a series, the
+// series at the branch point (truncation < 1e-21) or the Taylor series at 0
+// (truncation < 11 z^6), both exact there.
+inline double lambert_w0_negative(double z) {
+  const double p = branch_distance(z);
+  const double halley = lambert_w0_halley(z, p);
   const double near_zero =
       z * (1.0 + z * (-1.0 + z * (1.5 + z * (-8.0 / 3.0 + z * (125.0 / 24.0)))));
-  const double result = p < 0.03 ? branch_series(p) : halley;
-  return z > -1e-4 ? near_zero : result;
+  const double result = p < kSeriesBranchDistance ? branch_series(p) : halley;
+  return z > kSeriesNearZero ? near_zero : result;
 }
 
 }  // namespace spikeae::vector_math

@@ -70,6 +70,42 @@ TEST(LayerKernels, ForwardMatchesNeuronByNeuronOracleBitForBit) {
   EXPECT_GT(silent, 50);
 }
 
+// One input spike and weights that put W0's argument near the branch point
+// (a potential that barely reaches the threshold), near 0 (a huge weight) and
+// in between: the vector solve, which takes W0's series only when some lane of
+// a call needs them, must give each neuron the bits of the scalar solve.
+TEST(LayerKernels, SolveNearW0SeriesMatchesScalarBitForBit) {
+  const NeuronParams neuron{0.3, 0.8};
+  // The peak of w (t - t0) exp(-tau (t - t0)) is w / (tau e): at threshold for w = tangent.
+  const double tangent = neuron.fire_threshold * neuron.decay_rate * std::exp(1.0);
+  const std::vector<double> near_branch = {1 + 1e-9, 1 + 1e-6, 1 + 1e-5, 1 + 2e-4};
+  // z = -tau theta / w in (-1e-4, -1e-5), where W0's Taylor series and the
+  // Halley step differ in the last bit for most arguments.
+  const std::vector<double> near_zero = {3716, 3995, 4367, 5341, 7140, 10263, 11867, 18340, 28350};
+  // Each group alone, then among neurons that need no series (one solve call each).
+  for (const auto& group : {near_branch, near_zero}) {
+    for (int normal : {0, 9}) {
+      std::vector<double> weights;
+      for (double multiple : group) weights.push_back(tangent * multiple);
+      for (int i = 0; i < normal; ++i) weights.push_back(tangent * (1.5 + i));
+      Network network = make_network({{1, static_cast<int>(weights.size())}, 0}, neuron,
+                                     {1.0, 4.0}, 1);
+      network.weights[0] = weights;
+      const std::vector<double> inputs = {0.5};
+      ForwardState state = make_forward_state(network);
+      forward_dense(network, inputs, state);
+      const reference::Pass pass = reference::forward(network, inputs);
+      for (int j = 0; j < network.n_post(0); ++j) {
+        const SpikeSolution& fast = state.solutions[0][j];
+        const SpikeSolution& slow = pass.solutions[0][j];
+        ASSERT_TRUE(slow.spiked()) << "neuron " << j;
+        EXPECT_EQ(fast.time, slow.time) << "neuron " << j;
+        EXPECT_EQ(fast.lambert, slow.lambert) << "neuron " << j;
+      }
+    }
+  }
+}
+
 // The sparse entry point (a time-sorted spike train, pulses merged in) and the
 // dense one (everything sorted together) must see the same events.
 TEST(LayerKernels, SparseAndDenseInputsGiveTheSameSpikes) {

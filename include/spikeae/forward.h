@@ -38,6 +38,7 @@ struct LayerScratch {
   // The candidates of one input event, packed so they are solved in one vector loop.
   std::vector<std::uint32_t> packed_index;
   std::vector<double> packed_a, packed_b, packed_time, packed_lambert;
+  std::vector<double> packed_distance;  // W0's p of each (vector_math.h)
 
   explicit LayerScratch(std::size_t width = 0);
 };
