@@ -115,14 +115,36 @@ template <bool kAllCausal>
   return sum;
 }
 
+// The causal events of a block of neurons: [0, n_events), of which those
+// before all_causal_events are causal for every neuron of the block; errors
+// go to the sources from first_delta_source on.
+struct BlockEvents {
+  EventView events;
+  std::size_t n_events, all_causal_events;
+  std::uint32_t first_delta_source;
+};
+
+// The block's events in order, for neurons [first, first + n): each adds to
+// its row of weight gradients and sends its error to input_delta[source]. The
+// event loop runs inside one vector-cloned function: no call per event.
 SPIKEAE_VECTOR_CLONES
-double backpropagate_event(std::size_t first, std::size_t n, double e, double t, double exp_decay,
-                           double tau, double limit, const double* weights,
-                           const NeuronTerms& terms, double* gradients, bool all_causal) {
-  return all_causal
-             ? event_kernel<true>(first, n, e, t, exp_decay, tau, limit, weights, terms, gradients)
-             : event_kernel<false>(first, n, e, t, exp_decay, tau, limit, weights, terms,
-                                   gradients);
+void backpropagate_events(std::size_t first, std::size_t n, const BlockEvents& block, double tau,
+                          double limit, const double* weights, std::size_t row_stride,
+                          const NeuronTerms& terms, double* gradients, double* input_delta) {
+  for (std::size_t e = 0; e < block.n_events; ++e) {
+    const std::uint32_t source = block.events.source[e];
+    const double t = block.events.time[e], exp_decay = block.events.exp_decay[e];
+    const double* weight_row = weights + source * row_stride;
+    double* gradient_row = gradients + source * row_stride;
+    const auto index = static_cast<double>(e);
+    const double error =
+        e < block.all_causal_events
+            ? event_kernel<true>(first, n, index, t, exp_decay, tau, limit, weight_row, terms,
+                                 gradient_row)
+            : event_kernel<false>(first, n, index, t, exp_decay, tau, limit, weight_row, terms,
+                                  gradient_row);
+    if (source >= block.first_delta_source) input_delta[source] += error;
+  }
 }
 
 void backpropagate_connection(const Network& network, int c, const ForwardState& state,
@@ -153,14 +175,11 @@ void backpropagate_neurons(const Network& network, int c, const ForwardState& st
   const auto first_delta_source = static_cast<std::uint32_t>(c == 0 ? network.n_pre(0) : 0);
   const double* causal = terms.causal_count.data() + first;
   const auto [fewest_causal, most_causal] = std::minmax_element(causal, causal + n);
-  for (int e = 0; e < static_cast<int>(*most_causal); ++e) {
-    const std::uint32_t source = events.source[e];
-    const double error = backpropagate_event(
-        first, n, e, events.time[e], events.exp_decay[e], network.neuron.decay_rate,
-        options.clip_derivative, network.weights[c].data() + source * n_post + first, terms,
-        gradients.weights[c].data() + source * n_post + first, e < *fewest_causal);
-    if (source >= first_delta_source) input_delta[source] += error;
-  }
+  const BlockEvents block{events, static_cast<std::size_t>(*most_causal),
+                          static_cast<std::size_t>(*fewest_causal), first_delta_source};
+  backpropagate_events(first, n, block, network.neuron.decay_rate, options.clip_derivative,
+                       network.weights[c].data() + first, n_post, terms,
+                       gradients.weights[c].data() + first, input_delta.data());
 }
 
 void add_pulse_gradients(const Network& network, int c, std::span<const double> input_delta,
