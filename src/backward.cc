@@ -137,12 +137,11 @@ void backpropagate_events(std::size_t first, std::size_t n, const BlockEvents& b
     const double* weight_row = weights + source * row_stride;
     double* gradient_row = gradients + source * row_stride;
     const auto index = static_cast<double>(e);
-    const double error =
-        e < block.all_causal_events
-            ? event_kernel<true>(first, n, index, t, exp_decay, tau, limit, weight_row, terms,
-                                 gradient_row)
-            : event_kernel<false>(first, n, index, t, exp_decay, tau, limit, weight_row, terms,
-                                  gradient_row);
+    const double error = e < block.all_causal_events
+                             ? event_kernel<true>(first, n, index, t, exp_decay, tau, limit,
+                                                  weight_row, terms, gradient_row)
+                             : event_kernel<false>(first, n, index, t, exp_decay, tau, limit,
+                                                   weight_row, terms, gradient_row);
     if (source >= block.first_delta_source) input_delta[source] += error;
   }
 }

@@ -128,8 +128,8 @@ SPIKEAE_VECTOR_CLONES
 bool may_need_series(std::size_t n, const double* __restrict distance) {
   std::int64_t any = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    any |= vector_math::lambert_w0_may_need_series(distance[i]) ? std::int64_t{-1}
-                                                                : std::int64_t{0};
+    any |=
+        vector_math::lambert_w0_may_need_series(distance[i]) ? std::int64_t{-1} : std::int64_t{0};
   }
   return any != 0;
 }

@@ -324,7 +324,7 @@ class BatchStepper {
   const TrainingConfig& config_;
   ThreadPool& pool_;
   TrainingState& state_;
-  int last_;            // the output layer's connection
+  int last_;                 // the output layer's connection
   std::size_t block_width_;  // output neurons per block
   std::size_t blocks_;
   std::vector<ExampleSlot> slots_;

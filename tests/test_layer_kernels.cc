@@ -88,8 +88,8 @@ TEST(LayerKernels, SolveNearW0SeriesMatchesScalarBitForBit) {
       std::vector<double> weights;
       for (double multiple : group) weights.push_back(tangent * multiple);
       for (int i = 0; i < normal; ++i) weights.push_back(tangent * (1.5 + i));
-      Network network = make_network({{1, static_cast<int>(weights.size())}, 0}, neuron,
-                                     {1.0, 4.0}, 1);
+      Network network =
+          make_network({{1, static_cast<int>(weights.size())}, 0}, neuron, {1.0, 4.0}, 1);
       network.weights[0] = weights;
       const std::vector<double> inputs = {0.5};
       ForwardState state = make_forward_state(network);
