@@ -122,7 +122,7 @@ void pack_candidates(std::size_t n, std::size_t count, const double* a, const do
   }
 }
 
-// Whether some of the n distances p is where W0 needs a series. Branch-free, so
+// Whether W0 may need a series at some of the n distances p. Branch-free, so
 // it vectorises.
 SPIKEAE_VECTOR_CLONES
 bool may_need_series(std::size_t n, const double* __restrict distance) {
