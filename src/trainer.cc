@@ -352,17 +352,7 @@ ExampleSet make_example_set(Dataset images, const EncodingOptions& encoding,
 }
 
 void target_times(const ExampleSet& set, std::size_t i, std::span<double> out) {
-  // pixel_time of every byte value, plain and inverted: a lookup per pixel
-  // instead of a division (the same values).
-  static const auto kTables = [] {
-    std::array<std::array<double, 256>, 2> tables{};
-    for (int byte = 0; byte < 256; ++byte) {
-      tables[0][byte] = pixel_time(static_cast<std::uint8_t>(byte), false);
-      tables[1][byte] = pixel_time(static_cast<std::uint8_t>(byte), true);
-    }
-    return tables;
-  }();
-  const std::array<double, 256>& table = kTables[set.inverted ? 1 : 0];
+  const std::array<double, 256>& table = pixel_time_table(set.inverted);
   const std::span<const std::uint8_t> image = set.images.image(i);
   for (std::size_t k = 0; k < image.size(); ++k) out[k] = table[image[k]];
 }

@@ -1,6 +1,7 @@
 // Images to input spike times, with the noise model (docs/model.md section 3).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -21,11 +22,14 @@ struct EncodingOptions {
 };
 
 // Clean spike time of a pixel byte: 1 - b/255 (inverted) or b/255; 1 means no spike.
-// Inline: the trainer computes 784 targets per example with it.
 inline double pixel_time(std::uint8_t byte, bool inverted) {
   const double brightness = byte / 255.0;
   return inverted ? 1.0 - brightness : brightness;
 }
+
+// pixel_time of every byte value (the same values): a lookup per pixel instead
+// of a division, for the targets of every example and for encoding.
+const std::array<double, 256>& pixel_time_table(bool inverted);
 
 // The spiking inputs of one image, sorted by time (ties by pixel index).
 struct SpikeTrain {
