@@ -219,10 +219,10 @@ class BatchStepper {
   // ties in block order), so that the pool's threads finish together.
   void order_output_tasks(std::size_t count, std::size_t n_shards, std::size_t begin,
                           std::size_t end) {
-    const std::size_t n_post = state_.network.n_post(last_);
     const auto work = [&](const std::pair<std::size_t, std::size_t>& task) {
       const auto [first, last] = shard_examples(task.second, count, n_shards, begin, end);
-      return (last - first) * std::min(block_width_, n_post - task.first * block_width_);
+      const auto [first_neuron, end_neuron] = block_neurons(task.first);
+      return (last - first) * (end_neuron - first_neuron);
     };
     output_tasks_.clear();
     for (std::size_t block = 0; block < blocks_; ++block) {
@@ -264,6 +264,12 @@ class BatchStepper {
     return true;
   }
 
+  // The output neurons [first, end) of a block.
+  std::pair<std::size_t, std::size_t> block_neurons(std::size_t block) const {
+    const std::size_t first = block * block_width_;
+    return {first, std::min(first + block_width_, std::size_t(state_.network.n_post(last_)))};
+  }
+
   // Examples of shard s (of a batch of `count`) within the chunk [begin, end);
   // an empty range (first == last) when the shard has none there.
   static std::pair<std::size_t, std::size_t> shard_examples(std::size_t s, std::size_t count,
@@ -283,9 +289,8 @@ class BatchStepper {
   void run_output_block(std::size_t block, ExampleSlot& slot, Gradients& gradients,
                         StepWorker& worker) const {
     const Network& network = state_.network;
-    const std::size_t first = block * block_width_;
-    const std::size_t n =
-        std::min(block_width_, static_cast<std::size_t>(network.n_post(last_)) - first);
+    const auto [first, end] = block_neurons(block);
+    const std::size_t n = end - first;
     fire_neurons(network, last_, first, n, slot.forward, worker.scratch);
     const std::span<const double> output_times = slot.forward.output_times();
     output_deltas(output_times.subspan(first, n), std::span(slot.targets).subspan(first, n),
@@ -301,7 +306,7 @@ class BatchStepper {
   // Adam on the output weights of one block: its columns of every input's row.
   void update_output_weights(std::size_t block) const {
     const std::size_t n_post = state_.network.n_post(last_);
-    const std::size_t first = block * block_width_, end = std::min(n_post, first + block_width_);
+    const auto [first, end] = block_neurons(block);
     for (std::size_t row = 0; row < static_cast<std::size_t>(state_.network.fan_in(last_)); ++row) {
       adam_.update(ShardedAdam::weight_block(last_), row * n_post + first, row * n_post + end);
     }
