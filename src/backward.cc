@@ -55,8 +55,9 @@ void prepare_neurons(const Network& network, int c, const ForwardState& state,
 // event's source. The expressions are those of spike_derivatives; the sum puts
 // term j in partial sum j mod 8, so its order is fixed whatever the block size.
 // kAllCausal: the event is causal for every neuron of the block, so the test
-// that zeroes the others is left out (same bits).
-template <bool kAllCausal>
+// that zeroes the others is left out (same bits). kSendsError: false when the
+// source takes no error (the first layer's data inputs); the sum is then skipped.
+template <bool kAllCausal, bool kSendsError>
 [[gnu::always_inline]] inline double event_kernel(std::size_t first, std::size_t n, double e,
                                                   double t, double exp_decay, double tau,
                                                   double limit, const double* __restrict weights,
@@ -85,6 +86,7 @@ template <bool kAllCausal>
     clamp4(d_weight, -limit, limit);
     load4(v, gradients + j);
     store4(gradients + j, v + active * d_weight);
+    if constexpr (!kSendsError) return;
     load4(v, w_plus_one + j);
     d_time = tau * relative + v;
     load4(v, weights + j);
@@ -100,6 +102,13 @@ template <bool kAllCausal>
     gradients[j] += active * std::min(std::max(d.d_weight, -limit), limit);
     return active * std::min(std::max(d.d_time, -limit), limit);
   };
+  if constexpr (!kSendsError) {
+    Vec4 unused{};
+    std::size_t j = 0;
+    for (; j + 4 <= n; j += 4) four_neurons(j, unused);
+    for (; j < n; ++j) one_neuron(j);
+    return 0.0;
+  }
   Vec4 low{}, high{};  // partial sums 0-3 and 4-7
   std::size_t j = 0;
   for (; j + 8 <= n; j += 8) {
@@ -125,7 +134,8 @@ struct BlockEvents {
 };
 
 // The block's events in order, for neurons [first, first + n): each adds to
-// its row of weight gradients and sends its error to input_delta[source]. The
+// its row of weight gradients and sends its error to input_delta[source]
+// (sources below first_delta_source take none, so it is not computed). The
 // event loop runs inside one vector-cloned function: no call per event.
 SPIKEAE_VECTOR_CLONES
 void backpropagate_events(std::size_t first, std::size_t n, const BlockEvents& block, double tau,
@@ -137,12 +147,22 @@ void backpropagate_events(std::size_t first, std::size_t n, const BlockEvents& b
     const double* weight_row = weights + source * row_stride;
     double* gradient_row = gradients + source * row_stride;
     const auto index = static_cast<double>(e);
-    const double error = e < block.all_causal_events
-                             ? event_kernel<true>(first, n, index, t, exp_decay, tau, limit,
-                                                  weight_row, terms, gradient_row)
-                             : event_kernel<false>(first, n, index, t, exp_decay, tau, limit,
-                                                   weight_row, terms, gradient_row);
-    if (source >= block.first_delta_source) input_delta[source] += error;
+    const bool all_causal = e < block.all_causal_events;
+    if (source < block.first_delta_source) {
+      if (all_causal) {
+        event_kernel<true, false>(first, n, index, t, exp_decay, tau, limit, weight_row, terms,
+                                  gradient_row);
+      } else {
+        event_kernel<false, false>(first, n, index, t, exp_decay, tau, limit, weight_row, terms,
+                                   gradient_row);
+      }
+      continue;
+    }
+    input_delta[source] += all_causal
+                               ? event_kernel<true, true>(first, n, index, t, exp_decay, tau, limit,
+                                                          weight_row, terms, gradient_row)
+                               : event_kernel<false, true>(first, n, index, t, exp_decay, tau,
+                                                           limit, weight_row, terms, gradient_row);
   }
 }
 
