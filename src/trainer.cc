@@ -116,6 +116,7 @@ class BatchStepper {
     for (int i = 0; i < slots; ++i) slots_.emplace_back(state.network, blocks_);
     for (int w = 0; w < pool.size(); ++w) workers_.emplace_back(state.network);
     output_tasks_.reserve(blocks_ * shards_.size());
+    shard_order_.reserve(shards_.size());
     lower_tasks_.reserve(slots_.size());
     shard_tasks_.reserve(shards_.size());
   }
@@ -215,22 +216,28 @@ class BatchStepper {
     std::reverse(shard_tasks_.begin(), shard_tasks_.end());
   }
 
-  // The (block, shard) tasks of round 2, largest first (examples times neurons,
-  // ties in block order), so that the pool's threads finish together.
+  // The (block, shard) tasks of round 2 in diagonals: in turn r, the i-th shard
+  // (by examples, most first) takes block (i + r) mod blocks. Tasks that run at
+  // once then write different shards' gradients: two blocks of one shard write
+  // the two halves of the same rows, whose lines the cores then pass back and
+  // forth (docs/performance.md). On two threads, each keeps one block and takes
+  // one task of each shard, so they finish together.
   void order_output_tasks(std::size_t count, std::size_t n_shards, std::size_t begin,
                           std::size_t end) {
-    const auto work = [&](const std::pair<std::size_t, std::size_t>& task) {
-      const auto [first, last] = shard_examples(task.second, count, n_shards, begin, end);
-      const auto [first_neuron, end_neuron] = block_neurons(task.first);
-      return (last - first) * (end_neuron - first_neuron);
+    const auto examples = [&](std::size_t s) {
+      const auto [first, last] = shard_examples(s, count, n_shards, begin, end);
+      return last - first;
     };
+    shard_order_.resize(n_shards);
+    std::iota(shard_order_.begin(), shard_order_.end(), std::size_t{0});
+    std::stable_sort(shard_order_.begin(), shard_order_.end(),
+                     [&](std::size_t x, std::size_t y) { return examples(x) > examples(y); });
     output_tasks_.clear();
-    for (std::size_t block = 0; block < blocks_; ++block) {
-      for (std::size_t s = 0; s < n_shards; ++s) output_tasks_.emplace_back(block, s);
+    for (std::size_t turn = 0; turn < blocks_; ++turn) {
+      for (std::size_t i = 0; i < n_shards; ++i) {
+        output_tasks_.emplace_back((i + turn) % blocks_, shard_order_[i]);
+      }
     }
-    std::sort(output_tasks_.begin(), output_tasks_.end(), [&](const auto& x, const auto& y) {
-      return work(x) != work(y) ? work(x) > work(y) : x < y;
-    });
   }
 
   // Round 1's tasks: the chunk's examples (batch indices), shard by shard in the
@@ -338,6 +345,7 @@ class BatchStepper {
   ShardedAdam adam_;
   std::vector<std::atomic<std::size_t>> pending_shards_;  // [block]: shard tasks still running
   std::vector<std::pair<std::size_t, std::size_t>> output_tasks_;  // round 2: (block, shard)
+  std::vector<std::size_t> shard_order_;                           // shards by examples, most first
   std::vector<std::pair<std::size_t, std::size_t>> lower_tasks_;   // round 1: (example, shard)
   std::vector<std::size_t> shard_tasks_;                           // round 3: shards
   std::vector<std::atomic<std::size_t>> pending_examples_;  // [shard]: round 1 tasks still running
