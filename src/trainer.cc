@@ -311,10 +311,13 @@ class BatchStepper {
   }
 
   // Adam on the output weights of one block: its columns of every input's row.
+  // The blocks' updates often run at once, so each starts at its own row: two
+  // cores never write the two halves of one row together (order changes no bits).
   void update_output_weights(std::size_t block) const {
     const std::size_t n_post = state_.network.n_post(last_);
+    const auto rows = static_cast<std::size_t>(state_.network.fan_in(last_));
     const auto [first, end] = block_neurons(block);
-    for (std::size_t row = 0; row < static_cast<std::size_t>(state_.network.fan_in(last_)); ++row) {
+    for (std::size_t k = 0, row = block * rows / blocks_; k < rows; ++k, row = (row + 1) % rows) {
       adam_.update(ShardedAdam::weight_block(last_), row * n_post + first, row * n_post + end);
     }
   }
