@@ -134,7 +134,7 @@ class BatchStepper {
  private:
   // The three rounds for examples batch[begin, end), in one pool round. The pool
   // hands out tasks in index order: first every example's round 1, then the
-  // block tasks of round 2 (largest first), then each shard's round 3. A task
+  // block tasks of round 2 (in diagonals), then each shard's round 3. A task
   // waits only for tasks taken before it (a block task for its shard's
   // examples, a shard's round 3 for its block tasks), so a thread done early
   // with one round starts on the next instead of waiting for the slowest task.
