@@ -539,6 +539,19 @@ std::pair<double, double> bench_rates(const std::string& output, int threads) {
   return {-1.0, -1.0};
 }
 
+// The training speed-up bench prints for `threads` (its "1.23x"), or -1.
+double bench_speedup(const std::string& output, int threads) {
+  std::istringstream lines(output.substr(output.find("threads  training ex/s")));
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream row(line);
+    int count = 0;
+    double training = 0.0, inference = 0.0, speedup = 0.0;
+    if (row >> count >> training >> inference >> speedup && count == threads) return speedup;
+  }
+  return -1.0;
+}
+
 TEST_F(CliTest, BenchReportsEveryThreadCountAfterAlternatingRuns) {
   const RunResult r =
       run(std::vector<std::string>{"bench"} + data() +
@@ -554,6 +567,12 @@ TEST_F(CliTest, BenchReportsEveryThreadCountAfterAlternatingRuns) {
     EXPECT_GT(training, 0.0) << threads << " threads: " << r.output;
     EXPECT_GT(inference, 0.0) << threads << " threads: " << r.output;
   }
+  // The last column: each count's training rate over the one-thread rate.
+  const double one = bench_rates(r.output, 1).first, two = bench_rates(r.output, 2).first;
+  EXPECT_TRUE(Contains(r.output, "training vs 1 thread"));
+  EXPECT_NEAR(bench_speedup(r.output, 1), 1.0, 1e-9) << r.output;
+  EXPECT_NEAR(bench_speedup(r.output, 2), two / one, 0.006 + 0.5 * (two + one) / (one * one))
+      << r.output;
   EXPECT_TRUE(Contains(r.output, "causal inputs per firing neuron"));
   EXPECT_TRUE(Contains(r.output, "peak resident memory"));
 }

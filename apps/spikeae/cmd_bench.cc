@@ -87,6 +87,24 @@ void print_activity(const Network& network, const ExampleSet& set) {
   }
 }
 
+// The medians per thread count; with a one-thread row, each count's training
+// speed-up over it too (the scaling that docs/performance.md quotes).
+void print_rates(const std::vector<int>& thread_counts,
+                 const std::vector<std::vector<double>>& training,
+                 const std::vector<std::vector<double>>& inference) {
+  const auto one = std::find(thread_counts.begin(), thread_counts.end(), 1);
+  const bool scaling = one != thread_counts.end();
+  const double one_thread = scaling ? median(training[one - thread_counts.begin()]) : 0.0;
+  std::printf("  threads  training ex/s  inference ex/s%s\n",
+              scaling ? "  training vs 1 thread" : "");
+  for (std::size_t k = 0; k < thread_counts.size(); ++k) {
+    std::printf("  %7d  %13.0f  %14.0f", thread_counts[k], median(training[k]),
+                median(inference[k]));
+    if (scaling) std::printf("  %19.2fx", median(training[k]) / one_thread);
+    std::printf("\n");
+  }
+}
+
 void run_bench(const BenchFlags& flags) {
   const std::vector<int> thread_counts = parse_thread_counts(flags.thread_counts);
   if (flags.repeats < 1) throw Error("--repeats must be at least 1");
@@ -121,11 +139,7 @@ void run_bench(const BenchFlags& flags) {
     std::printf("  run %d of %d done\n", r + 1, flags.repeats);
     std::fflush(stdout);
   }
-  std::printf("  threads  training ex/s  inference ex/s\n");
-  for (std::size_t k = 0; k < thread_counts.size(); ++k) {
-    std::printf("  %7d  %13.0f  %14.0f\n", thread_counts[k], median(training[k]),
-                median(inference[k]));
-  }
+  print_rates(thread_counts, training, inference);
   print_activity(network, test_set);
   std::printf("\npeak resident memory: %.0f MB\n", peak_resident_megabytes());
 }
