@@ -49,6 +49,16 @@ void prepare_neurons(const Network& network, int c, const ForwardState& state,
   }
 }
 
+// One input event for a block of neurons: what event_kernel reads.
+struct BlockEvent {
+  std::size_t first, n;    // the block's neurons
+  double index;            // e, as a double (compared with causal counts)
+  double time, exp_decay;  // t_e and exp(tau t_e)
+  double tau, limit;       // decay rate and clip_derivative
+  const double* weights;   // the event's weight row, from the block's first neuron
+  double* gradients;       // its weight-gradient row, likewise
+};
+
 // One causal input event e, for a block of neurons [first, first + n) of the
 // layer: adds delta_j * clip(dt_j/dw) to the event's weight-gradient
 // row and returns the sum over j of delta_j * clip(dt_j/dt_e), the error sent to the
@@ -58,11 +68,11 @@ void prepare_neurons(const Network& network, int c, const ForwardState& state,
 // that zeroes the others is left out (same bits). kSendsError: false when the
 // source takes no error (the first layer's data inputs); the sum is then skipped.
 template <bool kAllCausal, bool kSendsError>
-[[gnu::always_inline]] inline double event_kernel(std::size_t first, std::size_t n, double e,
-                                                  double t, double exp_decay, double tau,
-                                                  double limit, const double* __restrict weights,
-                                                  const NeuronTerms& terms,
-                                                  double* __restrict gradients) {
+[[gnu::always_inline]] inline double event_kernel(const BlockEvent& event,
+                                                  const NeuronTerms& terms) {
+  const auto [first, n, e, t, exp_decay, tau, limit, event_weights, event_gradients] = event;
+  const double* __restrict weights = event_weights;
+  double* __restrict gradients = event_gradients;
   const double* __restrict delta = terms.delta.data() + first;
   const double* __restrict causal = terms.causal_count.data() + first;
   const double* __restrict inverse = terms.inverse.data() + first;
@@ -143,26 +153,23 @@ void backpropagate_events(std::size_t first, std::size_t n, const BlockEvents& b
                           const NeuronTerms& terms, double* gradients, double* input_delta) {
   for (std::size_t e = 0; e < block.n_events; ++e) {
     const std::uint32_t source = block.events.source[e];
-    const double t = block.events.time[e], exp_decay = block.events.exp_decay[e];
-    const double* weight_row = weights + source * row_stride;
-    double* gradient_row = gradients + source * row_stride;
-    const auto index = static_cast<double>(e);
+    const BlockEvent event{first,
+                           n,
+                           static_cast<double>(e),
+                           block.events.time[e],
+                           block.events.exp_decay[e],
+                           tau,
+                           limit,
+                           weights + source * row_stride,
+                           gradients + source * row_stride};
     const bool all_causal = e < block.all_causal_events;
     if (source < block.first_delta_source) {
-      if (all_causal) {
-        event_kernel<true, false>(first, n, index, t, exp_decay, tau, limit, weight_row, terms,
-                                  gradient_row);
-      } else {
-        event_kernel<false, false>(first, n, index, t, exp_decay, tau, limit, weight_row, terms,
-                                   gradient_row);
-      }
+      all_causal ? event_kernel<true, false>(event, terms)
+                 : event_kernel<false, false>(event, terms);
       continue;
     }
-    input_delta[source] += all_causal
-                               ? event_kernel<true, true>(first, n, index, t, exp_decay, tau, limit,
-                                                          weight_row, terms, gradient_row)
-                               : event_kernel<false, true>(first, n, index, t, exp_decay, tau,
-                                                           limit, weight_row, terms, gradient_row);
+    input_delta[source] += all_causal ? event_kernel<true, true>(event, terms)
+                                      : event_kernel<false, true>(event, terms);
   }
 }
 
