@@ -118,7 +118,6 @@ class BatchStepper {
     output_tasks_.reserve(blocks_ * shards_.size());
     shard_order_.reserve(shards_.size());
     lower_tasks_.reserve(slots_.size());
-    shard_tasks_.reserve(shards_.size());
   }
 
   void step(const ExampleSet& set, std::span<const std::size_t> batch, std::span<double> losses) {
@@ -152,16 +151,17 @@ class BatchStepper {
       const auto [first, last] = shard_examples(s, count, n_shards, begin, end);
       pending_examples_[s].store(last - first, std::memory_order_relaxed);
     }
-    order_shard_tasks();
     const std::size_t n_lower = lower_tasks_.size(), n_output = output_tasks_.size();
-    pool_.run(n_lower + n_output + shard_tasks_.size(), [&](std::size_t task, int w) {
+    pool_.run(n_lower + n_output + n_shards, [&](std::size_t task, int w) {
       try {
         if (task < n_lower) {
           run_lower_task(set, batch, begin, task);
         } else if (task < n_lower + n_output) {
           run_output_task(count, n_shards, begin, end, last_chunk, task - n_lower, w);
         } else {
-          const std::size_t s = shard_tasks_[task - n_lower - n_output];
+          // Round 3 takes the shards in shard_order_, the order in which round
+          // 2's last turn finishes them.
+          const std::size_t s = shard_order_[task - n_lower - n_output];
           const auto [first, last] = shard_examples(s, count, n_shards, begin, end);
           if (!wait_until_zero(pending_blocks_[s])) return;
           run_shard_lower_backward(s, first, last, begin, losses, w);
@@ -204,18 +204,6 @@ class BatchStepper {
     }
   }
 
-  // Round 3's tasks: the shards in the order in which round 2 finishes them
-  // (that of their last block task).
-  void order_shard_tasks() {
-    shard_tasks_.clear();
-    for (auto task = output_tasks_.rbegin(); task != output_tasks_.rend(); ++task) {
-      if (std::find(shard_tasks_.begin(), shard_tasks_.end(), task->second) == shard_tasks_.end()) {
-        shard_tasks_.push_back(task->second);
-      }
-    }
-    std::reverse(shard_tasks_.begin(), shard_tasks_.end());
-  }
-
   // The (block, shard) tasks of round 2 in diagonals: in turn r, the i-th shard
   // (by examples, most first) takes block (i + r) mod blocks. Tasks that run at
   // once then write different shards' gradients: two blocks of one shard write
@@ -240,16 +228,14 @@ class BatchStepper {
     }
   }
 
-  // Round 1's tasks: the chunk's examples (batch indices), shard by shard in the
-  // order in which round 2's tasks first need the shards.
+  // Round 1's tasks: the chunk's examples (batch indices), shard by shard in
+  // shard_order_, the order in which round 2's first turn needs them.
   void order_lower_tasks(std::size_t count, std::size_t n_shards, std::size_t begin,
                          std::size_t end) {
     lower_tasks_.clear();
-    for (const auto& [block, s] : output_tasks_) {
+    for (const std::size_t s : shard_order_) {
       const auto [first, last] = shard_examples(s, count, n_shards, begin, end);
-      const bool listed = std::any_of(lower_tasks_.begin(), lower_tasks_.end(),
-                                      [&](const auto& task) { return task.second == s; });
-      for (std::size_t i = first; i < last && !listed; ++i) lower_tasks_.emplace_back(i, s);
+      for (std::size_t i = first; i < last; ++i) lower_tasks_.emplace_back(i, s);
     }
   }
 
@@ -348,9 +334,9 @@ class BatchStepper {
   ShardedAdam adam_;
   std::vector<std::atomic<std::size_t>> pending_shards_;  // [block]: shard tasks still running
   std::vector<std::pair<std::size_t, std::size_t>> output_tasks_;  // round 2: (block, shard)
-  std::vector<std::size_t> shard_order_;                           // shards by examples, most first
-  std::vector<std::pair<std::size_t, std::size_t>> lower_tasks_;   // round 1: (example, shard)
-  std::vector<std::size_t> shard_tasks_;                           // round 3: shards
+  std::vector<std::size_t>
+      shard_order_;  // shards by examples, most first: rounds 1 and 3, each turn of 2
+  std::vector<std::pair<std::size_t, std::size_t>> lower_tasks_;  // round 1: (example, shard)
   std::vector<std::atomic<std::size_t>> pending_examples_;  // [shard]: round 1 tasks still running
   std::vector<std::atomic<std::size_t>> pending_blocks_;    // [shard]: round 2 tasks still running
   std::atomic<bool> task_failed_{false};
