@@ -334,8 +334,8 @@ class BatchStepper {
   ShardedAdam adam_;
   std::vector<std::atomic<std::size_t>> pending_shards_;  // [block]: shard tasks still running
   std::vector<std::pair<std::size_t, std::size_t>> output_tasks_;  // round 2: (block, shard)
-  std::vector<std::size_t>
-      shard_order_;  // shards by examples, most first: rounds 1 and 3, each turn of 2
+  // Shards by examples, most first: the order of rounds 1 and 3 and of each turn of round 2.
+  std::vector<std::size_t> shard_order_;
   std::vector<std::pair<std::size_t, std::size_t>> lower_tasks_;  // round 1: (example, shard)
   std::vector<std::atomic<std::size_t>> pending_examples_;  // [shard]: round 1 tasks still running
   std::vector<std::atomic<std::size_t>> pending_blocks_;    // [shard]: round 2 tasks still running
