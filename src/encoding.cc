@@ -7,12 +7,18 @@
 #include "spikeae/random.h"
 
 namespace spikeae {
+namespace {
+
+// Encoded values are at most 1, and exactly 1 means no spike.
+bool spikes(double value) { return value < 1.0; }
+
+}  // namespace
 
 // Noise mean is 1 for the inverted encoding, 0 otherwise (docs/model.md section 3).
 void encode_image_values(std::span<const std::uint8_t> image, const EncodingOptions& options,
                          std::uint64_t noise_seed, std::size_t image_index, std::span<double> out) {
   Rng rng(derive_seed(noise_seed, Stream::kImageNoise, image_index));
-  const bool noisy = options.noise_factor > 0.0;
+  const bool noisy = options.noisy();
   const double noise_mean = options.inverted ? 1.0 : 0.0;
   for (std::size_t k = 0; k < image.size(); ++k) {
     double x = pixel_time(image[k], options.inverted);
@@ -21,11 +27,10 @@ void encode_image_values(std::span<const std::uint8_t> image, const EncodingOpti
   }
 }
 
-// The values are at most 1, so ">= 1: no spike" marks exactly the value 1.
 void encode_image_dense(std::span<const std::uint8_t> image, const EncodingOptions& options,
                         std::uint64_t noise_seed, std::size_t image_index, std::span<double> out) {
   encode_image_values(image, options, noise_seed, image_index, out);
-  for (std::size_t k = 0; k < image.size(); ++k) out[k] = out[k] >= 1.0 ? kNoSpike : out[k];
+  for (std::size_t k = 0; k < image.size(); ++k) out[k] = spikes(out[k]) ? out[k] : kNoSpike;
 }
 
 const std::array<double, 256>& pixel_time_table(bool inverted) {
@@ -49,14 +54,14 @@ void append_noise_free(std::span<const std::uint8_t> image, bool inverted, Encod
   const std::array<double, 256>& times = pixel_time_table(inverted);
   const auto rank = [inverted](std::uint8_t byte) { return inverted ? 255 - byte : byte; };
   std::array<std::size_t, 257> first{};  // first[r + 1] counts rank r, then prefix sums
-  for (std::uint8_t byte : image) first[rank(byte) + 1] += times[byte] < 1.0;
+  for (std::uint8_t byte : image) first[rank(byte) + 1] += spikes(times[byte]);
   for (std::size_t r = 1; r < first.size(); ++r) first[r] += first[r - 1];
   const std::size_t begin = encoded.source.size();
   encoded.source.resize(begin + first.back());
   encoded.time.resize(begin + first.back());
   for (std::size_t pixel = 0; pixel < image.size(); ++pixel) {
     const double time = times[image[pixel]];
-    if (time >= 1.0) continue;  // no spike (encode_image_dense)
+    if (!spikes(time)) continue;
     const std::size_t at = begin + first[rank(image[pixel])]++;
     encoded.source[at] = static_cast<std::uint16_t>(pixel);
     encoded.time[at] = time;
@@ -76,9 +81,8 @@ EncodedSet encode_dataset(const Dataset& data, const EncodingOptions& options,
   std::vector<double> dense(n_pixels);
   std::vector<std::uint16_t> spiking;  // pixel indices, increasing, then sorted by time
   spiking.reserve(n_pixels);
-  const bool noisy = options.noise_factor > 0.0;  // as in encode_image_values
   for (std::size_t i = 0; i < data.size(); ++i) {
-    if (!noisy) {
+    if (!options.noisy()) {
       append_noise_free(data.image(i), options.inverted, encoded);
       encoded.offsets.push_back(encoded.source.size());
       continue;

@@ -18,6 +18,7 @@ struct EncodingOptions {
   bool inverted = true;       // x = 1 - b (dark ink spikes early); false: x = b
   double noise_factor = 0.0;  // eta in [0, 1]: x' = clamp(x + eta * r, 0, 1), r ~ N(mu, 1)
 
+  bool noisy() const { return noise_factor > 0.0; }
   friend bool operator==(const EncodingOptions&, const EncodingOptions&) = default;
 };
 
