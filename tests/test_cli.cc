@@ -526,30 +526,24 @@ TEST_F(CliTest, EmbedWritesNpyPairMatchingTheCsv) {
 
 // --- bench -------------------------------------------------------------------
 
-// The rates bench prints for `threads` (training, inference), or {-1, -1}.
-std::pair<double, double> bench_rates(const std::string& output, int threads) {
+// One row of bench's table: the rates and, with a one-thread row, the speed-up
+// (its "1.23x"); all -1 when `threads` has no row.
+struct BenchRow {
+  double training = -1.0, inference = -1.0, speedup = -1.0;
+};
+BenchRow bench_row(const std::string& output, int threads) {
   std::istringstream lines(output.substr(output.find("threads  training ex/s")));
   std::string line;
   while (std::getline(lines, line)) {
     std::istringstream row(line);
     int count = 0;
-    double training = 0.0, inference = 0.0;
-    if (row >> count >> training >> inference && count == threads) return {training, inference};
+    BenchRow values;
+    if (row >> count >> values.training >> values.inference && count == threads) {
+      row >> values.speedup;
+      return values;
+    }
   }
-  return {-1.0, -1.0};
-}
-
-// The training speed-up bench prints for `threads` (its "1.23x"), or -1.
-double bench_speedup(const std::string& output, int threads) {
-  std::istringstream lines(output.substr(output.find("threads  training ex/s")));
-  std::string line;
-  while (std::getline(lines, line)) {
-    std::istringstream row(line);
-    int count = 0;
-    double training = 0.0, inference = 0.0, speedup = 0.0;
-    if (row >> count >> training >> inference >> speedup && count == threads) return speedup;
-  }
-  return -1.0;
+  return {};
 }
 
 TEST_F(CliTest, BenchReportsEveryThreadCountAfterAlternatingRuns) {
@@ -563,15 +557,16 @@ TEST_F(CliTest, BenchReportsEveryThreadCountAfterAlternatingRuns) {
   EXPECT_TRUE(Contains(r.output, "run 1 of 2 done"));
   EXPECT_TRUE(Contains(r.output, "run 2 of 2 done"));
   for (int threads : {1, 2}) {
-    const auto [training, inference] = bench_rates(r.output, threads);
-    EXPECT_GT(training, 0.0) << threads << " threads: " << r.output;
-    EXPECT_GT(inference, 0.0) << threads << " threads: " << r.output;
+    const BenchRow row = bench_row(r.output, threads);
+    EXPECT_GT(row.training, 0.0) << threads << " threads: " << r.output;
+    EXPECT_GT(row.inference, 0.0) << threads << " threads: " << r.output;
   }
   // The last column: each count's training rate over the one-thread rate.
-  const double one = bench_rates(r.output, 1).first, two = bench_rates(r.output, 2).first;
+  const BenchRow one = bench_row(r.output, 1), two = bench_row(r.output, 2);
   EXPECT_TRUE(Contains(r.output, "training vs 1 thread"));
-  EXPECT_NEAR(bench_speedup(r.output, 1), 1.0, 1e-9) << r.output;
-  EXPECT_NEAR(bench_speedup(r.output, 2), two / one, 0.006 + 0.5 * (two + one) / (one * one))
+  EXPECT_NEAR(one.speedup, 1.0, 1e-9) << r.output;
+  EXPECT_NEAR(two.speedup, two.training / one.training,
+              0.006 + 0.5 * (two.training + one.training) / (one.training * one.training))
       << r.output;
   EXPECT_TRUE(Contains(r.output, "causal inputs per firing neuron"));
   EXPECT_TRUE(Contains(r.output, "peak resident memory"));
