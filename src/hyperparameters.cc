@@ -259,6 +259,11 @@ const std::vector<std::string>& hyperparameter_names() {
   return names;
 }
 
+bool hyperparameter_is_integer(std::string_view name) {
+  const auto index = column_index(name);
+  return index && std::holds_alternative<IntField>(kColumns[*index].field);
+}
+
 void set_hyperparameter(HyperparameterRow& row, std::string_view name, std::string_view value) {
   const auto index = column_index(name);
   if (!index) {
@@ -358,6 +363,62 @@ HyperparameterRow row_from_config(const TrainingConfig& config) {
   row.penalty_no_spike = config.loss.penalty_no_spike;
   row.pulse_weight_mean_multiplier = config.init.pulse_weight_mean_multiplier;
   return row;
+}
+
+}  // namespace spikeae
+
+namespace spikeae {
+namespace {
+
+std::string stack_text(const std::vector<int>& sizes) {
+  std::string text;
+  for (int size : sizes) text += (text.empty() ? "" : "-") + std::to_string(size);
+  return text;
+}
+
+// An explicit stack must agree with every other source of its sizes.
+void check_explicit_stack(const std::vector<int>& sizes, const ArchitectureRequest& request) {
+  const std::string stack = "layer_sizes " + stack_text(sizes);
+  const bool has_middle = sizes.size() >= 3 && sizes.size() % 2 == 1;
+  const int middle = has_middle ? sizes[sizes.size() / 2] : 0;
+  if (request.n_hidden && !has_middle) {
+    throw Error("n_hidden = " + std::to_string(*request.n_hidden) + " cannot be applied to " +
+                stack + ": it has no single middle layer; give layer_sizes alone");
+  }
+  if (request.n_hidden && *request.n_hidden != middle) {
+    throw Error("n_hidden = " + std::to_string(*request.n_hidden) + " conflicts with " + stack +
+                " (middle layer " + std::to_string(middle) + "): give only one of them");
+  }
+  if (!request.n_hidden && request.preset_hidden && has_middle &&
+      *request.preset_hidden != middle) {
+    throw Error(request.preset_name + " has n_hidden = " + std::to_string(*request.preset_hidden) +
+                ", which conflicts with " + stack + " (middle layer " + std::to_string(middle) +
+                "): give n_hidden " + std::to_string(middle) + " as well to override it");
+  }
+  if (sizes.size() >= 2 && sizes.front() != sizes.back()) {
+    throw Error(stack + " has " + std::to_string(sizes.front()) + " inputs but " +
+                std::to_string(sizes.back()) +
+                " outputs: an autoencoder's output layer is as large as its input layer");
+  }
+  if (request.input_size && !sizes.empty() &&
+      static_cast<std::size_t>(sizes.front()) != *request.input_size) {
+    throw Error(stack + " has " + std::to_string(sizes.front()) + " inputs but the images have " +
+                std::to_string(*request.input_size) + " pixels");
+  }
+}
+
+}  // namespace
+
+std::vector<int> resolve_layer_sizes(const ArchitectureRequest& request) {
+  if (request.layer_sizes) {
+    check_explicit_stack(*request.layer_sizes, request);
+    return *request.layer_sizes;
+  }
+  const int hidden = request.n_hidden.value_or(request.preset_hidden.value_or(HyperparameterRow{}.n_hidden));
+  constexpr std::size_t kLargestInput = 1u << 30;  // larger is refused by validate(), not wrapped
+  const int input =
+      request.input_size ? static_cast<int>(std::min(*request.input_size, kLargestInput)) : kInputSize;
+  return {input, hidden, input};
 }
 
 }  // namespace spikeae

@@ -361,10 +361,18 @@ void target_times(const ExampleSet& set, std::size_t i, std::span<double> out) {
 
 TrainValidation split_train_validation(const Dataset& training_file, const SplitOptions& options,
                                        std::uint64_t seed) {
-  const std::size_t needed = options.train_size + options.validation_size;
-  if (needed > training_file.size()) {
+  if (options.train_size == 0) throw Error("train_size must be at least 1");
+  if (options.validation_size == 0) {
+    throw Error("validation_size must be at least 1: the best model is chosen by its validation "
+                "loss");
+  }
+  // Compared without the sum, which could wrap for absurd sizes.
+  if (options.train_size > training_file.size() ||
+      options.validation_size > training_file.size() - options.train_size) {
     throw Error("the training file has " + std::to_string(training_file.size()) +
-                " images, fewer than train_size + validation_size = " + std::to_string(needed));
+                " images, fewer than train_size + validation_size = " +
+                std::to_string(options.train_size) + " + " +
+                std::to_string(options.validation_size));
   }
   std::vector<std::size_t> order(training_file.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
@@ -375,6 +383,32 @@ TrainValidation split_train_validation(const Dataset& training_file, const Split
   const std::span<const std::size_t> all(order);
   return {training_file.gather(all.subspan(0, options.train_size)),
           training_file.gather(all.subspan(options.train_size, options.validation_size))};
+}
+
+double mean_image_loss(const ExampleSet& set) {
+  const std::size_t pixels = set.images.pixels_per_image();
+  if (set.size() == 0 || pixels == 0) return 0.0;
+  std::vector<double> targets(pixels), sum(pixels, 0.0), sum_squares(pixels, 0.0);
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    target_times(set, i, targets);
+    for (std::size_t k = 0; k < pixels; ++k) {
+      sum[k] += targets[k];
+      sum_squares[k] += targets[k] * targets[k];
+    }
+  }
+  // Per pixel, the mean squared distance to the mean: E[x^2] - E[x]^2 (times lie in [0, 1]).
+  const double n = static_cast<double>(set.size());
+  double total = 0.0;
+  for (std::size_t k = 0; k < pixels; ++k) {
+    const double mean = sum[k] / n;
+    total += std::max(0.0, sum_squares[k] / n - mean * mean);
+  }
+  return total / static_cast<double>(pixels);
+}
+
+bool on_mean_image_plateau(double loss, double mean_image) {
+  constexpr double kClearlyBelow = 0.9;
+  return !(loss < kClearlyBelow * mean_image);
 }
 
 double evaluate_loss(const Network& network, const ExampleSet& set, double latency,
@@ -467,10 +501,13 @@ EpochMetrics finish_epoch(TrainingState& state, const TrainingConfig& config,
   metrics.seconds = seconds;
   metrics.examples_per_second = state.epoch_losses.size() / std::max(seconds, 1e-9);
   metrics.train_loss = ordered_mean(state.epoch_losses);
-  metrics.validation_loss = validation_set.size() > 0 ? evaluate_loss(state.network, validation_set,
-                                                                      config.loss.latency, pool)
-                                                      : metrics.train_loss;
-  metrics.best = metrics.validation_loss < state.best_validation_loss;
+  // Without validation images there is no validation loss (NaN, never the training
+  // loss under another name), and the latest network is the one kept.
+  const bool validated = validation_set.size() > 0;
+  metrics.validation_loss =
+      validated ? evaluate_loss(state.network, validation_set, config.loss.latency, pool)
+                : std::numeric_limits<double>::quiet_NaN();
+  metrics.best = !validated || metrics.validation_loss < state.best_validation_loss;
   if (metrics.best) {
     state.best_network = state.network;
     state.best_epoch = metrics.epoch;

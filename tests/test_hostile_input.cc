@@ -462,17 +462,20 @@ TEST(HostileCli, TrainingOptionsOutOfRangeNameTheFlag) {
   EXPECT_TRUE(Refused(train({"--threads", "-1"}), {"threads", "-1"}));
   EXPECT_TRUE(Refused(train({"--gradient-shards", "0"}), {"gradient", "shards", "got 0"}));
   EXPECT_TRUE(Refused(train({"--epochs", "-1"}), {"epochs", "got -1"}));
-  EXPECT_TRUE(Refused(train({"--train-size", "0"}), {"--train-size", "at least 1"}));
+  EXPECT_TRUE(Refused(train({"--train-size", "0"}), {"--train-size", "[1,", "got 0"}));
 }
 
 TEST(HostileCli, LayerSizesWithZerosOrJunkAreRefused) {
-  EXPECT_TRUE(Refused(train({"--layer-sizes", "784,0,16,0,784"}), {"layer_sizes[1]", "got 0"}));
-  EXPECT_TRUE(Refused(train({"--layer-sizes", "784,-8,16,-8,784"}), {"layer_sizes[1]", "got -8"}));
+  EXPECT_TRUE(Refused(train({"--layer-sizes", "784,0,16,0,784", "--n_hidden", "16"}),
+                      {"layer_sizes[1]", "got 0"}));
+  EXPECT_TRUE(Refused(train({"--layer-sizes", "784,-8,16,-8,784", "--n_hidden", "16"}),
+                      {"layer_sizes[1]", "got -8"}));
   EXPECT_TRUE(Refused(train({"--layer-sizes", "784,,784"}), {"--layer-sizes", "784,,784"}));
   EXPECT_TRUE(Refused(train({"--layer-sizes", "784,16x,784"}), {"--layer-sizes", "integers"}));
   EXPECT_TRUE(Refused(train({"--layer-sizes", "784,99999999999,16,8,784"}),
                       {"--layer-sizes", "99999999999"}));
-  EXPECT_TRUE(Refused(train({"--layer-sizes", "784,64,64,784"}), {"n_hidden", "odd number"}));
+  EXPECT_TRUE(
+      Refused(train({"--layer-sizes", "784,64,64,784"}), {"n_hidden", "no single middle layer"}));
 }
 
 // The bottleneck of --layer-sizes is what --n_hidden sets; a 0 there must still be refused.

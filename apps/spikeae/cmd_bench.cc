@@ -110,7 +110,7 @@ void run_bench(const BenchFlags& flags) {
   if (flags.repeats < 1) throw Error("--repeats must be at least 1");
   TrainTestData data = load_data(flags.data);
   const TrainingConfig config =
-      resolve_config_for_images(flags.hyperparameters, data.train.pixels_per_image());
+      resolve_config(flags.hyperparameters, data.train.pixels_per_image());
   if (flags.train_size > data.train.size()) throw Error("--train-size exceeds the training file");
   const std::uint64_t seed = config.train.seed;
   const ExampleSet train_set =
@@ -150,7 +150,7 @@ void add_bench_command(CLI::App& app) {
   auto flags = std::make_shared<BenchFlags>();
   CLI::App* command = app.add_subcommand(
       "bench", "Measure training and inference throughput on real data per thread count");
-  add_hyperparameter_flags(*command, flags->hyperparameters);
+  add_hyperparameter_flags(*command, flags->hyperparameters, EpochsFlag::kHidden);
   add_data_flags(*command, flags->data);
   command->add_option("--train-size", flags->train_size, "Training images per measured epoch")
       ->capture_default_str();

@@ -8,17 +8,23 @@
 #include <memory>
 #include <numeric>
 #include <optional>
+#include <set>
 
 #include "commands.h"
 #include "data_flags.h"
 #include "hyperparameter_flags.h"
+#include "metrics_log.h"
 #include "progress.h"
 #include "reconstruction.h"
+#include "resume_flags.h"
 #include "spikeae/atomic_file.h"
 #include "spikeae/checkpoint.h"
+#include "spikeae/data_description.h"
 #include "spikeae/error.h"
+#include "spikeae/memory_check.h"
 #include "spikeae/model_file.h"
 #include "spikeae/random.h"
+#include "spikeae/run_folder.h"
 
 namespace spikeae::cli {
 namespace {
@@ -30,49 +36,13 @@ struct TrainFlags {
   std::string out = "runs/default";
   bool test_every_epoch = false;
   bool resume = false;
-  bool epochs_given = false;  // --epochs on the command line (may extend a resumed run)
+  bool overwrite = false;
+  std::set<std::string> given;  // flags typed on the command line, by their first name
 };
 
 volatile std::sig_atomic_t g_interrupted = 0;
 
 void on_interrupt(int) { g_interrupted = 1; }
-
-std::string json_number(double value) {
-  if (!std::isfinite(value)) return "null";
-  char text[40];
-  std::snprintf(text, sizeof text, "%.17g", value);
-  return text;
-}
-
-// Appends one JSON object per line; flushed so a killed run keeps its history.
-class MetricsLog {
- public:
-  // Starts the file with the epochs already done (a resumed run), then appends.
-  MetricsLog(const std::filesystem::path& path, const std::vector<EpochMetrics>& history) {
-    {
-      std::ofstream start(path, std::ios::trunc);
-      if (!start) throw Error(path.string() + ": cannot write the metrics file");
-    }
-    file_.open(path, std::ios::app);
-    for (const EpochMetrics& m : history) epoch(m, std::nan(""));
-  }
-  // test_loss NaN (not measured) is written as null.
-  void epoch(const EpochMetrics& m, double test_loss) {
-    file_ << "{\"epoch\":" << m.epoch << ",\"train_loss\":" << json_number(m.train_loss)
-          << ",\"validation_loss\":" << json_number(m.validation_loss)
-          << ",\"test_loss\":" << json_number(test_loss)
-          << ",\"seconds\":" << json_number(m.seconds)
-          << ",\"examples_per_second\":" << json_number(m.examples_per_second)
-          << ",\"best\":" << (m.best ? "true" : "false") << "}" << std::endl;
-  }
-  void test(int best_epoch, double test_loss) {
-    file_ << "{\"test_loss\":" << json_number(test_loss) << ",\"best_epoch\":" << best_epoch << "}"
-          << std::endl;
-  }
-
- private:
-  std::ofstream file_;
-};
 
 struct PreparedData {
   ExampleSet train, validation, test;
@@ -82,6 +52,8 @@ PreparedData prepare_data(const TrainFlags& flags, const TrainingConfig& config)
   TrainTestData data = load_data(flags.data);
   TrainValidation split =
       split_train_validation(data.train, split_options(flags.split), config.train.seed);
+  const std::size_t images = split.train.size() + split.validation.size() + data.test.size();
+  check_training_memory(config, images, data.train.pixels_per_image());
   const std::uint64_t seed = config.train.seed;
   return {make_example_set(std::move(split.train), config.encoding,
                            derive_seed(seed, Stream::kTrainNoise)),
@@ -109,42 +81,63 @@ void print_header(const TrainingConfig& config, const PreparedData& data, const 
 
 // What identifies the data of a run; a checkpoint only resumes on the same data.
 std::string data_description(const TrainFlags& flags) {
-  return data_name(flags.data) + " (split " + flags.split.order + " " +
-         std::to_string(flags.split.train_size) + "/" +
-         std::to_string(flags.split.validation_size) + ")";
+  return DataDescription{data_name(flags.data), flags.split.order, flags.split.train_size,
+                         flags.split.validation_size}
+      .text();
 }
 
-// The run's configuration: from the flags, or from the checkpoint when resuming
-// (then only --epochs, if given, and --threads may change).
-std::optional<Checkpoint> read_checkpoint(const TrainFlags& flags) {
-  const std::filesystem::path path = std::filesystem::path(flags.out) / "checkpoint.spikeae";
-  if (!flags.resume || !std::filesystem::exists(path)) return std::nullopt;
+RunFolderMode folder_mode(const TrainFlags& flags) {
+  if (flags.resume && flags.overwrite) throw Error("--resume and --overwrite cannot be combined");
+  if (flags.resume) return RunFolderMode::kResume;
+  return flags.overwrite ? RunFolderMode::kOverwrite : RunFolderMode::kNew;
+}
+
+// The checkpoint of the run in the folder, with the flags that may change applied.
+std::optional<Checkpoint> read_checkpoint(const TrainFlags& flags, const RunFolder& folder) {
+  if (!flags.resume || !folder.has_checkpoint()) return std::nullopt;
+  const std::filesystem::path path = folder.path() / "checkpoint.spikeae";
   Checkpoint checkpoint = load_checkpoint(path);
   if (checkpoint.dataset != data_description(flags)) {
     throw Error(path.string() + " was made on " + checkpoint.dataset + ", not on " +
                 data_description(flags) + ": resume with the same data flags");
   }
-  if (flags.epochs_given) checkpoint.config.train.epochs = flags.hyperparameters.epochs;
+  check_resume_flags(flags.hyperparameters, flags.given, checkpoint.config,
+                     static_cast<std::size_t>(checkpoint.config.architecture.layer_sizes.front()),
+                     path.string());
+  const int done = checkpoint.state.epoch;
+  if (flags.given.count("--epochs")) {
+    if (flags.hyperparameters.epochs < done) {
+      throw Error("--epochs " + std::to_string(flags.hyperparameters.epochs) + " is fewer than the " +
+                  std::to_string(done) + " epochs " + path.string() + " has completed");
+    }
+    checkpoint.config.train.epochs = flags.hyperparameters.epochs;
+  }
   checkpoint.config.train.threads = flags.hyperparameters.threads;
   validate(checkpoint.config);
   return checkpoint;
 }
 
-std::filesystem::path create_output_folder(const std::string& folder) {
-  const std::filesystem::path out(folder);
-  std::error_code ec;
-  std::filesystem::create_directories(out, ec);
-  if (ec) throw Error(out.string() + ": cannot create the output folder: " + ec.message());
-  return out;
+void warn_if_plateau(const RunSummary& summary, double best_validation_loss) {
+  if (!summary.plateau) return;
+  std::fprintf(stderr,
+               "warning: the best validation loss %.5f is not clearly below the mean-image loss "
+               "%.5f: the network reproduces little more than the average image. More epochs, "
+               "more training images or another learning_rate usually help (the paper's presets "
+               "were tuned for 100 epochs on 54,000 images).\n",
+               best_validation_loss, summary.mean_image_loss);
 }
 
-// Tests the best model and writes the run's files.
-void finish_run(const TrainFlags& flags, const TrainingConfig& config, const PreparedData& data,
-                const TrainResult& result, MetricsLog& log) {
-  const std::filesystem::path out(flags.out);
+// Tests the best model and writes the run's files (the model before the log's
+// last line, which then vouches for it).
+void finish_run(const RunFolder& folder, const TrainFlags& flags, const TrainingConfig& config,
+                const PreparedData& data, const TrainResult& result, MetricsLog& log) {
+  const std::filesystem::path& out = folder.path();
   ThreadPool pool(config.train.threads);
-  const double test_loss = evaluate_loss(result.best_network, data.test, config.loss.latency, pool);
-  log.test(result.best_epoch, test_loss);
+  RunSummary summary;
+  summary.best_epoch = result.best_epoch;
+  summary.test_loss = evaluate_loss(result.best_network, data.test, config.loss.latency, pool);
+  summary.mean_image_loss = mean_image_loss(data.validation);
+  summary.plateau = on_mean_image_plateau(result.best_validation_loss, summary.mean_image_loss);
   // The thread count does not change the result; leaving it out makes model
   // files byte-identical across thread counts.
   TrainingConfig saved_config = config;
@@ -157,26 +150,49 @@ void finish_run(const TrainFlags& flags, const TrainingConfig& config, const Pre
                            config.loss.latency, shown);
   write_file_atomically(out / "hyperparameters.tsv",
                         format_hyperparameter_table({row_from_config(config)}));
+  log.finish(summary);
   std::printf("best epoch %d: validation loss %.5f, test loss %.5f\n", result.best_epoch,
-              result.best_validation_loss, test_loss);
-  std::printf("wrote %s/{model.spikeae, metrics.jsonl, reconstructions.png, hyperparameters.tsv}\n",
-              out.string().c_str());
+              result.best_validation_loss, summary.test_loss);
+  warn_if_plateau(summary, result.best_validation_loss);
+  std::printf(
+      "wrote %s/{model.spikeae, metrics.jsonl, reconstructions.png, hyperparameters.tsv, "
+      "checkpoint.spikeae}\n",
+      out.string().c_str());
+}
+
+TrainResult train_with_signals(TrainingState state, const TrainingConfig& config,
+                               const PreparedData& data, const TrainCallbacks& callbacks) {
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  TrainResult result =
+      resume_training(std::move(state), config, data.train, data.validation, callbacks);
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  return result;
 }
 
 void run_train(const TrainFlags& flags) {
-  std::optional<Checkpoint> checkpoint = read_checkpoint(flags);
-  TrainingConfig config = checkpoint ? checkpoint->config : resolve_config(flags.hyperparameters);
+  // Options first: a bad flag fails before the folder or the data are touched.
+  const TrainingConfig asked = resolve_config(flags.hyperparameters);
+  RunFolder folder(flags.out, folder_mode(flags));
+  std::optional<Checkpoint> checkpoint = read_checkpoint(flags, folder);
+  TrainingConfig config = checkpoint ? checkpoint->config : asked;
   const PreparedData data = prepare_data(flags, config);
   if (!checkpoint)
-    config = resolve_config_for_images(flags.hyperparameters, data.train.images.pixels_per_image());
-  const std::filesystem::path out = create_output_folder(flags.out);
+    config = resolve_config(flags.hyperparameters, data.train.images.pixels_per_image());
+  const std::filesystem::path& out = folder.path();
+  if (!checkpoint) folder.clear_earlier_run();
   TrainingState state = checkpoint ? std::move(checkpoint->state)
                                    : start_training(make_network(config.architecture, config.neuron,
                                                                  config.init, config.train.seed));
   print_header(config, data, state.network);
+  if (folder.stale_files_removed() > 0) {
+    std::printf("removed %zu temporary file(s) left in %s by stopped runs\n",
+                folder.stale_files_removed(), out.string().c_str());
+  }
   if (checkpoint) {
-    std::printf("resuming after epoch %d (+%zu examples) from %s/checkpoint.spikeae\n", state.epoch,
-                state.position, out.string().c_str());
+    std::printf("resuming after epoch %d (+%zu examples) from %s/checkpoint.spikeae, to epoch %d\n",
+                state.epoch, state.position, out.string().c_str(), config.train.epochs);
   }
   MetricsLog log(out / "metrics.jsonl", state.history);
   ProgressPrinter printer(stdout, config.train.epochs);
@@ -197,18 +213,13 @@ void run_train(const TrainFlags& flags) {
     log.epoch(m, test_loss);
   };
   callbacks.stop_requested = [] { return g_interrupted != 0; };
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
-  const TrainResult result =
-      resume_training(std::move(state), config, data.train, data.validation, callbacks);
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  const TrainResult result = train_with_signals(std::move(state), config, data, callbacks);
   if (result.stopped) {
     std::printf("\ninterrupted: checkpoint saved; continue with --resume --out %s\n",
                 out.string().c_str());
   }
   if (result.best_epoch == 0) throw Error("no epoch completed: nothing to save");
-  finish_run(flags, config, data, result, log);
+  finish_run(folder, flags, config, data, result, log);
   if (result.stopped) {
     throw Error("training was interrupted after epoch " + std::to_string(result.history.size()));
   }
@@ -223,15 +234,22 @@ void add_train_command(CLI::App& app) {
   add_hyperparameter_flags(*command, flags->hyperparameters);
   add_data_flags(*command, flags->data);
   add_split_flags(*command, flags->split);
-  command->add_option("--out", flags->out, "Output folder")->capture_default_str();
-  command->add_flag("--test-every-epoch", flags->test_every_epoch,
+  command->add_option("--out", flags->out, "Output folder (one run per folder)")
+      ->capture_default_str();
+  command->add_flag(both_spellings("--test-every-epoch"), flags->test_every_epoch,
                     "Also measure the test loss after every epoch (a learning curve)");
   command->add_flag("--resume", flags->resume,
                     "Continue the run in --out from its checkpoint.spikeae (bit-identical to an "
-                    "uninterrupted run); starts it if there is none");
-  CLI::Option* epochs = command->get_option("--epochs");
-  command->callback([flags, epochs] {
-    flags->epochs_given = epochs->count() > 0;
+                    "uninterrupted run; only --epochs and --threads may change); starts it if "
+                    "the folder holds no run");
+  command->add_flag("--overwrite", flags->overwrite,
+                    "Replace the run that --out holds (its files are removed when training "
+                    "starts); without it such a folder is refused");
+  command->callback([flags, command] {
+    flags->given.clear();
+    for (const CLI::Option* option : command->get_options()) {
+      if (option->count() > 0) flags->given.insert(option->get_name());
+    }
     run_train(*flags);
   });
 }

@@ -1,8 +1,14 @@
 #include "data_flags.h"
 
+#include "hyperparameter_flags.h"
+#include "integer_flags.h"
 #include "spikeae/error.h"
 
 namespace spikeae::cli {
+
+namespace {
+constexpr std::uint64_t kMaxImages = 1u << 31;  // larger sets cannot be indexed by the IDX reader
+}  // namespace
 
 void add_data_flags(CLI::App& command, DataFlags& flags) {
   command.add_option("--dataset", flags.dataset, "Named data set")
@@ -10,21 +16,22 @@ void add_data_flags(CLI::App& command, DataFlags& flags) {
       ->capture_default_str()
       ->group("Data");
   command
-      .add_option("--data-dir", flags.data_dir,
+      .add_option(both_spellings("--data-dir"), flags.data_dir,
                   "Folder holding mnist/ and fashion-mnist/ (default: $SPIKEAE_DATA_DIR, "
                   "./data, then the source tree's data/)")
       ->group("Data");
   command
-      .add_option("--train-images", flags.train_images,
+      .add_option(both_spellings("--train-images"), flags.train_images,
                   "Own IDX training images (with --train-labels)")
       ->group("Data");
-  command.add_option("--train-labels", flags.train_labels, "Own IDX training labels")
+  command.add_option(both_spellings("--train-labels"), flags.train_labels, "Own IDX training labels")
       ->group("Data");
   command
-      .add_option("--test-images", flags.test_images, "Own IDX test images (with --test-labels)")
+      .add_option(both_spellings("--test-images"), flags.test_images, "Own IDX test images (with --test-labels)")
       ->group("Data");
-  command.add_option("--test-labels", flags.test_labels, "Own IDX test labels")->group("Data");
-  command.add_option("--test-size", flags.test_size, "Use only the first N test images (0: all)")
+  command.add_option(both_spellings("--test-labels"), flags.test_labels, "Own IDX test labels")->group("Data");
+  command.add_option(both_spellings("--test-size"), flags.test_size, "Use only the first N test images (0: all)")
+      ->check(integer_in(0, kMaxImages))
       ->capture_default_str()
       ->group("Data");
 }
@@ -64,12 +71,16 @@ std::string data_name(const DataFlags& flags) {
 
 void add_split_flags(CLI::App& command, SplitFlags& flags) {
   command
-      .add_option("--train-size", flags.train_size, "Training images taken from the training file")
+      .add_option(both_spellings("--train-size"), flags.train_size,
+                  "Training images taken from the training file")
+      ->check(integer_in(1, kMaxImages))
       ->capture_default_str()
       ->group("Data");
   command
-      .add_option("--validation-size", flags.validation_size,
-                  "Validation images taken from the training file")
+      .add_option(both_spellings("--validation-size"), flags.validation_size,
+                  "Validation images taken from the training file; they choose the best "
+                  "model")
+      ->check(integer_in(1, kMaxImages))
       ->capture_default_str()
       ->group("Data");
   command
@@ -83,6 +94,10 @@ void add_split_flags(CLI::App& command, SplitFlags& flags) {
 
 SplitOptions split_options(const SplitFlags& flags) {
   if (flags.train_size == 0) throw Error("--train-size must be at least 1");
+  if (flags.validation_size == 0) {
+    throw Error("--validation-size must be at least 1: the best model is chosen by its "
+                "validation loss");
+  }
   return {flags.train_size, flags.validation_size, flags.order == "shuffled"};
 }
 

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,12 +25,18 @@ struct HyperparameterFlags {
   std::uint64_t seed = 1;
 };
 
-void add_hyperparameter_flags(CLI::App& command, HyperparameterFlags& flags);
+// Which of the training-length flags a command shows (bench measures its own epochs).
+enum class EpochsFlag { kShown, kHidden };
+
+void add_hyperparameter_flags(CLI::App& command, HyperparameterFlags& flags,
+                              EpochsFlag epochs = EpochsFlag::kShown);
 
 // Defaults, then the preset (or preset file), then each flag given; validated.
-TrainingConfig resolve_config(const HyperparameterFlags& flags);
+// With `pixels`, the stack's ends must match images of that many pixels.
+TrainingConfig resolve_config(const HyperparameterFlags& flags,
+                              std::optional<std::size_t> pixels = std::nullopt);
 
-// Same, with the first and last layer sized to images of `pixels` pixels.
-TrainingConfig resolve_config_for_images(const HyperparameterFlags& flags, std::size_t pixels);
+// "--name,--other_spelling": every flag answers to both its hyphen and underscore forms.
+std::string both_spellings(const std::string& flag);
 
 }  // namespace spikeae::cli

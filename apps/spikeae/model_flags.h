@@ -17,13 +17,15 @@ struct ModelFlags {
   std::optional<double> noise;        // default: the noise the model was trained with
   std::optional<std::uint64_t> seed;  // test-input noise; default: the model's seed
   int threads = 0;
+  const CLI::Option* dataset_option = nullptr;  // tells whether --dataset was typed
 };
 
 void add_model_flags(CLI::App& command, ModelFlags& flags);
 
 struct LoadedModel {
   SavedModel saved;
-  ExampleSet test;  // encoded as the model expects, with the chosen noise
+  ExampleSet test;        // encoded as the model expects, with the chosen noise
+  std::string test_name;  // where the test images came from, for the output
 };
 
 LoadedModel load_model_and_test_set(const ModelFlags& flags);

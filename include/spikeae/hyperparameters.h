@@ -1,7 +1,9 @@
-// The paper's flat hyperparameter rows (shared/paper/hyperparameters.tsv) and the
-// 75 tuned presets shipped inside the library.
+// The paper's flat hyperparameter rows (the table of tuned configurations in
+// "Spiking autoencoders with temporal coding") and the 75 tuned presets shipped
+// inside the library.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +32,9 @@ struct HyperparameterRow {
 // Column names in the order of the paper's table.
 const std::vector<std::string>& hyperparameter_names();
 
+// True for the integer columns (batch_size, n_hidden, n_pulses).
+bool hyperparameter_is_integer(std::string_view name);
+
 // Sets one field by its column name from text; throws Error for an unknown name
 // or a value that does not parse.
 void set_hyperparameter(HyperparameterRow& row, std::string_view name, std::string_view value);
@@ -51,5 +56,20 @@ HyperparameterRow paper_preset(double noise, double latency, int hidden);
 // config has fewer than 3 layers).
 void apply_row(const HyperparameterRow& row, TrainingConfig& config);
 HyperparameterRow row_from_config(const TrainingConfig& config);
+
+// What decides the layer sizes, from any front end (CLI flags, Python keywords).
+struct ArchitectureRequest {
+  std::optional<std::vector<int>> layer_sizes;  // an explicit stack
+  std::optional<int> n_hidden;                  // n_hidden given as an option
+  std::optional<int> preset_hidden;             // n_hidden of the preset or preset file
+  std::string preset_name = "the preset";       // names the preset in messages
+  std::optional<std::size_t> input_size;        // pixels per image, when the data are known
+};
+
+// The stack to train: an explicit stack is taken as it is, else input-hidden-input.
+// Throws Error naming both values when n_hidden (given or from a preset) conflicts with
+// the stack's middle layer, when the stack's ends differ, or when they do not match
+// the images.
+std::vector<int> resolve_layer_sizes(const ArchitectureRequest& request);
 
 }  // namespace spikeae

@@ -116,6 +116,14 @@ struct TrainResult {
 double evaluate_loss(const Network& network, const ExampleSet& set, double latency,
                      ThreadPool& pool);
 
+// The loss of a network that outputs, for every example, the set's mean target
+// image: what a run stuck on the mean-image plateau reaches (0 for an empty set).
+double mean_image_loss(const ExampleSet& set);
+
+// True when `loss` is not clearly below the mean-image loss (within 10% of it or
+// above): the network reconstructs little more than the mean image.
+bool on_mean_image_plateau(double loss, double mean_image);
+
 // Trains a new network built from config (weights from config.train.seed).
 TrainResult train(const TrainingConfig& config, const ExampleSet& train_set,
                   const ExampleSet& validation_set, const TrainCallbacks& callbacks = {});
@@ -126,7 +134,9 @@ TrainResult train_network(Network network, const TrainingConfig& config,
                           const TrainCallbacks& callbacks = {});
 
 // Continues a run from `state` (a checkpoint) until config.train.epochs epochs are
-// complete; the result is bit-identical to a run that was never interrupted.
+// complete; the result is bit-identical to a run that was never interrupted. With an
+// empty validation set the validation loss is NaN and the latest network is kept as
+// the best (the CLI and spikeae.fit refuse such a split).
 TrainResult resume_training(TrainingState state, const TrainingConfig& config,
                             const ExampleSet& train_set, const ExampleSet& validation_set,
                             const TrainCallbacks& callbacks = {});

@@ -1,0 +1,13 @@
+// Integer flags read in full: "-1" is not wrapped into a huge unsigned value and
+// 2^64 is not clamped, so a typed number is either taken exactly or refused.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+
+namespace spikeae::cli {
+
+// Accepts decimal integers in [low, high]; the message names the range and the text.
+CLI::Validator integer_in(std::int64_t low, std::uint64_t high);
+
+}  // namespace spikeae::cli

@@ -1,0 +1,74 @@
+#include "resume_flags.h"
+
+#include <sstream>
+#include <vector>
+
+#include "spikeae/error.h"
+#include "spikeae/hyperparameters.h"
+
+namespace spikeae::cli {
+namespace {
+
+// The text of one column of a row, as hyperparameters.tsv writes it.
+std::string column_text(const HyperparameterRow& row, const std::string& name) {
+  std::istringstream lines(format_hyperparameter_table({row}));
+  std::string header, values, column, field;
+  std::getline(lines, header);
+  std::getline(lines, values);
+  std::istringstream names(header), fields(values);
+  while (std::getline(names, column, '\t') && std::getline(fields, field, '\t')) {
+    if (column == name) return field;
+  }
+  return "";
+}
+
+std::string sizes_text(const std::vector<int>& sizes) {
+  std::string text;
+  for (int size : sizes) text += (text.empty() ? "" : ",") + std::to_string(size);
+  return text;
+}
+
+struct Conflict {
+  std::string flag, asked, saved;
+};
+
+void compare(std::vector<Conflict>& out, bool given, const std::string& flag,
+             const std::string& asked, const std::string& saved) {
+  if (given && asked != saved) out.push_back({flag, asked, saved});
+}
+
+}  // namespace
+
+void check_resume_flags(const HyperparameterFlags& flags, const std::set<std::string>& given,
+                        const TrainingConfig& checkpoint, std::size_t pixels,
+                        const std::string& checkpoint_path) {
+  const TrainingConfig asked = resolve_config(flags, pixels);
+  const HyperparameterRow asked_row = row_from_config(asked);
+  const HyperparameterRow saved_row = row_from_config(checkpoint);
+  const bool whole_row = given.count("--preset") || given.count("--preset-file");
+  std::vector<Conflict> conflicts;
+  for (const std::string& name : hyperparameter_names()) {
+    compare(conflicts, whole_row || flags.given.count(name), "--" + name,
+            column_text(asked_row, name), column_text(saved_row, name));
+  }
+  compare(conflicts, given.count("--layer-sizes"), "--layer-sizes",
+          sizes_text(asked.architecture.layer_sizes), sizes_text(checkpoint.architecture.layer_sizes));
+  compare(conflicts, given.count("--non-inverted"), "--non-inverted",
+          asked.encoding.inverted ? "inverted" : "non-inverted",
+          checkpoint.encoding.inverted ? "inverted" : "non-inverted");
+  compare(conflicts, given.count("--seed"), "--seed", std::to_string(asked.train.seed),
+          std::to_string(checkpoint.train.seed));
+  compare(conflicts, given.count("--gradient-shards"), "--gradient-shards",
+          std::to_string(asked.train.gradient_shards),
+          std::to_string(checkpoint.train.gradient_shards));
+  if (conflicts.empty()) return;
+  std::string list;
+  for (const Conflict& c : conflicts) {
+    list += (list.empty() ? "" : ", ") + c.flag + " " + c.asked + " (checkpoint: " + c.saved + ")";
+  }
+  throw Error("--resume continues the run of " + checkpoint_path + " as it was started, but " +
+              list + ": only --epochs and --threads can change; drop the other flags, or start " +
+              "a new run with another --out (or --overwrite)");
+}
+
+}  // namespace spikeae::cli

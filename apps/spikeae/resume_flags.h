@@ -1,0 +1,19 @@
+// --resume continues a run as it was started: hyperparameter flags given with it
+// must agree with the checkpoint; only the training length and threads may change.
+#pragma once
+
+#include <set>
+#include <string>
+
+#include "hyperparameter_flags.h"
+#include "spikeae/config.h"
+
+namespace spikeae::cli {
+
+// Throws Error listing every given flag whose value differs from the checkpoint's
+// (`given` holds the flags typed, by their first name, e.g. "--learning_rate").
+void check_resume_flags(const HyperparameterFlags& flags, const std::set<std::string>& given,
+                        const TrainingConfig& checkpoint, std::size_t pixels,
+                        const std::string& checkpoint_path);
+
+}  // namespace spikeae::cli

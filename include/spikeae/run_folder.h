@@ -1,0 +1,51 @@
+// A run's output folder holds one run, owned by one process at a time
+// (docs/robustness.md, "Run folders").
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace spikeae {
+
+// How a run may treat a folder that already holds run files.
+enum class RunFolderMode {
+  kNew,        // refuse a folder that holds another run
+  kResume,     // continue the run whose checkpoint is there (or start one in an empty folder)
+  kOverwrite,  // remove the other run's files, then start
+};
+
+// The files a run writes; a folder holding any of them holds a run.
+const std::vector<std::string>& run_file_names();
+
+// Owns a run folder while it lives: creates the folder, takes an exclusive lock
+// (released by the kernel even on SIGKILL), removes temporary files that dead
+// processes left behind, and checks `mode` against the files of an earlier run.
+// Throws Error, before any file is changed, when another process owns the folder
+// or when the folder holds another run that `mode` does not allow to touch.
+class RunFolder {
+ public:
+  RunFolder(const std::filesystem::path& folder, RunFolderMode mode);
+  ~RunFolder();
+  RunFolder(const RunFolder&) = delete;
+  RunFolder& operator=(const RunFolder&) = delete;
+
+  // With kOverwrite, removes the earlier run's files; call it when the new run is
+  // ready to start (options and data checked), so a failed start loses nothing.
+  void clear_earlier_run();
+
+  const std::filesystem::path& path() const { return folder_; }
+  bool has_checkpoint() const;
+  std::size_t stale_files_removed() const { return stale_removed_; }
+
+ private:
+  std::filesystem::path folder_;
+  RunFolderMode mode_;
+  int lock_fd_ = -1;
+  std::size_t stale_removed_ = 0;
+};
+
+// Removes `.NAME.tmp-PID-N` files of processes that no longer run; returns how many.
+std::size_t remove_stale_temporary_files(const std::filesystem::path& folder);
+
+}  // namespace spikeae

@@ -1,0 +1,165 @@
+#include "spikeae/run_folder.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <string_view>
+
+#include "spikeae/error.h"
+
+namespace spikeae {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kLockName = ".spikeae.lock";
+constexpr std::string_view kTempMarker = ".tmp-";
+
+std::string reason(int error) { return std::strerror(error); }
+
+// The pid written in a lock file, for the message that names the owner.
+std::string lock_owner(int fd) {
+  char text[32] = {};
+  const ssize_t n = ::pread(fd, text, sizeof text - 1, 0);
+  if (n <= 0) return "";
+  std::string_view owner(text, static_cast<std::size_t>(n));
+  while (!owner.empty() && (owner.back() == '\n' || owner.back() == ' ')) owner.remove_suffix(1);
+  return " (pid " + std::string(owner) + ")";
+}
+
+int take_lock(const fs::path& folder) {
+  const fs::path path = folder / kLockName;
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  if (fd < 0) throw Error(path.string() + ": cannot create the run folder's lock: " + reason(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    const std::string owner = lock_owner(fd);
+    ::close(fd);
+    if (error == EWOULDBLOCK) {
+      throw Error(folder.string() + " is in use by another spikeae run" + owner +
+                  ": wait for it to finish, or give another output folder");
+    }
+    throw Error(path.string() + ": cannot lock the run folder: " + reason(error));
+  }
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
+    // The pid only improves another process's message; the lock itself holds.
+  }
+  return fd;
+}
+
+// The pid in ".NAME.tmp-PID-N", or 0 when the name is not one of our temporary files.
+long temp_file_pid(const std::string& name) {
+  if (name.empty() || name.front() != '.') return 0;
+  const std::size_t marker = name.rfind(kTempMarker);
+  if (marker == std::string::npos) return 0;
+  const char* first = name.data() + marker + kTempMarker.size();
+  const char* last = name.data() + name.size();
+  long pid = 0;
+  const auto [end, ec] = std::from_chars(first, last, pid);
+  if (ec != std::errc() || end == last || *end != '-' || pid <= 0) return 0;
+  long counter = 0;
+  const auto [counter_end, counter_ec] = std::from_chars(end + 1, last, counter);
+  return counter_ec == std::errc() && counter_end == last ? pid : 0;
+}
+
+bool process_is_gone(long pid) { return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH; }
+
+std::vector<std::string> run_files_in(const fs::path& folder) {
+  std::vector<std::string> present;
+  for (const std::string& name : run_file_names()) {
+    std::error_code ec;
+    if (fs::exists(folder / name, ec)) present.push_back(name);
+  }
+  return present;
+}
+
+std::string list(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
+void remove_run_files(const fs::path& folder, const std::vector<std::string>& names) {
+  for (const std::string& name : names) {
+    std::error_code ec;
+    fs::remove(folder / name, ec);
+    if (ec) throw Error((folder / name).string() + ": cannot remove the earlier run's file: " + ec.message());
+  }
+}
+
+// What `mode` allows when the folder already holds run files.
+void apply_mode(const fs::path& folder, RunFolderMode mode) {
+  const std::vector<std::string> present = run_files_in(folder);
+  if (present.empty()) return;
+  const bool resumable = fs::exists(folder / "checkpoint.spikeae");
+  switch (mode) {
+    case RunFolderMode::kOverwrite:
+      return;  // removed by clear_earlier_run, once the new run is ready to start
+    case RunFolderMode::kResume:
+      if (resumable) return;
+      throw Error(folder.string() + " holds a run without a checkpoint (" + list(present) +
+                  "): it cannot be resumed; give --overwrite to replace it, or another folder");
+    case RunFolderMode::kNew:
+      throw Error(folder.string() + " already holds a run (" + list(present) +
+                  "): give --resume to continue it, --overwrite to replace it, or another "
+                  "output folder");
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& run_file_names() {
+  static const std::vector<std::string> names = {"model.spikeae", "checkpoint.spikeae",
+                                                 "metrics.jsonl", "reconstructions.png",
+                                                 "hyperparameters.tsv"};
+  return names;
+}
+
+std::size_t remove_stale_temporary_files(const fs::path& folder) {
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (const fs::directory_entry& entry : fs::directory_iterator(folder, ec)) {
+    const long pid = temp_file_pid(entry.path().filename().string());
+    if (pid == 0 || !process_is_gone(pid)) continue;
+    std::error_code remove_ec;
+    if (fs::remove(entry.path(), remove_ec)) ++removed;
+  }
+  return removed;
+}
+
+RunFolder::RunFolder(const fs::path& folder, RunFolderMode mode) : folder_(folder), mode_(mode) {
+  std::error_code ec;
+  fs::create_directories(folder_, ec);
+  if (ec) throw Error(folder_.string() + ": cannot create the output folder: " + ec.message());
+  if (!fs::is_directory(folder_, ec)) throw Error(folder_.string() + " is not a folder");
+  lock_fd_ = take_lock(folder_);
+  try {
+    stale_removed_ = remove_stale_temporary_files(folder_);
+    apply_mode(folder_, mode);
+  } catch (...) {
+    ::close(lock_fd_);
+    throw;
+  }
+}
+
+RunFolder::~RunFolder() {
+  // Closing the descriptor releases the lock; the lock file stays (removing it would race).
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+void RunFolder::clear_earlier_run() {
+  if (mode_ == RunFolderMode::kOverwrite) remove_run_files(folder_, run_files_in(folder_));
+}
+
+bool RunFolder::has_checkpoint() const {
+  std::error_code ec;
+  return fs::exists(folder_ / "checkpoint.spikeae", ec);
+}
+
+}  // namespace spikeae
