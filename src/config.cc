@@ -19,6 +19,19 @@ constexpr int kMaxGradientShards = 4096;
 constexpr int kMaxPulses = 1000;
 constexpr int kMaxLayerSize = 100000;
 constexpr int kMaxInputSize = 65535;  // spike sources are stored as uint16 pixel indices
+constexpr int kMaxEpochs = 1'000'000;
+constexpr int kMaxBatchSize = 10'000'000;
+
+// Plausible ranges: far outside the paper's tuned values (docs/robustness.md, "Bounds"),
+// yet small enough that a whole run stays finite, so absurd values fail here, by name,
+// instead of after an epoch when the model cannot be saved.
+constexpr double kMaxDecayRate = 1e3;
+constexpr double kMaxFireThreshold = 1e6;
+constexpr double kMaxWeightMeanMultiplier = 1e3;
+constexpr double kMaxLatency = 1e3;
+constexpr double kMaxClipDerivative = 1e12;
+constexpr double kMaxPenaltyNoSpike = 1e6;
+constexpr double kMaxLearningRate = 10.0;
 
 // Shortest round-trip text, so the message shows the exact offending value.
 std::string format_double(double value) {
@@ -37,16 +50,22 @@ void check_double(std::string_view name, double value, bool in_range, std::strin
   if (!std::isfinite(value) || !in_range) fail(name, accepted, format_double(value));
 }
 
-void check_positive(std::string_view name, double value) {
-  check_double(name, value, value > 0.0, "a finite number > 0");
+// (0, high]
+void check_positive(std::string_view name, double value, double high) {
+  check_double(name, value, value > 0.0 && value <= high,
+               "a finite number > 0 (at most " + format_double(high) + ")");
 }
 
-void check_non_negative(std::string_view name, double value) {
-  check_double(name, value, value >= 0.0, "a finite number >= 0");
+// [0, high]
+void check_non_negative(std::string_view name, double value, double high) {
+  check_double(name, value, value >= 0.0 && value <= high,
+               "a finite number >= 0 (at most " + format_double(high) + ")");
 }
 
-void check_finite(std::string_view name, double value) {
-  check_double(name, value, true, "a finite number");
+// [-bound, bound]
+void check_magnitude(std::string_view name, double value, double bound) {
+  check_double(name, value, std::abs(value) <= bound,
+               "a finite number in [-" + format_double(bound) + ", " + format_double(bound) + "]");
 }
 
 void check_int(std::string_view name, long long value, long long low, long long high) {
@@ -56,14 +75,18 @@ void check_int(std::string_view name, long long value, long long low, long long 
   }
 }
 
-void check_int_at_least(std::string_view name, long long value, long long low) {
-  if (value < low) fail(name, "an integer >= " + std::to_string(low), std::to_string(value));
+// [low, high], worded for a lower bound that matters and an upper one that is only a guard.
+void check_int_at_least(std::string_view name, long long value, long long low, long long high) {
+  if (value < low || value > high) {
+    fail(name, "an integer >= " + std::to_string(low) + " (at most " + std::to_string(high) + ")",
+         std::to_string(value));
+  }
 }
 
 void validate_architecture(const Architecture& architecture) {
   const auto& sizes = architecture.layer_sizes;
-  if (sizes.size() < 2) {
-    fail("layer_sizes", "at least 2 layers (input and output)",
+  if (sizes.size() < 2 || sizes.size() > static_cast<std::size_t>(kMaxLayers)) {
+    fail("layer_sizes", "2 to " + std::to_string(kMaxLayers) + " layers (input and output included)",
          std::to_string(sizes.size()) + " layer(s)");
   }
   for (std::size_t i = 0; i < sizes.size(); ++i) {
@@ -81,13 +104,15 @@ void validate_architecture(const Architecture& architecture) {
 }
 
 void validate_neuron(const NeuronParams& neuron) {
-  check_positive("decay_rate", neuron.decay_rate);
-  check_positive("fire_threshold", neuron.fire_threshold);
+  check_positive("decay_rate", neuron.decay_rate, kMaxDecayRate);
+  check_positive("fire_threshold", neuron.fire_threshold, kMaxFireThreshold);
 }
 
 void validate_init(const InitOptions& init) {
-  check_finite("nonpulse_weight_mean_multiplier", init.nonpulse_weight_mean_multiplier);
-  check_finite("pulse_weight_mean_multiplier", init.pulse_weight_mean_multiplier);
+  check_magnitude("nonpulse_weight_mean_multiplier", init.nonpulse_weight_mean_multiplier,
+                  kMaxWeightMeanMultiplier);
+  check_magnitude("pulse_weight_mean_multiplier", init.pulse_weight_mean_multiplier,
+                  kMaxWeightMeanMultiplier);
 }
 
 void validate_encoding(const EncodingOptions& encoding) {
@@ -96,22 +121,22 @@ void validate_encoding(const EncodingOptions& encoding) {
 }
 
 void validate_loss(const LossOptions& loss) {
-  check_positive("latency_ae", loss.latency);
-  check_positive("clip_derivative", loss.clip_derivative);
-  check_non_negative("penalty_no_spike", loss.penalty_no_spike);
+  check_positive("latency_ae", loss.latency, kMaxLatency);
+  check_positive("clip_derivative", loss.clip_derivative, kMaxClipDerivative);
+  check_non_negative("penalty_no_spike", loss.penalty_no_spike, kMaxPenaltyNoSpike);
 }
 
 void validate_adam(const AdamOptions& adam) {
-  check_non_negative("learning_rate", adam.learning_rate);
-  check_non_negative("learning_rate_pulses", adam.learning_rate_pulses);
+  check_non_negative("learning_rate", adam.learning_rate, kMaxLearningRate);
+  check_non_negative("learning_rate_pulses", adam.learning_rate_pulses, kMaxLearningRate);
   check_double("beta1", adam.beta1, adam.beta1 >= 0.0 && adam.beta1 < 1.0, "a number in [0, 1)");
   check_double("beta2", adam.beta2, adam.beta2 >= 0.0 && adam.beta2 < 1.0, "a number in [0, 1)");
-  check_positive("epsilon", adam.epsilon);
+  check_positive("epsilon", adam.epsilon, 1.0);
 }
 
 void validate_train(const TrainOptions& train) {
-  check_int_at_least("batch_size", train.batch_size, 1);
-  check_int_at_least("epochs", train.epochs, 0);
+  check_int_at_least("batch_size", train.batch_size, 1, kMaxBatchSize);
+  check_int_at_least("epochs", train.epochs, 0, kMaxEpochs);
   check_int("threads", train.threads, 0, kMaxThreads);
   check_int("gradient_shards", train.gradient_shards, 1, kMaxGradientShards);
 }

@@ -253,7 +253,7 @@ TEST(ModelFormat, NaNValidationLossAndOddConfigValuesRoundTrip) {
   model.validation_loss = std::numeric_limits<double>::quiet_NaN();
   model.config.encoding.noise_factor = -0.0;
   model.config.adam.epsilon = std::numeric_limits<double>::denorm_min();
-  model.config.loss.clip_derivative = std::numeric_limits<double>::max();
+  model.config.loss.clip_derivative = 1e12;  // the largest value validate() accepts
   model.config.train.seed = std::numeric_limits<std::uint64_t>::max();
   model.config.train.threads = 1024;
   model.epochs_trained = std::numeric_limits<int>::max();

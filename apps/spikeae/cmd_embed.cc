@@ -1,4 +1,6 @@
 // spikeae embed: hidden-layer spike times (the embedding) and labels, as CSV or .npy.
+#include <cctype>
+#include <optional>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -21,13 +23,15 @@ struct Embedding {
 };
 
 // The embedding layer is the narrowest hidden layer unless chosen (1-based layer index).
-int embedding_layer(const Network& network, int requested) {
+int embedding_layer(const Network& network, std::optional<int> requested) {
   const auto& sizes = network.architecture.layer_sizes;
-  if (requested > 0) {
-    if (requested >= static_cast<int>(sizes.size()) - 1) {
-      throw Error("--layer must name a hidden layer, 1 to " + std::to_string(sizes.size() - 2));
+  if (requested) {
+    const int hidden_layers = static_cast<int>(sizes.size()) - 2;
+    if (*requested < 1 || *requested > hidden_layers) {
+      throw Error("--layer must name a hidden layer, 1 to " + std::to_string(hidden_layers) +
+                  ", got " + std::to_string(*requested));
     }
-    return requested;
+    return *requested;
   }
   int best = 1;
   for (int l = 1; l + 1 < static_cast<int>(sizes.size()); ++l) {
@@ -66,13 +70,24 @@ std::string to_csv(const Embedding& e) {
   return csv.str();
 }
 
+enum class EmbeddingFormat { kCsv, kNpy };
+
+// From the output's extension, in any letter case; anything else is refused.
+EmbeddingFormat embedding_format(const std::filesystem::path& out) {
+  std::string extension = out.extension().string();
+  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (extension == ".npy") return EmbeddingFormat::kNpy;
+  if (extension == ".csv") return EmbeddingFormat::kCsv;
+  throw Error("-o " + out.string() + ": the file name must end in .csv or .npy (the format)");
+}
+
 }  // namespace
 
 void add_embed_command(CLI::App& app) {
   struct Flags {
     ModelFlags model;
     std::string output = "embeddings.csv";
-    int layer = 0;
+    std::optional<int> layer;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* command = app.add_subcommand(
@@ -83,13 +98,18 @@ void add_embed_command(CLI::App& app) {
                    "Output file: .csv (label,h0,h1,...) or .npy (times; labels in "
                    "<name>_labels.npy)")
       ->capture_default_str();
-  command->add_option("--layer", flags->layer, "Hidden layer (1-based; default: the narrowest)");
+  command->add_option("--layer", flags->layer,
+                      "Hidden layer, 1 to the number of hidden layers (default: the narrowest)")
+      ->type_name("INT");
   command->callback([flags] {
+    const std::filesystem::path out(flags->output);
+    const EmbeddingFormat format = embedding_format(out);
     const LoadedModel loaded = load_model_and_test_set(flags->model);
     const int layer = embedding_layer(loaded.saved.network, flags->layer);
     const Embedding e = embed(loaded.saved.network, loaded.test, layer);
-    const std::filesystem::path out(flags->output);
-    if (out.extension() == ".npy") {
+    std::printf("embedding of hidden layer %d for %zu test images of %s\n", layer, e.rows,
+                loaded.test_name.c_str());
+    if (format == EmbeddingFormat::kNpy) {
       write_npy(out, e.times, e.rows, e.cols);
       std::filesystem::path labels = out;
       labels.replace_filename(out.stem().string() + "_labels.npy");

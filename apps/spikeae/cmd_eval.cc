@@ -16,7 +16,8 @@ void add_eval_command(CLI::App& app) {
     ThreadPool pool(flags->threads);
     const double latency = loaded.saved.config.loss.latency;
     const double loss = evaluate_loss(loaded.saved.network, loaded.test, latency, pool);
-    std::printf("test loss %.6f on %zu images (noise %g, latency %g)\n", loss, loaded.test.size(),
+    std::printf("test loss %.6f on %zu images of %s (noise %g, latency %g)\n", loss,
+                loaded.test.size(), loaded.test_name.c_str(),
                 flags->noise.value_or(loaded.saved.config.encoding.noise_factor), latency);
   });
 }

@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "commands.h"
+#include "integer_flags.h"
 #include "model_flags.h"
 #include "reconstruction.h"
 #include "spikeae/error.h"
@@ -23,7 +24,9 @@ void add_reconstruct_command(CLI::App& app) {
   add_model_flags(*command, flags->model);
   command->add_option("--indices", flags->indices,
                       "Test images to show (default: the first --count)");
-  command->add_option("--count", flags->count, "Number of test images")->capture_default_str();
+  command->add_option("--count", flags->count, "Number of test images")
+      ->check(integer_in(1, 100000))
+      ->capture_default_str();
   command->add_option("-o,--output", flags->output, "PNG file to write")->capture_default_str();
   command->callback([flags] {
     const LoadedModel loaded = load_model_and_test_set(flags->model);
@@ -41,7 +44,8 @@ void add_reconstruct_command(CLI::App& app) {
     }
     write_reconstruction_png(flags->output, loaded.saved.network, loaded.test,
                              loaded.saved.config.loss.latency, indices);
-    std::printf("wrote %s (%zu images)\n", flags->output.c_str(), indices.size());
+    std::printf("wrote %s (%zu test images of %s)\n", flags->output.c_str(), indices.size(),
+                loaded.test_name.c_str());
   });
 }
 

@@ -21,6 +21,9 @@ struct TrainOptions {
   std::uint64_t seed = 1;   // weights, noise, split and shuffling all derive from it
 };
 
+// The deepest stack a run, a model file or a checkpoint may hold.
+inline constexpr int kMaxLayers = 64;
+
 // The full description of a model's training: stored in model files with the weights.
 struct TrainingConfig {
   Architecture architecture;

@@ -17,7 +17,7 @@ namespace spikeae {
 inline constexpr std::uint32_t kModelFormatVersion = 1;
 
 // Limits applied when loading (and saving), so a damaged file cannot request huge allocations.
-inline constexpr int kMaxModelLayers = 64;
+inline constexpr int kMaxModelLayers = kMaxLayers;
 inline constexpr int kMaxModelLayerSize = 1'000'000;
 inline constexpr int kMaxModelPulses = 10'000;
 

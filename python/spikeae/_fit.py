@@ -6,6 +6,7 @@ import inspect
 import json
 import math
 import os
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -37,6 +38,10 @@ class FitResult:
         test_loss: the test loss of ``model`` (None without test images or epochs).
         stopped: training ended early (Ctrl-C, an exception in a callback, or
             on_epoch returning True).
+        mean_image_loss: the validation set's mean-image loss (what a network that
+            outputs the average image reaches).
+        plateau: the best validation loss is not clearly below mean_image_loss (within
+            10% or above): the network reproduces little more than the average image.
     """
 
     model: Model
@@ -46,6 +51,8 @@ class FitResult:
     best_validation_loss: float = math.nan
     test_loss: Optional[float] = None
     stopped: bool = False
+    mean_image_loss: float = math.nan
+    plateau: bool = False
 
 
 def _is_path(value: Any) -> bool:
@@ -93,17 +100,19 @@ def _json_number(value: float) -> Optional[float]:
 
 
 class _MetricsLog:
-    """metrics.jsonl as the CLI writes it: one object per epoch, then the test result."""
+    """metrics.jsonl as the CLI writes it: one object per epoch, then the test result.
+
+    The whole file is rewritten atomically after each record, so it never mixes runs
+    or ends half-written.
+    """
 
     def __init__(self, path: str) -> None:
-        self._file = open(path, "w", encoding="utf-8")
+        self._path = path
+        self._lines: List[str] = []
 
     def write(self, record: Dict[str, Any]) -> None:
-        self._file.write(json.dumps(record, separators=(",", ":")) + "\n")
-        self._file.flush()
-
-    def close(self) -> None:
-        self._file.close()
+        self._lines.append(json.dumps(record, separators=(",", ":")) + "\n")
+        _core.write_file_atomically(self._path, "".join(self._lines).encode())
 
 
 def _print_epoch(metrics: Dict[str, Any], epochs: int) -> None:
@@ -145,7 +154,10 @@ def fit(train_images: Any = None, train_labels: Any = None, test_images: Any = N
         test_size: use only the first N test images (0: all).
         train_size, validation_size, split: the split ("shuffled" or "sequential").
         out: a folder to write model.spikeae, metrics.jsonl, reconstructions.png and
-            hyperparameters.tsv into, as the CLI's --out (None: write nothing).
+            hyperparameters.tsv into, as the CLI's --out (None: write nothing). A folder
+            that holds another run is refused, and one that another process is
+            training into is refused.
+        overwrite: replace the run that ``out`` holds (as the CLI's --overwrite).
         test_every_epoch: also measure the test loss after every epoch.
         on_epoch: called as on_epoch(metrics, model) after every epoch, with the
             metrics dict (see FitResult.history) and a copy of the network at the end of
@@ -192,15 +204,16 @@ def fit(train_images: Any = None, train_labels: Any = None, test_images: Any = N
     name = (f"{name} (split {args['split']} {args['train_size']}/"
             f"{args['validation_size']})")
     out = args["out"]
-    log = None
-    if out is not None:
-        os.makedirs(out, exist_ok=True)
-        log = _MetricsLog(os.path.join(out, "metrics.jsonl"))
+    if out is None:
+        return _run(config, settings, start, parts, test, name, args, None)
+    # One run per folder, locked while it trains (as spikeae train --out).
+    folder = _core.RunFolder(os.fspath(out), "overwrite" if args["overwrite"] else "new")
     try:
-        return _run(config, settings, start, parts, test, name, args, log)
+        folder.clear_earlier_run()
+        return _run(config, settings, start, parts, test, name, args,
+                    _MetricsLog(os.path.join(out, "metrics.jsonl")))
     finally:
-        if log is not None:
-            log.close()
+        folder.close()
 
 
 def _run(config, settings, start, parts, test, name, args, log) -> FitResult:
@@ -231,13 +244,20 @@ def _run(config, settings, start, parts, test, name, args, log) -> FitResult:
     pending = raw["pending"]
     result = FitResult(Model._wrap(raw["best"]), Model._wrap(raw["final"]), history,
                        raw["best_epoch"], raw["best_validation_loss"], None,
-                       raw["stopped"] or pending is not None)
+                       raw["stopped"] or pending is not None, raw["mean_image_loss"],
+                       raw["plateau"])
     if result.best_epoch > 0 and test is not None:
         result.test_loss = result.model.loss(test)
     if log is not None and result.best_epoch > 0:
         _write_outputs(args["out"], result, test, log)
     if args["verbose"]:
         _print_best(result)
+    if result.plateau:
+        warnings.warn(
+            f"the best validation loss {result.best_validation_loss:.5f} is not clearly below "
+            f"the mean-image loss {result.mean_image_loss:.5f}: the network reproduces little "
+            "more than the average image; more epochs, more training images or another "
+            "learning_rate usually help", RuntimeWarning, stacklevel=3)
     if pending is not None:
         if args["verbose"]:
             print("interrupted: keeping the best model of the epochs completed", flush=True)
@@ -251,7 +271,9 @@ def _write_outputs(out: str, result: FitResult, test: Optional[np.ndarray],
     """The files of ``spikeae train --out``, with the same contents."""
     log.write({"test_loss": _json_number(math.nan if result.test_loss is None
                                          else result.test_loss),
-               "best_epoch": result.best_epoch})
+               "best_epoch": result.best_epoch,
+               "mean_image_loss": _json_number(result.mean_image_loss),
+               "plateau": result.plateau})
     result.model.save(os.path.join(out, "model.spikeae"))
     if test is not None and len(test) > 0:
         result.model.write_reconstructions(os.path.join(out, "reconstructions.png"), test,
@@ -269,6 +291,7 @@ _FIT_DEFAULTS: Dict[str, Any] = {
     "validation_size": 6000,
     "split": "shuffled",
     "out": None,
+    "overwrite": False,
     "test_every_epoch": False,
     "on_epoch": None,
     "on_progress": None,

@@ -82,25 +82,42 @@ struct ResolveArgs {
 
 // The CLI's order (apps/spikeae/hyperparameter_flags.cc): defaults, the preset or
 // preset file, each given column, then the options outside the paper's table.
+// An explicit layer_sizes is the architecture; n_hidden or a preset may only agree with it.
+std::vector<int> requested_layer_sizes(const ResolveArgs& args, const HyperparameterRow& row,
+                                       const std::optional<int>& preset_hidden) {
+  ArchitectureRequest request;
+  request.layer_sizes = args.layer_sizes;
+  if (args.given.contains("n_hidden")) request.n_hidden = row.n_hidden;
+  request.preset_hidden = preset_hidden;
+  request.preset_name = args.preset_file ? "preset_file " + *args.preset_file : "the preset";
+  if (args.input_size) request.input_size = static_cast<std::size_t>(*args.input_size);
+  return resolve_layer_sizes(request);
+}
+
 TrainingConfig resolve(const ResolveArgs& args) {
   TrainingConfig config = args.base.value_or(TrainingConfig{});
   HyperparameterRow row = args.base ? row_from_config(*args.base) : HyperparameterRow{};
-  if (args.preset)
+  std::optional<int> preset_hidden;
+  if (args.preset) {
     row = paper_preset(args.preset->noise, args.preset->latency, args.preset->hidden);
-  if (args.preset_file) row = read_preset_file(*args.preset_file);
+    preset_hidden = row.n_hidden;
+  }
+  if (args.preset_file) {
+    row = read_preset_file(*args.preset_file);
+    preset_hidden = row.n_hidden;
+  }
   for (const auto& [key, value] : args.given) {
     const std::string name = key.cast<std::string>();
     set_hyperparameter(row, name, value_text(name, value));
   }
-  if (args.layer_sizes) config.architecture.layer_sizes = *args.layer_sizes;
+  // apply_row sizes a 3-layer stack; the real stack is set just after.
+  config.architecture.layer_sizes = TrainingConfig{}.architecture.layer_sizes;
   apply_row(row, config);
   if (args.base) {
     check_unchanged(row_from_config(*args.base), row);
     config.architecture = args.base->architecture;
-  }
-  if (args.input_size) {
-    config.architecture.layer_sizes.front() = *args.input_size;
-    config.architecture.layer_sizes.back() = *args.input_size;
+  } else {
+    config.architecture.layer_sizes = requested_layer_sizes(args, row, preset_hidden);
   }
   if (args.inverted) config.encoding.inverted = *args.inverted;
   if (args.epochs) config.train.epochs = *args.epochs;

@@ -2,11 +2,15 @@
 // while the engine runs, and Ctrl-C (or an exception in a callback) ending the
 // run cleanly between batches.
 #include <limits>
+#include <memory>
+#include <string>
 
 #include "convert.h"
 #include "run_control.h"
 #include "spikeae/error.h"
+#include "spikeae/memory_check.h"
 #include "spikeae/random.h"
+#include "spikeae/run_folder.h"
 
 namespace spikeae::python {
 namespace {
@@ -74,13 +78,17 @@ py::dict train_from_python(const TrainingConfig& config, const std::optional<Mod
     call_on_epoch(run, m, n);
   };
   TrainResult result;
+  double mean_image = 0.0;
   {
     py::gil_scoped_release release;
+    check_training_memory(config, train_data.size() + validation_data.size(),
+                          train_data.pixels_per_image());
     const std::uint64_t seed = config.train.seed;
     const ExampleSet train_set = make_example_set(std::move(train_data), config.encoding,
                                                   derive_seed(seed, Stream::kTrainNoise));
     const ExampleSet validation_set = make_example_set(std::move(validation_data), config.encoding,
                                                        derive_seed(seed, Stream::kValidationNoise));
+    mean_image = mean_image_loss(validation_set);
     Network network = start ? start->saved.network
                             : make_network(config.architecture, config.neuron, config.init, seed);
     result = train_network(std::move(network), config, train_set, validation_set, callbacks);
@@ -101,13 +109,38 @@ py::dict train_from_python(const TrainingConfig& config, const std::optional<Mod
   out["best_validation_loss"] = best_loss;
   out["history"] = history;
   out["stopped"] = result.stopped;
+  out["mean_image_loss"] = mean_image;
+  out["plateau"] = result.best_epoch > 0 && on_mean_image_plateau(best_loss, mean_image);
   out["pending"] = run.pending;
   return out;
+}
+
+// A run folder held from Python: `close` (or the end of a `with` block) releases it.
+struct PyRunFolder {
+  std::unique_ptr<RunFolder> folder;
+};
+
+RunFolderMode folder_mode(const std::string& mode) {
+  if (mode == "new") return RunFolderMode::kNew;
+  if (mode == "overwrite") return RunFolderMode::kOverwrite;
+  if (mode == "resume") return RunFolderMode::kResume;
+  throw Error("unknown run folder mode \"" + mode + "\": expected new, overwrite or resume");
 }
 
 }  // namespace
 
 void bind_train(py::module_& m) {
+  py::class_<PyRunFolder>(m, "RunFolder",
+                          "A run's output folder, locked while held (see docs/robustness.md).")
+      .def(py::init([](const std::string& path, const std::string& mode) {
+             return PyRunFolder{std::make_unique<RunFolder>(path, folder_mode(mode))};
+           }),
+           py::arg("path"), py::arg("mode"))
+      .def("clear_earlier_run",
+           [](PyRunFolder& f) {
+             if (f.folder) f.folder->clear_earlier_run();
+           })
+      .def("close", [](PyRunFolder& f) { f.folder.reset(); });
   m.def("train", &train_from_python, py::arg("config"), py::arg("start"), py::arg("train_images"),
         py::arg("validation_images"), py::arg("on_epoch"), py::arg("on_progress"),
         py::arg("check_seconds"), py::arg("dataset"),
