@@ -110,9 +110,11 @@ def open_study(options: Optional[SearchOptions] = None, **kwargs: Any) -> optuna
     """Creates the study, or loads it if it exists (a rerun or another worker).
 
     Raises:
-        SpikeaeError: the existing study was run with other protocol options.
+        SpikeaeError: an invalid option, or an existing study that was run with other
+            protocol options.
     """
     options = options or SearchOptions(**kwargs)
+    options.validate()  # again: the fields may have changed since construction
     study = optuna.create_study(
         study_name=options.study, storage=_storage(options.storage_url),
         sampler=optuna.samplers.TPESampler(seed=options.sampler_seed),
@@ -146,31 +148,38 @@ def run_search(options: Optional[SearchOptions] = None, **kwargs: Any) -> optuna
     """Runs one worker: options.trials trials (or until options.total_trials trials
     are in the study, or options.timeout), then exports the results into options.out.
 
-    Keyword arguments are SearchOptions fields. Trials that fail (a SpikeaeError for
-    an invalid combination, a NaN loss) are recorded as FAIL with the reason in the
-    user attribute "fail_reason"; the search goes on.
+    Keyword arguments are SearchOptions fields. Every option and the data set are
+    checked before the study is created or changed. Trials that fail (a
+    SpikeaeError for an invalid sampled combination, a NaN loss) are recorded as
+    FAIL with the reason in the user attribute "fail_reason"; the search goes on.
 
     Raises:
+        SpikeaeError: an invalid option (the condition, a fixed value, a count) or a
+            missing data set; nothing was run.
         KeyboardInterrupt: Ctrl-C; the running trial is recorded as FAIL and the
             study can be continued by running the same search again.
     """
     options = options or SearchOptions(**kwargs)
+    options.validate()
     _configure_logging(options.verbose)
+    # Loads the data and checks the split sizes against it, before the study exists.
+    objective = Objective(options)
     study = open_study(options)
-    _run_trials(study, options)
+    _run_trials(study, options, objective)
     if options.export:
         _report(export_results(study, options.out, options.top), options.verbose)
     return study
 
 
-def _run_trials(study: optuna.Study, options: SearchOptions) -> None:
+def _run_trials(study: optuna.Study, options: SearchOptions, objective: Objective) -> None:
     budget = None
     if options.total_trials is not None:
         budget = TrialBudget(options.total_trials, options.storage_url, options.study)
     try:
-        objective = Objective(options, budget.release if budget else None)
-        if budget is not None and not budget.start(study):
-            return  # the study already holds its total
+        if budget is not None:
+            objective.on_trial_start = budget.release
+            if not budget.start(study):
+                return  # the study already holds its total
         with warnings.catch_warnings():
             # The heartbeat's stale-trial check is marked experimental; it is relied on
             # only to clean up after killed workers.
@@ -236,8 +245,9 @@ def main(argv: Optional[list] = None) -> int:
             study = run_search(options)
         print(summarize(study))
     except SpikeaeError as error:
+        # Refused input: one line and status 1, as `spikeae` does (docs/robustness.md).
         print(f"spikeae.search: error: {error}", file=sys.stderr)
-        return 2
+        return 1
     except KeyboardInterrupt:
         print("spikeae.search: interrupted; the running trial was recorded as failed and the "
               "study is intact: run the same command again to continue it", file=sys.stderr)

@@ -1,5 +1,6 @@
 """spikeae.search: tiny searches on real MNIST (SQLite, and PostgreSQL with two
-worker processes), resuming, failed trials, and the exported preset file.
+worker processes), resuming, failed trials, and the exported preset file; and
+the refusals of bad options and storages, before any study exists.
 
 Skipped when data/mnist is absent; the PostgreSQL test also when no PostgreSQL
 server binaries are installed.
@@ -19,6 +20,7 @@ optuna = pytest.importorskip("optuna")
 search = pytest.importorskip("spikeae.search")
 from optuna.trial import TrialState  # noqa: E402
 
+from spikeae._search_cli import options_from_arguments, parse_arguments  # noqa: E402
 from spikeae._search_objective import epoch_reporter  # noqa: E402
 
 from postgres_server import postgres_server  # noqa: E402,F401  (a fixture)
@@ -188,3 +190,75 @@ def test_two_workers_share_one_postgresql_study_and_its_budget(postgres_server, 
     assert all("batch_size" not in trial.params for trial in trials)
     if any(trial.state == TrialState.COMPLETE for trial in trials):
         assert search.write_best_preset(study, str(tmp_path / "best.tsv"))["batch_size"] == 20
+
+
+# Refusals: each runs the command line in a process of its own, as a user would.
+PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(spikeae.__file__)))
+
+
+def run_search_cli(tmp_path, *arguments):
+    """python3 -m spikeae.search with results in tmp_path/out (never trained here)."""
+    path = os.pathsep.join(filter(None, [PACKAGE_PARENT, os.environ.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "spikeae.search", "--out", str(tmp_path / "out"),
+               "--trials", "1", "--quiet", *arguments]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=tmp_path,
+                          env=dict(os.environ, PYTHONPATH=path))
+
+
+def refusal_line(completed):
+    """The one stderr line of a refused run (status 1, nothing on stdout, no traceback)."""
+    lines = completed.stderr.splitlines()
+    assert "Traceback" not in completed.stderr, completed.stderr
+    assert completed.returncode == 1, completed.stderr
+    assert len(lines) == 1 and lines[0].startswith("spikeae.search: error: "), completed.stderr
+    assert completed.stdout == ""
+    return lines[0]
+
+
+@pytest.mark.parametrize("arguments, expected", [
+    (["--hidden", "0"], "hidden 0 refused: invalid n_hidden"),
+    (["--noise", "2"], "noise 2.0 refused: invalid noise_factor_ae: must be a number in [0, 1]"),
+    (["--noise", "nan"], "noise nan refused"),
+    (["--latency", "-1"], "latency -1.0 refused: invalid latency_ae"),
+    (["--fix", "batch_size=0"], "fixed batch_size=0 refused: invalid batch_size"),
+    (["--fix", "learning_rate=nan"], "fixed learning_rate=nan refused"),
+    (["--fix", "decay_rate=inf"], "fixed decay_rate=inf refused"),
+    (["--fix", "fire_threshold=-0.5"], "fixed fire_threshold=-0.5 refused"),
+    (["--fix", "n_hidden=8"], "invalid --fix 'n_hidden=8'"),
+    (["--fix", "batch_size=2", "--fix", "batch_size=3"], "batch_size is already fixed"),
+    (["--trials", "-1"], "invalid --trials: must be an integer >= 0 (0: no limit), got -1"),
+    (["--total-trials", "0"], "invalid total_trials: must be an integer >= 1, got 0"),
+    (["--timeout", "0"], "invalid timeout: must be a finite number of seconds > 0"),
+    (["--timeout", "inf"], "invalid timeout"),
+    (["--epochs", "0"], "invalid epochs"),
+    (["--epochs", "99999999999"], "invalid epochs"),
+    (["--train-size", "0"], "invalid train_size"),
+    (["--validation-size", "-5"], "invalid validation_size"),
+    (["--threads", "-1"], "invalid threads"),
+    (["--seed", "-1"], "invalid seed"),
+    (["--sampler-seed", "4294967296"], "invalid sampler_seed"),
+    (["--top", "0"], "invalid top"),
+    (["--train-size", "60000"], "60000 images, fewer than train_size + validation_size"),
+])
+def test_invalid_option_is_refused_in_one_line_before_a_study_exists(tmp_path, arguments,
+                                                                      expected):
+    line = refusal_line(run_search_cli(tmp_path, *arguments))
+    assert expected in line
+    assert not (tmp_path / "out").exists()  # no folder, no database, no lock file
+
+
+def test_python_api_refuses_before_creating_the_study(tmp_path):
+    with pytest.raises(spikeae.SpikeaeError, match="fixed batch_size=0 refused"):
+        tiny_options(tmp_path, fixed={"batch_size": 0})
+    with pytest.raises(spikeae.SpikeaeError, match="invalid trials: .* got 0; leave it out"):
+        tiny_options(tmp_path, trials=0)
+    options = tiny_options(tmp_path)
+    options.hidden = 0  # changed after the checks of the constructor: checked again
+    with pytest.raises(spikeae.SpikeaeError, match="hidden 0 refused"):
+        search.run_search(options)
+    assert not (tmp_path / "search").exists()
+
+
+def test_trials_0_on_the_command_line_means_no_limit():
+    assert options_from_arguments(parse_arguments(["--trials", "0"])).trials is None
+    assert options_from_arguments(parse_arguments(["--trials", "7"])).trials == 7
