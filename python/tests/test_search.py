@@ -9,6 +9,7 @@ server binaries are installed.
 import json
 import math
 import os
+import socket
 import subprocess
 import sys
 
@@ -247,6 +248,69 @@ def test_invalid_option_is_refused_in_one_line_before_a_study_exists(tmp_path, a
     assert not (tmp_path / "out").exists()  # no folder, no database, no lock file
 
 
+def closed_port():
+    """A port on 127.0.0.1 that nothing listens on (just released by the system)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize("storage, expected", [
+    ("foo", "invalid storage URL 'foo': not a database URL; give one such as sqlite:///"),
+    ("sqlite:/", "invalid storage URL 'sqlite:/': not a database URL"),
+    ("postgresql://::", "invalid storage URL 'postgresql://::': not a database URL (its port"),
+    ("postgresql+nodriver://127.0.0.1/db", "SQLAlchemy knows no database 'postgresql+nodriver'"),
+])
+def test_invalid_storage_url_is_refused_in_one_line(tmp_path, storage, expected):
+    assert expected in refusal_line(run_search_cli(tmp_path, "--storage", storage))
+
+
+def test_postgresql_without_server_is_refused_in_one_line_without_the_password(tmp_path):
+    url = f"postgresql+psycopg2://search:secret@127.0.0.1:{closed_port()}/spikeae"
+    line = refusal_line(run_search_cli(tmp_path, "--storage", url))
+    assert "cannot use the search storage postgresql+psycopg2://search:***@127.0.0.1:" in line
+    assert "Connection refused; check that the database server is running" in line
+    assert "secret" not in line
+
+
+def test_sqlite_storage_that_is_a_folder_is_refused_and_left_alone(tmp_path):
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    line = refusal_line(run_search_cli(tmp_path, "--storage", f"sqlite:///{folder}"))
+    assert f"SQLite storage {folder} is a folder, not a database file" in line
+    assert f"--storage sqlite:///{folder / 'search.db'}" in line
+    assert list(folder.iterdir()) == []
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["runs"]  # no lock file
+
+
+def test_sqlite_storage_that_is_another_file_is_refused_and_left_alone(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database\n")
+    line = refusal_line(run_search_cli(tmp_path, "--storage", f"sqlite:///{notes}"))
+    assert f"SQLite storage {notes} is not a SQLite database" in line
+    assert notes.read_text() == "not a database\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_sqlite_storage_below_a_file_is_refused(tmp_path):
+    (tmp_path / "afile").write_text("")
+    line = refusal_line(run_search_cli(tmp_path, "--out", str(tmp_path / "afile" / "search")))
+    assert f"cannot create its folder: {tmp_path / 'afile'} is a file, not a folder" in line
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_sqlite_storage_in_a_read_only_folder_is_refused(tmp_path):
+    folder = tmp_path / "locked"
+    folder.mkdir(mode=0o500)
+    try:
+        line = refusal_line(run_search_cli(tmp_path, "--storage",
+                                           f"sqlite:///{folder / 'search.db'}"))
+    finally:
+        folder.chmod(0o700)
+    assert f"the folder {folder} is not writable by this user" in line
+    assert list(folder.iterdir()) == []
+
+
 def test_python_api_refuses_before_creating_the_study(tmp_path):
     with pytest.raises(spikeae.SpikeaeError, match="fixed batch_size=0 refused"):
         tiny_options(tmp_path, fixed={"batch_size": 0})
@@ -256,6 +320,8 @@ def test_python_api_refuses_before_creating_the_study(tmp_path):
     options.hidden = 0  # changed after the checks of the constructor: checked again
     with pytest.raises(spikeae.SpikeaeError, match="hidden 0 refused"):
         search.run_search(options)
+    with pytest.raises(spikeae.SpikeaeError, match="invalid storage URL 'foo'"):
+        search.open_study(tiny_options(tmp_path, storage="foo"))
     assert not (tmp_path / "search").exists()
 
 
