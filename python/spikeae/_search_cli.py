@@ -125,6 +125,9 @@ def parse_fixed(assignments: List[str]) -> Dict[str, Any]:
         if not equals or name not in SEARCH_SPACE:
             raise SpikeaeError(f"invalid --fix {assignment!r}: expected NAME=VALUE with NAME one "
                                f"of {', '.join(SEARCH_SPACE)}")
+        if name in fixed:
+            raise SpikeaeError(f"invalid --fix {assignment!r}: {name} is already fixed "
+                               f"(at {fixed[name]!r}); give each name once")
         kind = int if SEARCH_SPACE[name].kind == "int" else float
         try:
             fixed[name] = kind(text)
@@ -134,11 +137,20 @@ def parse_fixed(assignments: List[str]) -> Dict[str, Any]:
     return fixed
 
 
+def worker_trials(trials: int) -> Optional[int]:
+    """--trials as SearchOptions.trials: 0 means no limit (None there)."""
+    if trials < 0:
+        raise SpikeaeError(f"invalid --trials: must be an integer >= 0 (0: no limit), "
+                           f"got {trials}")
+    return trials or None
+
+
 def options_from_arguments(arguments: argparse.Namespace) -> SearchOptions:
+    """The options; a SpikeaeError names the first invalid one (checked by SearchOptions)."""
     return SearchOptions(
         dataset=arguments.dataset, data_dir=arguments.data_dir, noise=arguments.noise,
         latency=arguments.latency, hidden=arguments.hidden,
-        trials=arguments.trials or None, total_trials=arguments.total_trials,
+        trials=worker_trials(arguments.trials), total_trials=arguments.total_trials,
         timeout=arguments.timeout, epochs=arguments.epochs, train_size=arguments.train_size,
         validation_size=arguments.validation_size, split=arguments.split, seed=arguments.seed,
         threads=arguments.threads, out=arguments.out, study_name=arguments.study,

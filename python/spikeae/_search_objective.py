@@ -11,7 +11,7 @@ from typing import Any, Callable, Dict, Optional
 import optuna
 
 from ._core import SpikeaeError
-from ._data import load_dataset
+from ._data import load_dataset, split_train_validation
 from ._fit import fit
 from ._search_options import SearchOptions
 from ._search_space import suggest_hyperparameters
@@ -44,6 +44,10 @@ class Objective:
     The training images are loaded once per worker; every trial splits them the
     same way (options.seed), so trials differ only in their hyperparameters.
     on_trial_start runs first in every trial (the shared budget uses it).
+
+    Raises:
+        SpikeaeError: the data set is missing, or holds fewer images than
+            train_size + validation_size.
     """
 
     def __init__(self, options: SearchOptions,
@@ -52,6 +56,11 @@ class Objective:
         self.on_trial_start = on_trial_start
         data = load_dataset(options.dataset, options.data_dir)
         self.train_images, self.train_labels = data.train_images, data.train_labels
+        # Split once here, as every trial will: sizes the data set cannot provide are
+        # refused now, by the library, instead of failing every trial.
+        split_train_validation(self.train_images, None, train_size=options.train_size,
+                               validation_size=options.validation_size, split=options.split,
+                               seed=options.seed)
 
     def __call__(self, trial: optuna.Trial) -> float:
         if self.on_trial_start is not None:

@@ -32,11 +32,11 @@ from optuna.trial import TrialState
 
 from ._core import SpikeaeError
 from ._search_budget import TrialBudget
-from ._search_locks import holding
 from ._search_objective import FAIL_REASON, TRIAL_FAILURES, WORKER, NonFiniteLoss, Objective
 from ._search_options import SearchOptions
 from ._search_report import BEST_FILE, export_results, write_best_preset
 from ._search_space import SEARCH_SPACE, ParameterRange, describe_search_space
+from ._search_storage import open_storage, parse_url, shown, sqlite_path, storage_errors
 
 __all__ = [
     "BEST_FILE",
@@ -64,19 +64,7 @@ GRACE_SECONDS = 180
 
 
 def _storage(url: str) -> optuna.storages.RDBStorage:
-    engine_kwargs = {}
-    if url.startswith("sqlite:///"):
-        folder = os.path.dirname(url[len("sqlite:///"):])
-        if folder:
-            os.makedirs(folder, exist_ok=True)
-        # Workers on one machine take turns writing; wait for the file lock a while.
-        engine_kwargs = {"connect_args": {"timeout": 60}}
-    # The first connection to an empty database creates Optuna's tables; two workers
-    # doing that at once collide, so they take turns.
-    with holding(url, "schema"):
-        return optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs,
-                                          heartbeat_interval=HEARTBEAT_SECONDS,
-                                          grace_period=GRACE_SECONDS)
+    return open_storage(url, heartbeat_interval=HEARTBEAT_SECONDS, grace_period=GRACE_SECONDS)
 
 
 def _pruner(options: SearchOptions) -> optuna.pruners.BasePruner:
@@ -110,14 +98,19 @@ def open_study(options: Optional[SearchOptions] = None, **kwargs: Any) -> optuna
     """Creates the study, or loads it if it exists (a rerun or another worker).
 
     Raises:
-        SpikeaeError: the existing study was run with other protocol options.
+        SpikeaeError: an invalid option, a storage that cannot be opened, or an
+            existing study that was run with other protocol options.
     """
     options = options or SearchOptions(**kwargs)
-    study = optuna.create_study(
-        study_name=options.study, storage=_storage(options.storage_url),
-        sampler=optuna.samplers.TPESampler(seed=options.sampler_seed),
-        pruner=_pruner(options), direction="minimize", load_if_exists=True)
-    _check_protocol(study, options)
+    options.validate()  # again: the fields may have changed since construction
+    url = options.storage_url
+    storage = _storage(url)
+    with storage_errors(url):
+        study = optuna.create_study(
+            study_name=options.study, storage=storage,
+            sampler=optuna.samplers.TPESampler(seed=options.sampler_seed),
+            pruner=_pruner(options), direction="minimize", load_if_exists=True)
+        _check_protocol(study, options)
     return study
 
 
@@ -125,52 +118,62 @@ def load_study(options: Optional[SearchOptions] = None, **kwargs: Any) -> optuna
     """An existing study (to export or inspect it), without running trials.
 
     Raises:
-        SpikeaeError: the storage holds no study of that name (the message lists those
-            it holds).
+        SpikeaeError: the storage cannot be opened, or holds no study of that name (the
+            message lists those it holds).
     """
     options = options or SearchOptions(**kwargs)
     url = options.storage_url
-    if url.startswith("sqlite:///") and not os.path.exists(url[len("sqlite:///"):]):
-        raise SpikeaeError(f"no search database at {url[len('sqlite:///'):]} (give the --out "
-                           "or --storage of the search)")
+    parse_url(url)
+    database = sqlite_path(url)
+    if database and not os.path.exists(database):
+        raise SpikeaeError(f"no search database at {database} (give the --out or --storage "
+                           "of the search)")
     storage = _storage(url)
-    names = [summary.study_name for summary in optuna.get_all_study_summaries(storage)]
-    if options.study not in names:
-        raise SpikeaeError(f"no study {options.study!r} in {options.storage_url}; it holds "
-                           f"{', '.join(names) or 'none'} (give --study, or the condition "
-                           "options the search ran with)")
-    return optuna.load_study(study_name=options.study, storage=storage)
+    with storage_errors(url):
+        names = [summary.study_name for summary in optuna.get_all_study_summaries(storage)]
+        if options.study not in names:
+            raise SpikeaeError(f"no study {options.study!r} in {shown(url)}; it holds "
+                               f"{', '.join(names) or 'none'} (give --study, or the condition "
+                               "options the search ran with)")
+        return optuna.load_study(study_name=options.study, storage=storage)
 
 
 def run_search(options: Optional[SearchOptions] = None, **kwargs: Any) -> optuna.Study:
     """Runs one worker: options.trials trials (or until options.total_trials trials
     are in the study, or options.timeout), then exports the results into options.out.
 
-    Keyword arguments are SearchOptions fields. Trials that fail (a SpikeaeError for
-    an invalid combination, a NaN loss) are recorded as FAIL with the reason in the
-    user attribute "fail_reason"; the search goes on.
+    Keyword arguments are SearchOptions fields. Every option, the data set and the
+    storage are checked before the study is created or changed. Trials that fail (a
+    SpikeaeError for an invalid sampled combination, a NaN loss) are recorded as
+    FAIL with the reason in the user attribute "fail_reason"; the search goes on.
 
     Raises:
+        SpikeaeError: an invalid option (the condition, a fixed value, a count), a
+            missing data set, or a storage that cannot be opened; nothing was run.
         KeyboardInterrupt: Ctrl-C; the running trial is recorded as FAIL and the
             study can be continued by running the same search again.
     """
     options = options or SearchOptions(**kwargs)
+    options.validate()
     _configure_logging(options.verbose)
+    # Loads the data and checks the split sizes against it, before the study exists.
+    objective = Objective(options)
     study = open_study(options)
-    _run_trials(study, options)
+    _run_trials(study, options, objective)
     if options.export:
         _report(export_results(study, options.out, options.top), options.verbose)
     return study
 
 
-def _run_trials(study: optuna.Study, options: SearchOptions) -> None:
+def _run_trials(study: optuna.Study, options: SearchOptions, objective: Objective) -> None:
     budget = None
     if options.total_trials is not None:
         budget = TrialBudget(options.total_trials, options.storage_url, options.study)
     try:
-        objective = Objective(options, budget.release if budget else None)
-        if budget is not None and not budget.start(study):
-            return  # the study already holds its total
+        if budget is not None:
+            objective.on_trial_start = budget.release
+            if not budget.start(study):
+                return  # the study already holds its total
         with warnings.catch_warnings():
             # The heartbeat's stale-trial check is marked experimental; it is relied on
             # only to clean up after killed workers.
@@ -236,8 +239,9 @@ def main(argv: Optional[list] = None) -> int:
             study = run_search(options)
         print(summarize(study))
     except SpikeaeError as error:
+        # Refused input: one line and status 1, as `spikeae` does (docs/robustness.md).
         print(f"spikeae.search: error: {error}", file=sys.stderr)
-        return 2
+        return 1
     except KeyboardInterrupt:
         print("spikeae.search: interrupted; the running trial was recorded as failed and the "
               "study is intact: run the same command again to continue it", file=sys.stderr)

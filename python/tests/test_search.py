@@ -1,5 +1,6 @@
 """spikeae.search: tiny searches on real MNIST (SQLite, and PostgreSQL with two
-worker processes), resuming, failed trials, and the exported preset file.
+worker processes), resuming, failed trials, and the exported preset file; and
+the refusals of bad options and storages, before any study exists.
 
 Skipped when data/mnist is absent; the PostgreSQL test also when no PostgreSQL
 server binaries are installed.
@@ -8,6 +9,7 @@ server binaries are installed.
 import json
 import math
 import os
+import socket
 import subprocess
 import sys
 
@@ -19,6 +21,7 @@ optuna = pytest.importorskip("optuna")
 search = pytest.importorskip("spikeae.search")
 from optuna.trial import TrialState  # noqa: E402
 
+from spikeae._search_cli import options_from_arguments, parse_arguments  # noqa: E402
 from spikeae._search_objective import epoch_reporter  # noqa: E402
 
 from postgres_server import postgres_server  # noqa: E402,F401  (a fixture)
@@ -188,3 +191,140 @@ def test_two_workers_share_one_postgresql_study_and_its_budget(postgres_server, 
     assert all("batch_size" not in trial.params for trial in trials)
     if any(trial.state == TrialState.COMPLETE for trial in trials):
         assert search.write_best_preset(study, str(tmp_path / "best.tsv"))["batch_size"] == 20
+
+
+# Refusals: each runs the command line in a process of its own, as a user would.
+PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(spikeae.__file__)))
+
+
+def run_search_cli(tmp_path, *arguments):
+    """python3 -m spikeae.search with results in tmp_path/out (never trained here)."""
+    path = os.pathsep.join(filter(None, [PACKAGE_PARENT, os.environ.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "spikeae.search", "--out", str(tmp_path / "out"),
+               "--trials", "1", "--quiet", *arguments]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=tmp_path,
+                          env=dict(os.environ, PYTHONPATH=path))
+
+
+def refusal_line(completed):
+    """The one stderr line of a refused run (status 1, nothing on stdout, no traceback)."""
+    lines = completed.stderr.splitlines()
+    assert "Traceback" not in completed.stderr, completed.stderr
+    assert completed.returncode == 1, completed.stderr
+    assert len(lines) == 1 and lines[0].startswith("spikeae.search: error: "), completed.stderr
+    assert completed.stdout == ""
+    return lines[0]
+
+
+@pytest.mark.parametrize("arguments, expected", [
+    (["--hidden", "0"], "hidden 0 refused: invalid n_hidden"),
+    (["--noise", "2"], "noise 2.0 refused: invalid noise_factor_ae: must be a number in [0, 1]"),
+    (["--noise", "nan"], "noise nan refused"),
+    (["--latency", "-1"], "latency -1.0 refused: invalid latency_ae"),
+    (["--fix", "batch_size=0"], "fixed batch_size=0 refused: invalid batch_size"),
+    (["--fix", "learning_rate=nan"], "fixed learning_rate=nan refused"),
+    (["--fix", "decay_rate=inf"], "fixed decay_rate=inf refused"),
+    (["--fix", "fire_threshold=-0.5"], "fixed fire_threshold=-0.5 refused"),
+    (["--fix", "n_hidden=8"], "invalid --fix 'n_hidden=8'"),
+    (["--fix", "batch_size=2", "--fix", "batch_size=3"], "batch_size is already fixed"),
+    (["--trials", "-1"], "invalid --trials: must be an integer >= 0 (0: no limit), got -1"),
+    (["--total-trials", "0"], "invalid total_trials: must be an integer >= 1, got 0"),
+    (["--timeout", "0"], "invalid timeout: must be a finite number of seconds > 0"),
+    (["--timeout", "inf"], "invalid timeout"),
+    (["--epochs", "0"], "invalid epochs"),
+    (["--epochs", "99999999999"], "invalid epochs"),
+    (["--train-size", "0"], "invalid train_size"),
+    (["--validation-size", "-5"], "invalid validation_size"),
+    (["--threads", "-1"], "invalid threads"),
+    (["--seed", "-1"], "invalid seed"),
+    (["--sampler-seed", "4294967296"], "invalid sampler_seed"),
+    (["--top", "0"], "invalid top"),
+    (["--train-size", "60000"], "60000 images, fewer than train_size + validation_size"),
+])
+def test_invalid_option_is_refused_in_one_line_before_a_study_exists(tmp_path, arguments,
+                                                                      expected):
+    line = refusal_line(run_search_cli(tmp_path, *arguments))
+    assert expected in line
+    assert not (tmp_path / "out").exists()  # no folder, no database, no lock file
+
+
+def closed_port():
+    """A port on 127.0.0.1 that nothing listens on (just released by the system)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize("storage, expected", [
+    ("foo", "invalid storage URL 'foo': not a database URL; give one such as sqlite:///"),
+    ("sqlite:/", "invalid storage URL 'sqlite:/': not a database URL"),
+    ("postgresql://::", "invalid storage URL 'postgresql://::': not a database URL (its port"),
+    ("postgresql+nodriver://127.0.0.1/db", "SQLAlchemy knows no database 'postgresql+nodriver'"),
+])
+def test_invalid_storage_url_is_refused_in_one_line(tmp_path, storage, expected):
+    assert expected in refusal_line(run_search_cli(tmp_path, "--storage", storage))
+
+
+def test_postgresql_without_server_is_refused_in_one_line_without_the_password(tmp_path):
+    url = f"postgresql+psycopg2://search:secret@127.0.0.1:{closed_port()}/spikeae"
+    line = refusal_line(run_search_cli(tmp_path, "--storage", url))
+    assert "cannot use the search storage postgresql+psycopg2://search:***@127.0.0.1:" in line
+    assert "Connection refused; check that the database server is running" in line
+    assert "secret" not in line
+
+
+def test_sqlite_storage_that_is_a_folder_is_refused_and_left_alone(tmp_path):
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    line = refusal_line(run_search_cli(tmp_path, "--storage", f"sqlite:///{folder}"))
+    assert f"SQLite storage {folder} is a folder, not a database file" in line
+    assert f"--storage sqlite:///{folder / 'search.db'}" in line
+    assert list(folder.iterdir()) == []
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["runs"]  # no lock file
+
+
+def test_sqlite_storage_that_is_another_file_is_refused_and_left_alone(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database\n")
+    line = refusal_line(run_search_cli(tmp_path, "--storage", f"sqlite:///{notes}"))
+    assert f"SQLite storage {notes} is not a SQLite database" in line
+    assert notes.read_text() == "not a database\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_sqlite_storage_below_a_file_is_refused(tmp_path):
+    (tmp_path / "afile").write_text("")
+    line = refusal_line(run_search_cli(tmp_path, "--out", str(tmp_path / "afile" / "search")))
+    assert f"cannot create its folder: {tmp_path / 'afile'} is a file, not a folder" in line
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_sqlite_storage_in_a_read_only_folder_is_refused(tmp_path):
+    folder = tmp_path / "locked"
+    folder.mkdir(mode=0o500)
+    try:
+        line = refusal_line(run_search_cli(tmp_path, "--storage",
+                                           f"sqlite:///{folder / 'search.db'}"))
+    finally:
+        folder.chmod(0o700)
+    assert f"the folder {folder} is not writable by this user" in line
+    assert list(folder.iterdir()) == []
+
+
+def test_python_api_refuses_before_creating_the_study(tmp_path):
+    with pytest.raises(spikeae.SpikeaeError, match="fixed batch_size=0 refused"):
+        tiny_options(tmp_path, fixed={"batch_size": 0})
+    with pytest.raises(spikeae.SpikeaeError, match="invalid trials: .* got 0; leave it out"):
+        tiny_options(tmp_path, trials=0)
+    options = tiny_options(tmp_path)
+    options.hidden = 0  # changed after the checks of the constructor: checked again
+    with pytest.raises(spikeae.SpikeaeError, match="hidden 0 refused"):
+        search.run_search(options)
+    with pytest.raises(spikeae.SpikeaeError, match="invalid storage URL 'foo'"):
+        search.open_study(tiny_options(tmp_path, storage="foo"))
+    assert not (tmp_path / "search").exists()
+
+
+def test_trials_0_on_the_command_line_means_no_limit():
+    assert options_from_arguments(parse_arguments(["--trials", "0"])).trials is None
+    assert options_from_arguments(parse_arguments(["--trials", "7"])).trials == 7
