@@ -28,8 +28,6 @@ Errors of the library arrive as ``spikeae.SpikeaeError`` (a ValueError) with the
 library's message.
 """
 
-from __future__ import annotations
-
 try:
     from . import _core
 except ImportError as error:  # pragma: no cover - depends on how the package is found
@@ -144,3 +142,14 @@ def parse_hyperparameter_table(text: str, source: str = "<text>") -> list:
         SpikeaeError: naming ``source``, the line and the problem.
     """
     return _core.parse_hyperparameter_table(text, source)
+
+
+# Public submodules, listed by dir() once imported.
+_PUBLIC_SUBMODULES = ("search", "paper")
+
+
+def __dir__() -> list:
+    """The public API only: the private modules the imports leave behind stay hidden."""
+    loaded = [name for name in _PUBLIC_SUBMODULES if name in globals()]
+    return sorted(set(__all__) | {"__version__", "__all__", "__doc__", "__file__", "__name__",
+                                  "__path__"} | set(loaded))
