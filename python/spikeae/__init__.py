@@ -42,6 +42,7 @@ SpikeaeError.__module__ = __name__  # shown as spikeae.SpikeaeError
 from ._data import (
     NO_SPIKE,
     Data,
+    DataDescription,
     DatasetFiles,
     Split,
     brightness,
@@ -74,6 +75,7 @@ __all__ = [
     "HYPERPARAMETER_NAMES",
     "NO_SPIKE",
     "Data",
+    "DataDescription",
     "DatasetFiles",
     "FitResult",
     "MembraneTrace",

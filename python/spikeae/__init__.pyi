@@ -50,6 +50,14 @@ class Split(NamedTuple):
     validation_images: np.ndarray
     validation_labels: np.ndarray
 
+class DataDescription(NamedTuple):
+    name: str
+    split: Optional[str] = None
+    train_size: Optional[int] = None
+    validation_size: Optional[int] = None
+    @classmethod
+    def parse(cls, text: str) -> DataDescription: ...
+
 def read_idx_images(path: _PathLike) -> np.ndarray: ...
 def read_idx_labels(path: _PathLike) -> np.ndarray: ...
 def load_idx(images: _PathLike,
@@ -145,7 +153,10 @@ class Model:
     def seed(self) -> int: ...
     epochs_trained: int
     validation_loss: float
-    dataset: str
+    @property
+    def dataset(self) -> DataDescription: ...
+    @dataset.setter
+    def dataset(self, value: Union[DataDescription, str]) -> None: ...
     weights: List[np.ndarray]
     pulses: List[np.ndarray]
     def get_weights(self, connection: int) -> np.ndarray: ...

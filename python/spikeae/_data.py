@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from pathlib import Path
 from typing import Any, NamedTuple, Optional, Union
 
@@ -44,6 +45,40 @@ class Split(NamedTuple):
     train_labels: np.ndarray
     validation_images: np.ndarray
     validation_labels: np.ndarray
+
+
+class DataDescription(NamedTuple):
+    """What a model was trained on: the data's name and the split (Model.dataset).
+
+    ``str()`` gives the text the model file stores, e.g. "mnist (split shuffled
+    54000/6000)", "<path of the training IDX file> (split sequential 1000/200)" or
+    "arrays (split shuffled 2700/300)". Text of another form (older files, or set
+    by hand) parses to name = the whole text and None for the other fields.
+    """
+
+    name: str
+    split: Optional[str] = None            #: "shuffled" or "sequential"
+    train_size: Optional[int] = None
+    validation_size: Optional[int] = None
+
+    @classmethod
+    def parse(cls, text: str) -> "DataDescription":
+        """The description of a model file's data text; never fails (see the class help)."""
+        match = _DESCRIPTION.fullmatch(text)
+        if match is None:
+            return cls(text)
+        name, split, train, validation = match.groups()
+        return cls(name, split, int(train), int(validation))
+
+    def __str__(self) -> str:
+        if None in (self.split, self.train_size, self.validation_size):
+            return self.name
+        return f"{self.name} (split {self.split} {self.train_size}/{self.validation_size})"
+
+
+# Numbers without leading zeros, so that str(DataDescription.parse(text)) == text always.
+_DESCRIPTION = re.compile(r"(.*) \(split (shuffled|sequential) (0|[1-9][0-9]*)/(0|[1-9][0-9]*)\)",
+                          re.DOTALL)
 
 
 def as_images(images: Any, what: str = "images") -> np.ndarray:

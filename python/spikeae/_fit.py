@@ -227,7 +227,7 @@ def _run(config, settings, start, parts, test, name, args, log) -> FitResult:
 
     raw = _core.train(config, None if start is None else start._core, parts.train_images,
                       parts.validation_images, on_epoch, args["on_progress"],
-                      _SIGNAL_CHECK_SECONDS, name if start is None else start.dataset)
+                      _SIGNAL_CHECK_SECONDS, name if start is None else str(start.dataset))
     pending = raw["pending"]
     result = FitResult(Model._wrap(raw["best"]), Model._wrap(raw["final"]), history,
                        raw["best_epoch"], raw["best_validation_loss"], None,

@@ -10,7 +10,7 @@ from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 import numpy as np
 
 from . import _core
-from ._data import as_images, brightness, noise_seed, write_image_grid
+from ._data import DataDescription, as_images, brightness, noise_seed, write_image_grid
 from ._options import check_names, keyword_parameters, option_defaults, option_docs, resolve
 
 SpikeaeError = _core.SpikeaeError
@@ -236,12 +236,20 @@ class Model:
         self._core.validation_loss = float(value)
 
     @property
-    def dataset(self) -> str:
-        """Free text naming its training data. Stored in the model file."""
-        return self._core.dataset
+    def dataset(self) -> DataDescription:
+        """Its training data: DataDescription(name, split, train_size, validation_size).
+
+        The model file stores ``str()`` of it, e.g. "mnist (split shuffled 54000/6000)";
+        text of another form gives name = the text and None for the rest. Assign a
+        DataDescription or a text; the text is stored unchanged.
+        """
+        return DataDescription.parse(self._core.dataset)
 
     @dataset.setter
-    def dataset(self, value: str) -> None:
+    def dataset(self, value: Any) -> None:
+        if not isinstance(value, (str, DataDescription)):
+            raise SpikeaeError(f"dataset must be a DataDescription or a str, got "
+                               f"{type(value).__name__}")
         self._core.dataset = str(value)
 
     # -- parameters ----------------------------------------------------------------

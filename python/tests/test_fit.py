@@ -37,7 +37,8 @@ def test_callbacks_receive_metrics_and_models(images):
     np.testing.assert_array_equal(epochs[best][1].get_weights(0), result.model.get_weights(0))
     assert result.test_loss == result.model.loss(images[:20])
     assert result.model.config["threads"] == 0  # like the CLI's model files
-    assert result.model.dataset == "arrays (split shuffled 48/12)"
+    assert result.model.dataset == ("arrays", "shuffled", 48, 12)
+    assert str(result.model.dataset) == "arrays (split shuffled 48/12)"
 
 
 def test_on_epoch_returning_true_stops(images):

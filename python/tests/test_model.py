@@ -113,7 +113,7 @@ def test_save_load_and_pickle(tmp_path, model):
     m.validation_loss = 0.5
     m.save(path)
     loaded = spikeae.Model.load(path)
-    assert loaded.dataset == "synthetic" and loaded.epochs_trained == 3
+    assert str(loaded.dataset) == "synthetic" and loaded.epochs_trained == 3
     assert loaded.validation_loss == 0.5 and loaded.config == m.config
     for a, b in zip(loaded.weights, m.weights):
         np.testing.assert_array_equal(a, b)
@@ -121,7 +121,7 @@ def test_save_load_and_pickle(tmp_path, model):
     assert (tmp_path / "again.spikeae").read_bytes() == path.read_bytes()
     clone = pickle.loads(pickle.dumps(m))
     assert clone.config == m.config and np.array_equal(clone.weights[1], m.weights[1])
-    assert copy.deepcopy(m).dataset == "synthetic"
+    assert str(copy.deepcopy(m).dataset) == "synthetic"
     assert "36-8-36" in repr(m)
 
 
@@ -264,3 +264,24 @@ def test_the_gil_is_released_while_the_engine_runs(model, images):
         thread.join()
     # With the GIL held the other thread could not have counted at all.
     assert seconds < 0.02 or during > 1000, (seconds, during)
+
+
+def test_dataset_is_a_structured_description(tmp_path, model):
+    m = model.copy()
+    m.dataset = "mnist (split shuffled 54000/6000)"
+    assert m.dataset == spikeae.DataDescription("mnist", "shuffled", 54000, 6000)
+    assert m.dataset.name == "mnist" and m.dataset.validation_size == 6000
+    m.dataset = spikeae.DataDescription("/data/train-images.idx", "sequential", 1000, 200)
+    assert str(m.dataset) == "/data/train-images.idx (split sequential 1000/200)"
+    for old in ("synthetic", "mnist (split random 1/2)", "x (split shuffled 01/2)", ""):
+        m.dataset = old
+        assert m.dataset == (old, None, None, None) and str(m.dataset) == old
+    # The text is stored as it was: the file round-trips bit for bit.
+    m.dataset = "arrays (split shuffled 2700/300)"
+    m.save(tmp_path / "a.spikeae")
+    loaded = spikeae.Model.load(tmp_path / "a.spikeae")
+    assert loaded.dataset == ("arrays", "shuffled", 2700, 300)
+    loaded.save(tmp_path / "b.spikeae")
+    assert (tmp_path / "a.spikeae").read_bytes() == (tmp_path / "b.spikeae").read_bytes()
+    with pytest.raises(spikeae.SpikeaeError, match="DataDescription or a str"):
+        m.dataset = 3
