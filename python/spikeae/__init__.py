@@ -4,6 +4,11 @@ The Python face of the spikeae C++ library and CLI. Everything runs in the
 library (threads, the GIL released); arrays go in and out as numpy arrays, with
 ``numpy.inf`` for "no spike".
 
+Images, wherever they go in, are uint8 bytes 0..255 or floats in [0, 1] (the
+brightness; x and x / 255 give the same results); anything else is refused with
+SpikeaeError. Spike times go in only through arguments named for them
+(``spike_times=``, ``Model.decode(hidden)``).
+
 Data::
 
     data = spikeae.load_dataset("mnist")                 # or read_idx_images(path)
@@ -14,7 +19,8 @@ Models (options named and defaulted as the ``spikeae train`` flags)::
     model = spikeae.Model(n_hidden=16, learning_rate=3e-3)
     model = spikeae.Model.load("runs/default/model.spikeae")
     layers = model.forward(data.test_images[:100])        # spike times of every layer
-    hidden = model.encode(images); out = model.decode(hidden)
+    hidden = model.encode(images); out = model.decode(hidden)   # output spike times
+    model.forward(spike_times=times)                      # spike times in, named
     model.loss(data.test_images)                          # as `spikeae eval`
     trace = model.membrane_potential(image, layer=1, neuron=3, t=np.linspace(0, 3, 500))
 

@@ -18,7 +18,7 @@ from typing import Any, Callable, Dict, List, Optional
 import numpy as np
 
 from . import _core
-from ._data import noise_seed, split_train_validation
+from ._data import image_bytes, noise_seed, split_train_validation
 from ._fit import _load_data, _print_best, _print_epoch
 from ._model import _fit_batch
 
@@ -49,10 +49,10 @@ class AnnModel:
     """A dense autoencoder ``input_size - hidden - input_size`` with biases.
 
     Activations by name: "relu", "sigmoid", "elu", "tanh", "gaussian" (exp(-z^2)).
-    Images are uint8 arrays (n, rows, cols) or (n, pixels) (one image: no leading
-    axis). The network's inputs are the values x = b (``inverted=False``) or
-    x = 1 - b of the brightness b = byte / 255, with the spiking model's noise;
-    the targets are the clean x.
+    Images are (n, rows, cols) or (n, pixels) arrays (one image: no leading axis) of
+    uint8 bytes or floats in [0, 1], as for spikeae.Model. The network's inputs are
+    the values x = b (``inverted=False``) or x = 1 - b of the brightness
+    b = byte / 255, with the spiking model's noise; the targets are the clean x.
     """
 
     __slots__ = ("_core",)
@@ -159,10 +159,7 @@ class AnnModel:
     # -- running -----------------------------------------------------------------
 
     def _flat_images(self, images: Any):
-        array = np.asarray(images)
-        if array.dtype != np.uint8:
-            raise TypeError(f"images must be uint8 (bytes 0..255), got dtype {array.dtype}")
-        flat, batch, _ = _fit_batch(array, self.input_size, "images")
+        flat, batch, _ = _fit_batch(image_bytes(images), self.input_size, "images")
         return np.ascontiguousarray(flat), batch
 
     def _noise(self, noise_factor: Optional[float], seed: Optional[int]):
@@ -295,8 +292,8 @@ def fit_ann(train_images: Any = None, train_labels: Any = None, test_images: Any
             verbose: bool = False) -> AnnFitResult:
     """Trains the dense baseline with the protocol of spikeae.fit.
 
-    The same data arguments, split (seeded by ``seed``), per-set noise seeds,
-    per-epoch shuffle and best-validation model as the spiking trainer; Adam with
+    The same data arguments (images as for spikeae.fit), split (seeded by ``seed``),
+    per-set noise seeds, per-epoch shuffle and best-validation model as the spiking trainer; Adam with
     its betas and TensorFlow's eps (1e-7, outside the square root; docs/model.md).
     ``on_epoch(metrics, model)`` is called after every epoch with a copy of the
     model; returning True stops training. Ctrl-C stops between batches and is

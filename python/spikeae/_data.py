@@ -1,5 +1,9 @@
 """Images in and spike times out: IDX files, MNIST / Fashion-MNIST, the split,
-the encoding with its noise model, and small numeric helpers."""
+the encoding with its noise model, and small numeric helpers.
+
+Images follow one rule wherever they enter the package (image_bytes): uint8 bytes
+0..255, or floats in [0, 1] taken as brightness; spike times are never images.
+"""
 
 from __future__ import annotations
 
@@ -81,15 +85,69 @@ _DESCRIPTION = re.compile(r"(.*) \(split (shuffled|sequential) (0|[1-9][0-9]*)/(
                           re.DOTALL)
 
 
-def as_images(images: Any, what: str = "images") -> np.ndarray:
-    """A (count, rows, cols) C-contiguous uint8 array; (count, pixels) becomes (count, 1, pixels).
+# -- the one rule for images and labels ------------------------------------------------
+#
+# Every function that takes images passes them through image_bytes, so an array means
+# the same thing everywhere: bytes, or brightness in [0, 1]; never spike times.
 
-    Raises TypeError for arrays that are not uint8 (spike times are not images).
+_HOW_TO_PASS = ("pass images as uint8 bytes 0..255 (or integers in that range) or as floats "
+                "in [0, 1] (brightness); spike times go through the spike_times= argument "
+                "of Model.forward, encode, reconstruct, loss and membrane_potential")
+
+
+def _refuse_images(what: str, problem: str) -> SpikeaeError:
+    return SpikeaeError(f"{what}: {problem}; {_HOW_TO_PASS}")
+
+
+def _value_range(array: np.ndarray) -> str:
+    return f"from {array.min()} to {array.max()}" if array.size else "none"
+
+
+def brightness_to_bytes(brightness: np.ndarray) -> np.ndarray:
+    """Bytes of brightness values in [0, 1]: round(255 b), halves rounded up.
+
+    The library encodes a byte as brightness byte / 255, so b = byte / 255 gives back
+    that byte exactly (in float64 or float32); other values move to the nearest
+    multiple of 1/255 (at most 1/510 away).
+    """
+    scaled = np.asarray(brightness, dtype=np.float64) * 255.0
+    return np.floor(scaled + 0.5).astype(np.uint8)
+
+
+def image_bytes(images: Any, what: str = "images") -> np.ndarray:
+    """Images as a uint8 array of the same shape, by the package's one rule.
+
+    uint8 arrays are taken as they are; other integer arrays must hold 0..255; float
+    arrays must hold brightness in [0, 1] (converted by brightness_to_bytes).
+
+    Raises:
+        SpikeaeError: anything else (floats outside [0, 1] or NaN, integers outside
+            0..255, bool, complex, object or text arrays), with how to pass images and
+            spike times.
     """
     array = np.asarray(images)
-    if array.dtype != np.uint8:
-        raise TypeError(f"{what} must be a uint8 array (bytes 0..255), got dtype {array.dtype}; "
-                        f"convert with np.asarray(x, dtype=np.uint8)")
+    kind = array.dtype.kind
+    if array.dtype == np.uint8:
+        return array
+    if kind in "iu":
+        if array.size and (array.min() < 0 or array.max() > 255):
+            raise _refuse_images(what, f"integer values must be bytes 0..255, got values "
+                                       f"{_value_range(array)}")
+        return array.astype(np.uint8)
+    if kind == "f":
+        if np.isnan(array).any():
+            raise _refuse_images(what, "float values must be brightness in [0, 1], got NaN")
+        if array.size and (array.min() < 0.0 or array.max() > 1.0):
+            raise _refuse_images(what, f"float values must be brightness in [0, 1], got values "
+                                       f"{_value_range(array)}")
+        return brightness_to_bytes(array)
+    raise _refuse_images(what, f"got an array of dtype {array.dtype}")
+
+
+def as_images(images: Any, what: str = "images") -> np.ndarray:
+    """A (count, rows, cols) C-contiguous uint8 array by image_bytes' rule;
+    (count, pixels) becomes (count, 1, pixels)."""
+    array = image_bytes(images, what)
     if array.ndim == 2:
         array = array[:, None, :]
     if array.ndim != 3:
@@ -98,13 +156,25 @@ def as_images(images: Any, what: str = "images") -> np.ndarray:
     return np.ascontiguousarray(array)
 
 
-def _labels(labels: Any, count: int) -> np.ndarray:
+def as_labels(labels: Any, count: int, what: str = "labels") -> np.ndarray:
+    """(count,) uint8 labels: zeros for None, else integers 0..255 (never wrapped).
+
+    Raises:
+        SpikeaeError: other dtypes, values outside 0..255, or another shape.
+    """
     if labels is None:
         return np.zeros(count, dtype=np.uint8)
-    array = np.ascontiguousarray(np.asarray(labels), dtype=np.uint8)
+    array = np.asarray(labels)
+    if array.dtype.kind not in "iu":
+        raise SpikeaeError(f"{what} must be integers 0..255 (class numbers), got an array of "
+                           f"dtype {array.dtype}; convert whole-number labels with "
+                           f"labels.astype(np.uint8)")
+    if array.size and (array.min() < 0 or array.max() > 255):
+        raise SpikeaeError(f"{what} must be integers 0..255 (class numbers), got values "
+                           f"{_value_range(array)}")
     if array.shape != (count,):
-        raise SpikeaeError(f"labels must have shape ({count},), got {array.shape}")
-    return array
+        raise SpikeaeError(f"{what} must have shape ({count},), got {array.shape}")
+    return np.ascontiguousarray(array, dtype=np.uint8)
 
 
 def read_idx_images(path: PathLike) -> np.ndarray:
@@ -153,17 +223,19 @@ def write_idx_images(path: PathLike, images: Any) -> None:
 
     Args:
         path: the file to write.
-        images: (count, rows, cols) uint8 array ((count, pixels) is written as 1 x pixels).
+        images: (count, rows, cols) images, uint8 or floats in [0, 1] (see image_bytes);
+            (count, pixels) is written as 1 x pixels.
     """
     _core.write_idx_images(os.fspath(path), as_images(images))
 
 
 def write_idx_labels(path: PathLike, labels: Any) -> None:
-    """Writes (count,) uint8 labels as a raw IDX file, replacing ``path`` atomically."""
+    """Writes (count,) labels, integers 0..255, as a raw IDX file, replacing ``path``
+    atomically."""
     array = np.asarray(labels)
-    if array.dtype != np.uint8:
-        raise TypeError(f"labels must be a uint8 array, got dtype {array.dtype}")
-    _core.write_idx_labels(os.fspath(path), np.ascontiguousarray(array))
+    if array.ndim != 1:
+        raise SpikeaeError(f"labels must be a (count,) array, got shape {array.shape}")
+    _core.write_idx_labels(os.fspath(path), as_labels(array, len(array)))
 
 
 def known_datasets() -> list:
@@ -202,8 +274,9 @@ def split_train_validation(images: Any, labels: Any = None, *, train_size: int =
     """Divides a training file into training and validation images, as ``spikeae train``.
 
     Args:
-        images: (count, rows, cols) or (count, pixels) uint8 images.
-        labels: (count,) labels, or None (zeros).
+        images: (count, rows, cols) or (count, pixels) images, uint8 or floats in
+            [0, 1] (see image_bytes).
+        labels: (count,) labels, integers 0..255, or None (zeros).
         train_size: images for training.
         validation_size: images for validation.
         split: "shuffled" (a permutation drawn from ``seed``) or "sequential" (the
@@ -220,7 +293,7 @@ def split_train_validation(images: Any, labels: Any = None, *, train_size: int =
     if split not in ("shuffled", "sequential"):
         raise SpikeaeError(f'invalid split "{split}": must be "shuffled" or "sequential"')
     array = as_images(images)
-    return Split(*_core.split_train_validation(array, _labels(labels, len(array)),
+    return Split(*_core.split_train_validation(array, as_labels(labels, len(array)),
                                                int(train_size), int(validation_size),
                                                split == "shuffled", int(seed)))
 
@@ -258,8 +331,8 @@ def encode_images(images: Any, *, inverted: bool = True, noise_factor: float = 0
     N(0, 1), drawn from (noise_seed, image index). x' = 1 means no spike (inf).
 
     Args:
-        images: (count, rows, cols) or (count, pixels) uint8 images, or one image
-            as (pixels,).
+        images: (count, rows, cols) or (count, pixels) images, or one image as
+            (pixels,): uint8 bytes or floats in [0, 1] (see image_bytes).
         inverted: the encoding.
         noise_factor: eta in [0, 1]; 0 for clean inputs.
         noise_seed: the seed of the set (see noise_seed()).
@@ -281,12 +354,13 @@ def encode_images(images: Any, *, inverted: bool = True, noise_factor: float = 0
 def target_times(images: Any, *, inverted: bool = True) -> np.ndarray:
     """Clean spike times of pixels, 1 for silent ones: the reconstruction targets.
 
+    Args:
+        images: any shape, uint8 bytes or floats in [0, 1] (see image_bytes).
+
     Returns:
         float64 array shaped like ``images``.
     """
-    array = np.asarray(images)
-    if array.dtype != np.uint8:
-        raise TypeError(f"images must be a uint8 array, got dtype {array.dtype}")
+    array = image_bytes(images)
     return _core.target_times(np.ascontiguousarray(array), bool(inverted))
 
 

@@ -12,7 +12,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import numpy as np
 
 from . import _core
-from ._data import as_images, load_dataset, load_idx, split_train_validation
+from ._data import as_images, as_labels, load_dataset, load_idx, split_train_validation
 from ._model import Model
 from ._options import check_names, keyword_parameters, option_defaults, option_docs, resolve
 
@@ -53,17 +53,15 @@ def _is_path(value: Any) -> bool:
 
 
 def _load_part(images: Any, labels: Any, what: str) -> Tuple[np.ndarray, np.ndarray]:
-    """(images, labels) from IDX paths or arrays."""
+    """(images, labels) from IDX paths or arrays (images and labels by the package's rule)."""
     if _is_path(images):
         if labels is not None and not _is_path(labels):
             raise SpikeaeError(f"{what} images are a file, so their labels must be a file too")
         return load_idx(images, labels)
     array = as_images(images, f"{what} images")
-    if labels is None:
-        return array, np.zeros(len(array), dtype=np.uint8)
     if _is_path(labels):
         raise SpikeaeError(f"{what} images are an array, so their labels must be an array too")
-    return array, np.ascontiguousarray(np.asarray(labels), dtype=np.uint8)
+    return array, as_labels(labels, len(array), f"{what} labels")
 
 
 def _load_data(train_images, train_labels, test_images, test_labels, dataset, data_dir,
@@ -132,9 +130,10 @@ def fit(train_images: Any = None, train_labels: Any = None, test_images: Any = N
     and options the result is the CLI's, bit for bit (the same model file).
 
     Data (as the CLI's data options): the named ``dataset`` by default, or your own
-    images: each of train_images / test_images is an IDX file path or a uint8 array
-    (count, rows, cols) or (count, pixels); labels are optional. Without test images
-    there is no test loss.
+    images: each of train_images / test_images is an IDX file path or an array
+    (count, rows, cols) or (count, pixels) of uint8 bytes or floats in [0, 1]
+    (brightness; other values are refused); labels are optional integers 0..255.
+    Without test images there is no test loss.
 
     Args:
         train_images, train_labels, test_images, test_labels: own data (see above).

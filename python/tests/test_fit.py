@@ -90,8 +90,8 @@ def test_fit_errors(images):
         spikeae.fit(images, epoch=1, **SMALL)
     with pytest.raises(spikeae.SpikeaeError, match="invalid batch_size"):
         spikeae.fit(images, batch_size=0, **SMALL)
-    with pytest.raises(TypeError, match="uint8"):
-        spikeae.fit(images.astype(float), **SMALL)
+    with pytest.raises(spikeae.SpikeaeError, match=r"brightness in \[0, 1\]"):
+        spikeae.fit(images.astype(float), **SMALL)  # bytes as floats: not brightness
     with pytest.raises(spikeae.SpikeaeError, match="6x6 but test images are 4x9"):
         spikeae.fit(images, test_images=np.zeros((3, 4, 9), dtype=np.uint8), **SMALL)
 
@@ -132,3 +132,8 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_best_model():
     # callback), with epoch 1's model kept and tested.
     assert words[:5] == ["interrupted", "1", "1", "True", "True"], completed.stdout
     assert "on_epoch" not in words[6], completed.stdout
+
+
+def test_fit_takes_brightness_floats_as_their_bytes(images):
+    floats = spikeae.fit(images / 255.0, epochs=1, **SMALL).model
+    assert floats.__getstate__() == spikeae.fit(images, epochs=1, **SMALL).model.__getstate__()
