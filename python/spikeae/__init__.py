@@ -20,6 +20,7 @@ Models (options named and defaulted as the ``spikeae train`` flags)::
     model = spikeae.Model.load("runs/default/model.spikeae")
     layers = model.forward(data.test_images[:100])        # spike times of every layer
     hidden = model.encode(images); out = model.decode(hidden)   # output spike times
+    pictures = model.decode_images(hidden)                # brightness in [0, 1]
     model.forward(spike_times=times)                      # spike times in, named
     model.loss(data.test_images)                          # as `spikeae eval`
     trace = model.membrane_potential(image, layer=1, neuron=3, t=np.linspace(0, 3, 500))

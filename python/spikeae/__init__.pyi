@@ -180,10 +180,16 @@ class Model:
                threads: Optional[int] = None) -> np.ndarray: ...
     def decode(self, hidden: _SpikeTimes, *, layer: Optional[int] = None,
                threads: Optional[int] = None) -> np.ndarray: ...
+    def decode_images(self, hidden: _SpikeTimes, *, layer: Optional[int] = None,
+                      threads: Optional[int] = None) -> np.ndarray: ...
     def reconstruct(self, images: Optional[_Images] = None, *,
                     spike_times: Optional[_SpikeTimes] = None,
                     noise_factor: Optional[float] = None, seed: Optional[int] = None,
                     threads: Optional[int] = None) -> np.ndarray: ...
+    def reconstruct_images(self, images: Optional[_Images] = None, *,
+                           spike_times: Optional[_SpikeTimes] = None,
+                           noise_factor: Optional[float] = None, seed: Optional[int] = None,
+                           threads: Optional[int] = None) -> np.ndarray: ...
     def loss(self, images: _Images, inputs: Optional[_Images] = None, *,
              spike_times: Optional[_SpikeTimes] = None,
              noise_factor: Optional[float] = None, seed: Optional[int] = None,

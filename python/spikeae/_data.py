@@ -92,7 +92,8 @@ _DESCRIPTION = re.compile(r"(.*) \(split (shuffled|sequential) (0|[1-9][0-9]*)/(
 
 _HOW_TO_PASS = ("pass images as uint8 bytes 0..255 (or integers in that range) or as floats "
                 "in [0, 1] (brightness); spike times go through the spike_times= argument "
-                "of Model.forward, encode, reconstruct, loss and membrane_potential")
+                "of Model.forward, encode, reconstruct, reconstruct_images, loss and "
+                "membrane_potential")
 
 
 def _refuse_images(what: str, problem: str) -> SpikeaeError:

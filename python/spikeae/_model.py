@@ -411,7 +411,7 @@ class Model:
         """Output spike times from spike times of a hidden layer (e.g. interpolated embeddings).
 
         The times include the latency: output k aims at latency_ae + the target time of
-        pixel k.
+        pixel k. decode_images gives the pictures.
 
         Args:
             hidden: float spike times (..., layer_sizes[layer]) (numpy.inf: no spike).
@@ -431,13 +431,30 @@ class Model:
         out = self._core.forward(flat, layer, False, threads)[0]
         return out.reshape(array.shape[:-1] + (self.n_outputs,))
 
+    def decode_images(self, hidden: Any, *, layer: Optional[int] = None,
+                      threads: Optional[int] = None) -> np.ndarray:
+        """The pictures decode() describes: brightness in [0, 1] per output pixel.
+
+        Output time o becomes the pixel time o - latency_ae (1 when silent), then
+        brightness 1 - x (inverted encoding) or x, clamped to [0, 1]; the result is a
+        valid image for every method that takes images.
+
+        Args:
+            hidden, layer, threads: as decode.
+
+        Returns:
+            float64 (..., n_outputs); reshape to (..., rows, cols) to show.
+        """
+        output = self.decode(hidden, layer=layer, threads=threads)
+        return brightness(self._pixel_times(output), inverted=self.inverted)
+
     def reconstruct(self, images: Any = None, *, spike_times: Any = None,
                     noise_factor: Optional[float] = None, seed: Optional[int] = None,
                     threads: Optional[int] = None) -> np.ndarray:
         """Reconstructed pixel times: output time minus latency_ae, 1 for a silent output.
 
-        These are what the loss compares with the clean times (brightness() turns them
-        into pictures). Shaped like the inputs, so (n, 28, 28) images give (n, 28, 28).
+        These are what the loss compares with the clean times (reconstruct_images gives
+        the pictures). Shaped like the inputs, so (n, 28, 28) images give (n, 28, 28).
 
         Args:
             images, spike_times, noise_factor, seed, threads: as forward.
@@ -448,6 +465,21 @@ class Model:
         if self.n_outputs != self.n_inputs:
             return decoded.reshape(batch + (self.n_outputs,))
         return decoded.reshape(batch + trailing)
+
+    def reconstruct_images(self, images: Any = None, *, spike_times: Any = None,
+                           noise_factor: Optional[float] = None, seed: Optional[int] = None,
+                           threads: Optional[int] = None) -> np.ndarray:
+        """Reconstructed pictures: float64 brightness in [0, 1], shaped as reconstruct().
+
+        The brightness of reconstruct()'s pixel times (as decode_images), so
+        ``model.reconstruct_images(x)`` can be shown or fed back as images.
+
+        Args:
+            images, spike_times, noise_factor, seed, threads: as forward.
+        """
+        times = self.reconstruct(images, spike_times=spike_times, noise_factor=noise_factor,
+                                 seed=seed, threads=threads)
+        return brightness(times, inverted=self.inverted)
 
     def loss(self, images: Any, inputs: Any = None, *, spike_times: Any = None,
              noise_factor: Optional[float] = None, seed: Optional[int] = None,

@@ -332,6 +332,7 @@ def test_ambiguous_images_are_refused_everywhere(kind, model, images, tmp_path):
         "encode": lambda: model.encode(bad),
         "encode_inputs": lambda: model.encode_inputs(bad),
         "reconstruct": lambda: model.reconstruct(bad),
+        "reconstruct_images": lambda: model.reconstruct_images(bad),
         "loss": lambda: model.loss(bad),
         "loss inputs": lambda: model.loss(images, inputs=bad),
         "activity": lambda: model.activity(bad),
@@ -350,6 +351,39 @@ def test_ambiguous_images_are_refused_everywhere(kind, model, images, tmp_path):
         message = str(refused.value)
         assert "uint8" in message and "[0, 1]" in message, (name, message)
         assert "spike_times=" in message, (name, message)
+
+
+@pytest.fixture(scope="module")
+def trained(images):
+    """A 36-8-36 model after a few epochs, whose outputs spike after the latency."""
+    return spikeae.fit(images, train_size=48, validation_size=12, n_hidden=8, n_pulses=4,
+                       epochs=3, seed=2, learning_rate=0.01).model
+
+
+def test_decode_images_are_the_pictures_of_decode(trained, images):
+    model = trained
+    hidden = model.encode(images)
+    output = model.decode(hidden)
+    pictures = model.decode_images(hidden)
+    assert pictures.shape == (60, 36) and pictures.dtype == np.float64
+    assert pictures.min() >= 0.0 and pictures.max() <= 1.0
+    # Inverted encoding: a pixel spiking at x has brightness 1 - x, x = output - latency.
+    spiking = np.isfinite(output) & (output >= model.latency) & (output <= model.latency + 1)
+    assert spiking.sum() > 100
+    np.testing.assert_allclose(pictures[spiking], 1.0 - (output[spiking] - model.latency),
+                               rtol=0, atol=1e-15)
+    reconstructed = model.reconstruct_images(images)
+    assert reconstructed.shape == images.shape
+    np.testing.assert_array_equal(reconstructed.reshape(60, 36), pictures)
+    # A silent output is "no spike", x = 1: a blank pixel (inverted), white otherwise.
+    for inverted, blank in ((True, 0.0), (False, 1.0)):
+        silent = spikeae.Model(input_size=36, n_hidden=8, n_pulses=4, inverted=inverted)
+        silent.set_weights(1, np.full((8 + 4, 36), -10.0))
+        assert np.all(np.isinf(silent.decode(silent.encode(images))))
+        assert np.all(silent.decode_images(silent.encode(images)) == blank)
+    # The pictures are images: they go back in, as their nearest bytes.
+    nearest = np.floor(reconstructed * 255 + 0.5).astype(np.uint8)
+    assert model.loss(images, inputs=reconstructed) == model.loss(images, inputs=nearest)
 
 
 def test_dataset_is_a_structured_description(tmp_path, model):
