@@ -43,11 +43,20 @@ class DatasetFiles(NamedTuple):
     test_images: Path
     test_labels: Path
 
-class Data(NamedTuple):
-    train_images: np.ndarray
-    train_labels: np.ndarray
-    test_images: np.ndarray
-    test_labels: np.ndarray
+class Data(Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]):
+    def __new__(cls, train_images: _Images, train_labels: Optional[_Labels],
+                test_images: _Images, test_labels: Optional[_Labels],
+                name: str = "arrays") -> Data: ...
+    @property
+    def train_images(self) -> np.ndarray: ...
+    @property
+    def train_labels(self) -> np.ndarray: ...
+    @property
+    def test_images(self) -> np.ndarray: ...
+    @property
+    def test_labels(self) -> np.ndarray: ...
+    @property
+    def name(self) -> str: ...
 
 class Split(NamedTuple):
     train_images: np.ndarray

@@ -33,13 +33,64 @@ class DatasetFiles(NamedTuple):
     test_labels: Path
 
 
-class Data(NamedTuple):
-    """A data set's training and test images, (count, rows, cols) uint8, with labels."""
-
+class _DataArrays(NamedTuple):
     train_images: np.ndarray
     train_labels: np.ndarray
     test_images: np.ndarray
     test_labels: np.ndarray
+
+
+class Data(_DataArrays):
+    """A data set's training and test images, (count, rows, cols) uint8, with labels.
+
+    ``Data(train_images, train_labels, test_images, test_labels, name="arrays")``
+    takes images by the package's rule (uint8 bytes, or floats in [0, 1] as
+    brightness; (count, pixels) becomes (count, 1, pixels)) and labels as integers
+    0..255 (None: zeros). It unpacks as the four arrays; ``name`` ("mnist" for
+    load_dataset("mnist")) is what spikeae.fit(data) records as the model's data.
+
+    Raises:
+        SpikeaeError: images or labels outside the rule, label counts that differ
+            from the image counts, or training and test images of different sizes.
+    """
+
+    def __new__(cls, train_images: Any, train_labels: Any, test_images: Any, test_labels: Any,
+                name: str = "arrays") -> "Data":
+        train = as_images(train_images, "training images")
+        test = as_images(test_images, "test images")
+        if train.shape[1:] != test.shape[1:]:
+            raise SpikeaeError(f"training images are {train.shape[1]}x{train.shape[2]} but test "
+                               f"images are {test.shape[1]}x{test.shape[2]}")
+        data = super().__new__(cls, train, as_labels(train_labels, len(train), "training labels"),
+                               test, as_labels(test_labels, len(test), "test labels"))
+        data._name = str(name)  # outside the tuple, so that Data still unpacks as four arrays
+        return data
+
+    @property
+    def name(self) -> str:
+        """The data set's name: "mnist", "fashion-mnist", or "arrays" for own images."""
+        return self._name
+
+    @classmethod
+    def _make(cls, iterable: Any) -> "Data":
+        return cls(*iterable)
+
+    def _replace(self, **changes: Any) -> "Data":
+        return Data(**{**self._asdict(), "name": self.name, **changes})
+
+    def __getnewargs__(self):
+        return (*self, self.name)
+
+    def __repr__(self) -> str:
+        return (f"<spikeae.Data {self.name}: "
+                f"training {_describe_set(self.train_images, self.train_labels)}, "
+                f"test {_describe_set(self.test_images, self.test_labels)}>")
+
+
+def _describe_set(images: np.ndarray, labels: np.ndarray) -> str:
+    """E.g. "60000 images 28x28 uint8 (labels 0..9)"."""
+    classes = f"labels {labels.min()}..{labels.max()}" if len(labels) else "no labels"
+    return f"{len(images)} images {images.shape[1]}x{images.shape[2]} {images.dtype} ({classes})"
 
 
 class Split(NamedTuple):
@@ -262,11 +313,11 @@ def load_dataset(name: str = "mnist", data_dir: Optional[PathLike] = None) -> Da
     """Loads MNIST or Fashion-MNIST (found as by locate_dataset).
 
     Returns:
-        Data(train_images, train_labels, test_images, test_labels): images are
-        (count, 28, 28) uint8, labels (count,) uint8.
+        Data(train_images, train_labels, test_images, test_labels) named ``name``:
+        images are (count, 28, 28) uint8, labels (count,) uint8.
     """
     files = locate_dataset(name, data_dir)
-    return Data(*_core.load_dataset_files(*(os.fspath(path) for path in files)))
+    return Data(*_core.load_dataset_files(*(os.fspath(path) for path in files)), name=name)
 
 
 def split_train_validation(images: Any, labels: Any = None, *, train_size: int = 54000,

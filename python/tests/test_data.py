@@ -1,6 +1,7 @@
 """Data functions: IDX files, encoding, split, seeds (shapes, dtypes, errors)."""
 
 import gzip
+import pickle
 
 import numpy as np
 import pytest
@@ -164,6 +165,7 @@ def test_labels_outside_bytes_are_refused_not_wrapped(labels, images, tmp_path):
         "split_train_validation": lambda: spikeae.split_train_validation(
             images, labels, train_size=40, validation_size=15),
         "write_idx_labels": lambda: spikeae.write_idx_labels(tmp_path / "l.idx", labels),
+        "Data": lambda: spikeae.Data(images, labels, images, None),
         "fit": lambda: spikeae.fit(images, labels, epochs=1),
     }
     for name, call in calls.items():
@@ -175,3 +177,22 @@ def test_labels_outside_bytes_are_refused_not_wrapped(labels, images, tmp_path):
                                            split="sequential")
     np.testing.assert_array_equal(split.train_labels, wide[:59])
 
+
+def test_data_checks_its_arrays_and_prints_a_summary(images):
+    data = spikeae.Data(images / 255.0, np.arange(60) % 10, images[:20], None)
+    assert data.train_images.dtype == np.uint8
+    np.testing.assert_array_equal(data.train_images, images)
+    assert data.train_labels.dtype == np.uint8 and data.test_labels.shape == (20,)
+    train_images, train_labels, test_images, test_labels = data  # still four arrays
+    assert data.name == "arrays"
+    text = repr(data)
+    assert text == ("<spikeae.Data arrays: training 60 images 6x6 uint8 (labels 0..9), "
+                    "test 20 images 6x6 uint8 (labels 0..0)>")
+    named = spikeae.Data(*data, name="bars")
+    assert named.name == "bars" and repr(named).startswith("<spikeae.Data bars:")
+    assert named._replace(test_images=images[:3], test_labels=None).name == "bars"
+    assert pickle.loads(pickle.dumps(named)).name == "bars"
+    with pytest.raises(spikeae.SpikeaeError, match=r"shape \(60,\)"):
+        spikeae.Data(images, np.zeros(59, dtype=np.uint8), images, None)
+    with pytest.raises(spikeae.SpikeaeError, match="6x6 but test images are 4x9"):
+        spikeae.Data(images, None, np.zeros((3, 4, 9), dtype=np.uint8), None)

@@ -343,6 +343,7 @@ def test_ambiguous_images_are_refused_everywhere(kind, model, images, tmp_path):
         "write_idx_images": lambda: spikeae.write_idx_images(tmp_path / "x.idx", bad),
         "split_train_validation": lambda: spikeae.split_train_validation(
             bad, train_size=10, validation_size=5),
+        "Data": lambda: spikeae.Data(bad, None, images, None),
         "AnnModel.loss": lambda: spikeae.AnnModel(input_size=36, hidden=4).loss(bad),
     }
     for name, call in calls.items():
