@@ -29,7 +29,9 @@ Training (the protocol of ``spikeae train``; Ctrl-C stops cleanly)::
 
     result = spikeae.fit(train_size=10000, validation_size=1000, epochs=5,
                          on_epoch=lambda metrics, model: print(metrics))
+    result = spikeae.fit(my_images, my_labels, test_images, test_labels)   # split 90/10
     result.model.save("model.spikeae")
+    result.model.dataset                                  # DataDescription(name, split, ...)
 
 Errors of the library arrive as ``spikeae.SpikeaeError`` (a ValueError) with the
 library's message.

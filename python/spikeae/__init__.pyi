@@ -226,7 +226,7 @@ class FitResult:
     test_loss: Optional[float]
     stopped: bool
 
-def fit(train_images: Optional[Union[_PathLike, _Images]] = None,
+def fit(train_images: Optional[Union[_PathLike, _Images, Data]] = None,
         train_labels: Optional[Union[_PathLike, _Labels]] = None,
         test_images: Optional[Union[_PathLike, _Images]] = None,
         test_labels: Optional[Union[_PathLike, _Labels]] = None, *,
@@ -234,8 +234,8 @@ def fit(train_images: Optional[Union[_PathLike, _Images]] = None,
         dataset: str = "mnist",
         data_dir: Optional[_PathLike] = None,
         test_size: int = 0,
-        train_size: int = 54000,
-        validation_size: int = 6000,
+        train_size: Optional[int] = None,
+        validation_size: Optional[int] = None,
         split: str = "shuffled",
         out: Optional[_PathLike] = None,
         test_every_epoch: bool = False,
@@ -314,14 +314,14 @@ class AnnFitResult:
     test_loss: Optional[float]
     stopped: bool
 
-def fit_ann(train_images: Optional[Union[_PathLike, _Images]] = None,
+def fit_ann(train_images: Optional[Union[_PathLike, _Images, Data]] = None,
             train_labels: Optional[Union[_PathLike, _Labels]] = None,
             test_images: Optional[Union[_PathLike, _Images]] = None,
             test_labels: Optional[Union[_PathLike, _Labels]] = None, *,
             dataset: str = "mnist",
             data_dir: Optional[_PathLike] = None,
-            train_size: int = 54000,
-            validation_size: int = 6000,
+            train_size: Optional[int] = None,
+            validation_size: Optional[int] = None,
             split: str = "shuffled",
             test_size: int = 0,
             hidden: int = 32,

@@ -85,7 +85,7 @@ def test_same_options_give_the_same_model(images):
 
 def test_fit_errors(images):
     with pytest.raises(spikeae.SpikeaeError, match="fewer than train_size"):
-        spikeae.fit(images, epochs=1)  # the CLI's 54000 + 6000 default
+        spikeae.fit(images, epochs=1, train_size=54000)
     with pytest.raises(TypeError, match="unexpected keyword argument 'epoch'"):
         spikeae.fit(images, epoch=1, **SMALL)
     with pytest.raises(spikeae.SpikeaeError, match="invalid batch_size"):
@@ -132,6 +132,53 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_best_model():
     # callback), with epoch 1's model kept and tested.
     assert words[:5] == ["interrupted", "1", "1", "True", "True"], completed.stdout
     assert "on_epoch" not in words[6], completed.stdout
+
+
+def test_own_images_are_split_by_default(images):
+    # A tenth of the images validates, the rest trains (not the CLI's 54000/6000).
+    result = spikeae.fit(images, epochs=1, n_hidden=6, n_pulses=3)
+    assert result.model.dataset == ("arrays", "shuffled", 54, 6)
+    assert spikeae.fit(images[:5], epochs=1, n_hidden=6).model.dataset[2:] == (4, 1)
+    # Explicit sizes win, and are checked.
+    given = spikeae.fit(images, epochs=1, n_hidden=6, validation_size=20)
+    assert given.model.dataset[2:] == (40, 20)
+    with pytest.raises(spikeae.SpikeaeError, match="fewer than train_size"):
+        spikeae.fit(images, epochs=1, train_size=58)  # + the default 6 validation images
+    with pytest.raises(spikeae.SpikeaeError, match="leave none for training"):
+        spikeae.fit(images[:1], epochs=1)
+    ann = spikeae.fit_ann(images, epochs=1, hidden=4)
+    assert ann.best_epoch == 1
+
+
+def test_a_named_data_set_keeps_the_cli_split(images, tmp_path):
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    for prefix in ("train", "t10k"):
+        spikeae.write_idx_images(folder / f"{prefix}-images-idx3-ubyte", images)
+        spikeae.write_idx_labels(folder / f"{prefix}-labels-idx1-ubyte",
+                                 np.zeros(60, dtype=np.uint8))
+    cli_split = r"train_size \+ validation_size = (54000 \+ 6000|60000)"
+    with pytest.raises(spikeae.SpikeaeError, match=cli_split):
+        spikeae.fit(dataset="mnist", data_dir=tmp_path, epochs=1)
+    # The same images as a Data are own images: split 54/6.
+    data = spikeae.load_dataset("mnist", tmp_path)
+    assert data.name == "mnist"
+    result = spikeae.fit(data, epochs=1, n_hidden=6)
+    assert str(result.model.dataset) == "mnist (split shuffled 54/6)"
+
+
+def test_fit_takes_a_data_object(images, idx_files):
+    data = spikeae.Data(images, np.arange(60) % 10, images[:20], None, name="bars")
+    result = spikeae.fit(data, epochs=1, **SMALL)
+    assert str(result.model.dataset) == "bars (split shuffled 48/12)"
+    assert result.test_loss == result.model.loss(images[:20])
+    same = spikeae.fit(images, test_images=images[:20], epochs=1, **SMALL)
+    assert same.model.get_weights(0).tobytes() == result.model.get_weights(0).tobytes()
+    with pytest.raises(spikeae.SpikeaeError, match="give it alone"):
+        spikeae.fit(data, test_images=images)
+    # Own IDX files are split like arrays.
+    files = spikeae.fit(idx_files["train_images"], epochs=1, n_hidden=6)
+    assert files.model.dataset == (idx_files["train_images"], "shuffled", 135, 15)
 
 
 def test_fit_takes_brightness_floats_as_their_bytes(images):
