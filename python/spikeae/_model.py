@@ -348,13 +348,15 @@ class Model:
                                    int(first_index))
 
     def _inputs(self, images: Any, spike_times: Any, noise_factor: Optional[float],
-                seed: Optional[int]):
-        """(flat float64 input times, batch shape, trailing shape) of images or spike times."""
+                seed: Optional[int], images_name: str = "images"):
+        """(flat float64 input times, batch shape, trailing shape) of images or spike times;
+        images_name is the caller's name for its images argument, for the messages."""
         if (images is None) == (spike_times is None):
-            raise SpikeaeError("give either images or spike_times= (input spike times), "
-                               "not both or neither")
+            raise SpikeaeError(f"give either {images_name} or spike_times= (input spike "
+                               f"times), not both or neither")
         if images is not None:
-            flat, batch, trailing = _fit_batch(image_bytes(images), self.n_inputs, "images")
+            flat, batch, trailing = _fit_batch(image_bytes(images, images_name), self.n_inputs,
+                                               images_name)
             return self._encode(flat, noise_factor, seed), batch, trailing
         if noise_factor is not None or seed is not None:
             raise SpikeaeError("noise_factor and seed apply to images; spike_times are the "
@@ -505,7 +507,8 @@ class Model:
         flat, batch, _ = _fit_batch(image_bytes(images), self.n_inputs, "images")
         given = None
         if inputs is not None or spike_times is not None:
-            given, given_batch, _ = self._inputs(inputs, spike_times, noise_factor, seed)
+            given, given_batch, _ = self._inputs(inputs, spike_times, noise_factor, seed,
+                                                 "inputs")
             if given_batch != batch:
                 raise SpikeaeError(f"the inputs have batch shape {given_batch} but the images "
                                    f"{batch}")
@@ -536,7 +539,7 @@ class Model:
             contributions: also return each input's term of V(t).
             noise_factor, seed: the noise of the image (see encode_inputs).
         """
-        times, batch, _ = self._inputs(image, spike_times, noise_factor, seed)
+        times, batch, _ = self._inputs(image, spike_times, noise_factor, seed, "image")
         if batch != ():
             raise SpikeaeError(
                 f"membrane_potential takes one example, got a batch of shape {batch}")

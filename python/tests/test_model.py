@@ -318,6 +318,8 @@ def test_loss_inputs_are_images_and_spike_times_go_by_name(model, images):
         model.forward(images, spike_times=times)
     with pytest.raises(spikeae.SpikeaeError, match="either images or spike_times"):
         model.encode()
+    with pytest.raises(spikeae.SpikeaeError, match="either inputs or spike_times"):
+        model.loss(images, images, spike_times=times)
     with pytest.raises(spikeae.SpikeaeError, match="floating point"):
         model.forward(spike_times=images)  # bytes are not spike times
     with pytest.raises(spikeae.SpikeaeError, match="floating point"):
