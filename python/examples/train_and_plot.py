@@ -41,7 +41,7 @@ def parse_arguments(argv):
 
 def plot_digits(figure, grid, model, test):
     """Row 1: clean test digits; row 2: the reconstructions."""
-    reconstructed = spikeae.brightness(model.reconstruct(test[:SHOWN]), inverted=model.inverted)
+    reconstructed = model.reconstruct_images(test[:SHOWN])
     for column in range(SHOWN):
         for row, picture in enumerate((test[column] / 255.0, reconstructed[column])):
             axes = figure.add_subplot(grid[row, column])

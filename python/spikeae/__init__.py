@@ -4,6 +4,11 @@ The Python face of the spikeae C++ library and CLI. Everything runs in the
 library (threads, the GIL released); arrays go in and out as numpy arrays, with
 ``numpy.inf`` for "no spike".
 
+Images, wherever they go in, are uint8 bytes 0..255 or floats in [0, 1] (the
+brightness; x and x / 255 give the same results); anything else is refused with
+SpikeaeError. Spike times go in only through arguments named for them
+(``spike_times=``, ``Model.decode(hidden)``).
+
 Data::
 
     data = spikeae.load_dataset("mnist")                 # or read_idx_images(path)
@@ -14,7 +19,9 @@ Models (options named and defaulted as the ``spikeae train`` flags)::
     model = spikeae.Model(n_hidden=16, learning_rate=3e-3)
     model = spikeae.Model.load("runs/default/model.spikeae")
     layers = model.forward(data.test_images[:100])        # spike times of every layer
-    hidden = model.encode(images); out = model.decode(hidden)
+    hidden = model.encode(images); out = model.decode(hidden)   # output spike times
+    pictures = model.decode_images(hidden)                # brightness in [0, 1]
+    model.forward(spike_times=times)                      # spike times in, named
     model.loss(data.test_images)                          # as `spikeae eval`
     trace = model.membrane_potential(image, layer=1, neuron=3, t=np.linspace(0, 3, 500))
 
@@ -22,13 +29,13 @@ Training (the protocol of ``spikeae train``; Ctrl-C stops cleanly)::
 
     result = spikeae.fit(train_size=10000, validation_size=1000, epochs=5,
                          on_epoch=lambda metrics, model: print(metrics))
+    result = spikeae.fit(my_images, my_labels, test_images, test_labels)   # split 90/10
     result.model.save("model.spikeae")
+    result.model.dataset                                  # DataDescription(name, split, ...)
 
 Errors of the library arrive as ``spikeae.SpikeaeError`` (a ValueError) with the
 library's message.
 """
-
-from __future__ import annotations
 
 try:
     from . import _core
@@ -44,6 +51,7 @@ SpikeaeError.__module__ = __name__  # shown as spikeae.SpikeaeError
 from ._data import (
     NO_SPIKE,
     Data,
+    DataDescription,
     DatasetFiles,
     Split,
     brightness,
@@ -76,6 +84,7 @@ __all__ = [
     "HYPERPARAMETER_NAMES",
     "NO_SPIKE",
     "Data",
+    "DataDescription",
     "DatasetFiles",
     "FitResult",
     "MembraneTrace",
@@ -144,3 +153,14 @@ def parse_hyperparameter_table(text: str, source: str = "<text>") -> list:
         SpikeaeError: naming ``source``, the line and the problem.
     """
     return _core.parse_hyperparameter_table(text, source)
+
+
+# Public submodules, listed by dir() once imported.
+_PUBLIC_SUBMODULES = ("search", "paper")
+
+
+def __dir__() -> list:
+    """The public API only: the private modules the imports leave behind stay hidden."""
+    loaded = [name for name in _PUBLIC_SUBMODULES if name in globals()]
+    return sorted(set(__all__) | {"__version__", "__all__", "__doc__", "__file__", "__name__",
+                                  "__path__"} | set(loaded))

@@ -1,5 +1,7 @@
 # Type stubs of the public spikeae API (the runtime builds some signatures
 # dynamically; these spell them out, with the same defaults as `spikeae train`).
+# Images (_Images) are uint8 bytes 0..255 or floats in [0, 1] (brightness); spike
+# times (_SpikeTimes) go only through arguments named for them.
 import os
 from pathlib import Path
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
@@ -9,6 +11,9 @@ import numpy.typing as npt
 
 _PathLike = Union[str, os.PathLike[str]]
 _Array = npt.ArrayLike
+_Images = npt.ArrayLike
+_SpikeTimes = npt.ArrayLike
+_Labels = npt.ArrayLike
 _Preset = Tuple[float, float, int]
 _LayerSizes = Union[Sequence[int], str]
 
@@ -38,11 +43,20 @@ class DatasetFiles(NamedTuple):
     test_images: Path
     test_labels: Path
 
-class Data(NamedTuple):
-    train_images: np.ndarray
-    train_labels: np.ndarray
-    test_images: np.ndarray
-    test_labels: np.ndarray
+class Data(Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]):
+    def __new__(cls, train_images: _Images, train_labels: Optional[_Labels],
+                test_images: _Images, test_labels: Optional[_Labels],
+                name: str = "arrays") -> Data: ...
+    @property
+    def train_images(self) -> np.ndarray: ...
+    @property
+    def train_labels(self) -> np.ndarray: ...
+    @property
+    def test_images(self) -> np.ndarray: ...
+    @property
+    def test_labels(self) -> np.ndarray: ...
+    @property
+    def name(self) -> str: ...
 
 class Split(NamedTuple):
     train_images: np.ndarray
@@ -50,23 +64,31 @@ class Split(NamedTuple):
     validation_images: np.ndarray
     validation_labels: np.ndarray
 
+class DataDescription(NamedTuple):
+    name: str
+    split: Optional[str] = None
+    train_size: Optional[int] = None
+    validation_size: Optional[int] = None
+    @classmethod
+    def parse(cls, text: str) -> DataDescription: ...
+
 def read_idx_images(path: _PathLike) -> np.ndarray: ...
 def read_idx_labels(path: _PathLike) -> np.ndarray: ...
 def load_idx(images: _PathLike,
              labels: Optional[_PathLike] = None) -> Tuple[np.ndarray, np.ndarray]: ...
-def write_idx_images(path: _PathLike, images: _Array) -> None: ...
-def write_idx_labels(path: _PathLike, labels: _Array) -> None: ...
+def write_idx_images(path: _PathLike, images: _Images) -> None: ...
+def write_idx_labels(path: _PathLike, labels: _Labels) -> None: ...
 def known_datasets() -> List[str]: ...
 def locate_dataset(name: str = "mnist", data_dir: Optional[_PathLike] = None) -> DatasetFiles: ...
 def load_dataset(name: str = "mnist", data_dir: Optional[_PathLike] = None) -> Data: ...
-def split_train_validation(images: _Array, labels: Optional[_Array] = None, *,
+def split_train_validation(images: _Images, labels: Optional[_Labels] = None, *,
                            train_size: int = 54000, validation_size: int = 6000,
                            split: str = "shuffled", seed: int = 1) -> Split: ...
 def derive_seed(seed: int, stream: str, index: int = 0) -> int: ...
 def noise_seed(seed: int, which: str = "test") -> int: ...
-def encode_images(images: _Array, *, inverted: bool = True, noise_factor: float = 0.0,
+def encode_images(images: _Images, *, inverted: bool = True, noise_factor: float = 0.0,
                   noise_seed: int = 0, first_index: int = 0) -> np.ndarray: ...
-def target_times(images: _Array, *, inverted: bool = True) -> np.ndarray: ...
+def target_times(images: _Images, *, inverted: bool = True) -> np.ndarray: ...
 def brightness(times: _Array, *, inverted: bool = True) -> np.ndarray: ...
 def membrane_potential(t: _Array, input_times: _Array, weights: _Array,
                        decay_rate: float) -> np.ndarray: ...
@@ -145,34 +167,50 @@ class Model:
     def seed(self) -> int: ...
     epochs_trained: int
     validation_loss: float
-    dataset: str
+    @property
+    def dataset(self) -> DataDescription: ...
+    @dataset.setter
+    def dataset(self, value: Union[DataDescription, str]) -> None: ...
     weights: List[np.ndarray]
     pulses: List[np.ndarray]
     def get_weights(self, connection: int) -> np.ndarray: ...
     def set_weights(self, connection: int, weights: _Array) -> None: ...
     def get_pulses(self, connection: int) -> np.ndarray: ...
     def set_pulses(self, connection: int, pulses: _Array) -> None: ...
-    def encode_inputs(self, images: _Array, *, noise_factor: Optional[float] = None,
+    def encode_inputs(self, images: _Images, *, noise_factor: Optional[float] = None,
                       seed: Optional[int] = None, first_index: int = 0) -> np.ndarray: ...
-    def forward(self, inputs: _Array, *, noise_factor: Optional[float] = None,
-                seed: Optional[int] = None, threads: Optional[int] = None) -> List[np.ndarray]: ...
-    def encode(self, inputs: _Array, *, layer: Optional[int] = None,
+    def forward(self, images: Optional[_Images] = None, *,
+                spike_times: Optional[_SpikeTimes] = None,
+                noise_factor: Optional[float] = None, seed: Optional[int] = None,
+                threads: Optional[int] = None) -> List[np.ndarray]: ...
+    def encode(self, images: Optional[_Images] = None, *,
+               spike_times: Optional[_SpikeTimes] = None, layer: Optional[int] = None,
                noise_factor: Optional[float] = None, seed: Optional[int] = None,
                threads: Optional[int] = None) -> np.ndarray: ...
-    def decode(self, hidden: _Array, *, layer: Optional[int] = None,
+    def decode(self, hidden: _SpikeTimes, *, layer: Optional[int] = None,
                threads: Optional[int] = None) -> np.ndarray: ...
-    def reconstruct(self, inputs: _Array, *, noise_factor: Optional[float] = None,
-                    seed: Optional[int] = None, threads: Optional[int] = None) -> np.ndarray: ...
-    def loss(self, images: _Array, inputs: Optional[_Array] = None, *,
+    def decode_images(self, hidden: _SpikeTimes, *, layer: Optional[int] = None,
+                      threads: Optional[int] = None) -> np.ndarray: ...
+    def reconstruct(self, images: Optional[_Images] = None, *,
+                    spike_times: Optional[_SpikeTimes] = None,
+                    noise_factor: Optional[float] = None, seed: Optional[int] = None,
+                    threads: Optional[int] = None) -> np.ndarray: ...
+    def reconstruct_images(self, images: Optional[_Images] = None, *,
+                           spike_times: Optional[_SpikeTimes] = None,
+                           noise_factor: Optional[float] = None, seed: Optional[int] = None,
+                           threads: Optional[int] = None) -> np.ndarray: ...
+    def loss(self, images: _Images, inputs: Optional[_Images] = None, *,
+             spike_times: Optional[_SpikeTimes] = None,
              noise_factor: Optional[float] = None, seed: Optional[int] = None,
              threads: Optional[int] = None, per_example: bool = False) -> Any: ...
-    def membrane_potential(self, inputs: _Array, layer: int, neuron: int, t: _Array, *,
+    def membrane_potential(self, image: Optional[_Images], layer: int, neuron: int, t: _Array,
+                           *, spike_times: Optional[_SpikeTimes] = None,
                            contributions: bool = True, noise_factor: Optional[float] = None,
                            seed: Optional[int] = None) -> MembraneTrace: ...
-    def activity(self, images: _Array, *, noise_factor: Optional[float] = None,
+    def activity(self, images: _Images, *, noise_factor: Optional[float] = None,
                  seed: Optional[int] = None,
                  threads: Optional[int] = None) -> List[Dict[str, float]]: ...
-    def write_reconstructions(self, path: _PathLike, images: _Array, *, count: int = 10,
+    def write_reconstructions(self, path: _PathLike, images: _Images, *, count: int = 10,
                               indices: Optional[Sequence[int]] = None,
                               noise_factor: Optional[float] = None,
                               seed: Optional[int] = None) -> None: ...
@@ -188,16 +226,16 @@ class FitResult:
     test_loss: Optional[float]
     stopped: bool
 
-def fit(train_images: Optional[Union[_PathLike, _Array]] = None,
-        train_labels: Optional[Union[_PathLike, _Array]] = None,
-        test_images: Optional[Union[_PathLike, _Array]] = None,
-        test_labels: Optional[Union[_PathLike, _Array]] = None, *,
+def fit(train_images: Optional[Union[_PathLike, _Images, Data]] = None,
+        train_labels: Optional[Union[_PathLike, _Labels]] = None,
+        test_images: Optional[Union[_PathLike, _Images]] = None,
+        test_labels: Optional[Union[_PathLike, _Labels]] = None, *,
         model: Optional[Model] = None,
         dataset: str = "mnist",
         data_dir: Optional[_PathLike] = None,
         test_size: int = 0,
-        train_size: int = 54000,
-        validation_size: int = 6000,
+        train_size: Optional[int] = None,
+        validation_size: Optional[int] = None,
         split: str = "shuffled",
         out: Optional[_PathLike] = None,
         test_every_epoch: bool = False,
@@ -256,15 +294,15 @@ class AnnModel:
     def parameter_count(self) -> int: ...
     weights: List[np.ndarray]
     biases: List[np.ndarray]
-    def inputs(self, images: _Array, *, noise_factor: Optional[float] = None,
+    def inputs(self, images: _Images, *, noise_factor: Optional[float] = None,
                seed: Optional[int] = None, first_index: int = 0) -> np.ndarray: ...
-    def targets(self, images: _Array) -> np.ndarray: ...
-    def encode(self, images: _Array, *, noise_factor: Optional[float] = None,
+    def targets(self, images: _Images) -> np.ndarray: ...
+    def encode(self, images: _Images, *, noise_factor: Optional[float] = None,
                seed: Optional[int] = None) -> np.ndarray: ...
     def decode(self, hidden: _Array) -> np.ndarray: ...
-    def reconstruct(self, images: _Array, *, noise_factor: Optional[float] = None,
+    def reconstruct(self, images: _Images, *, noise_factor: Optional[float] = None,
                     seed: Optional[int] = None) -> np.ndarray: ...
-    def loss(self, images: _Array, *, noise_factor: Optional[float] = None,
+    def loss(self, images: _Images, *, noise_factor: Optional[float] = None,
              seed: Optional[int] = None, per_example: bool = False) -> Any: ...
 
 class AnnFitResult:
@@ -276,14 +314,14 @@ class AnnFitResult:
     test_loss: Optional[float]
     stopped: bool
 
-def fit_ann(train_images: Optional[Union[_PathLike, _Array]] = None,
-            train_labels: Optional[Union[_PathLike, _Array]] = None,
-            test_images: Optional[Union[_PathLike, _Array]] = None,
-            test_labels: Optional[Union[_PathLike, _Array]] = None, *,
+def fit_ann(train_images: Optional[Union[_PathLike, _Images, Data]] = None,
+            train_labels: Optional[Union[_PathLike, _Labels]] = None,
+            test_images: Optional[Union[_PathLike, _Images]] = None,
+            test_labels: Optional[Union[_PathLike, _Labels]] = None, *,
             dataset: str = "mnist",
             data_dir: Optional[_PathLike] = None,
-            train_size: int = 54000,
-            validation_size: int = 6000,
+            train_size: Optional[int] = None,
+            validation_size: Optional[int] = None,
             split: str = "shuffled",
             test_size: int = 0,
             hidden: int = 32,

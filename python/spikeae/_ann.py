@@ -18,8 +18,8 @@ from typing import Any, Callable, Dict, List, Optional
 import numpy as np
 
 from . import _core
-from ._data import noise_seed, split_train_validation
-from ._fit import _load_data, _print_best, _print_epoch
+from ._data import image_bytes, noise_seed, split_train_validation
+from ._fit import _load_data, _print_best, _print_epoch, _split_sizes
 from ._model import _fit_batch
 
 SpikeaeError = _core.SpikeaeError
@@ -49,10 +49,10 @@ class AnnModel:
     """A dense autoencoder ``input_size - hidden - input_size`` with biases.
 
     Activations by name: "relu", "sigmoid", "elu", "tanh", "gaussian" (exp(-z^2)).
-    Images are uint8 arrays (n, rows, cols) or (n, pixels) (one image: no leading
-    axis). The network's inputs are the values x = b (``inverted=False``) or
-    x = 1 - b of the brightness b = byte / 255, with the spiking model's noise;
-    the targets are the clean x.
+    Images are (n, rows, cols) or (n, pixels) arrays (one image: no leading axis) of
+    uint8 bytes or floats in [0, 1], as for spikeae.Model. The network's inputs are
+    the values x = b (``inverted=False``) or x = 1 - b of the brightness
+    b = byte / 255, with the spiking model's noise; the targets are the clean x.
     """
 
     __slots__ = ("_core",)
@@ -159,10 +159,7 @@ class AnnModel:
     # -- running -----------------------------------------------------------------
 
     def _flat_images(self, images: Any):
-        array = np.asarray(images)
-        if array.dtype != np.uint8:
-            raise TypeError(f"images must be uint8 (bytes 0..255), got dtype {array.dtype}")
-        flat, batch, _ = _fit_batch(array, self.input_size, "images")
+        flat, batch, _ = _fit_batch(image_bytes(images), self.input_size, "images")
         return np.ascontiguousarray(flat), batch
 
     def _noise(self, noise_factor: Optional[float], seed: Optional[int]):
@@ -286,8 +283,8 @@ class AnnFitResult:
 
 def fit_ann(train_images: Any = None, train_labels: Any = None, test_images: Any = None,
             test_labels: Any = None, *, dataset: str = "mnist", data_dir: Any = None,
-            train_size: int = 54000, validation_size: int = 6000, split: str = "shuffled",
-            test_size: int = 0, hidden: int = 32, encoder: str = "relu",
+            train_size: Optional[int] = None, validation_size: Optional[int] = None,
+            split: str = "shuffled", test_size: int = 0, hidden: int = 32, encoder: str = "relu",
             decoder: str = "sigmoid", inverted: bool = False, noise_factor: float = 0.0,
             epochs: int = 20, batch_size: int = 7, learning_rate: float = 0.001,
             threads: int = 0, gradient_shards: int = 2, seed: int = 1,
@@ -295,7 +292,8 @@ def fit_ann(train_images: Any = None, train_labels: Any = None, test_images: Any
             verbose: bool = False) -> AnnFitResult:
     """Trains the dense baseline with the protocol of spikeae.fit.
 
-    The same data arguments, split (seeded by ``seed``), per-set noise seeds,
+    The same data arguments (images as for spikeae.fit, or a Data), default split
+    sizes, split (seeded by ``seed``), per-set noise seeds,
     per-epoch shuffle and best-validation model as the spiking trainer; Adam with
     its betas and TensorFlow's eps (1e-7, outside the square root; docs/model.md).
     ``on_epoch(metrics, model)`` is called after every epoch with a copy of the
@@ -307,8 +305,9 @@ def fit_ann(train_images: Any = None, train_labels: Any = None, test_images: Any
     """
     if split not in ("shuffled", "sequential"):
         raise SpikeaeError(f'invalid split "{split}": must be "shuffled" or "sequential"')
-    train, labels, test, _ = _load_data(train_images, train_labels, test_images, test_labels,
-                                        dataset, data_dir, test_size)
+    train, labels, test, _, own = _load_data(train_images, train_labels, test_images,
+                                             test_labels, dataset, data_dir, test_size)
+    train_size, validation_size = _split_sizes(len(train), train_size, validation_size, own)
     pixels = train.shape[1] * train.shape[2]
     start = _core_model(pixels, hidden, encoder, decoder, inverted, noise_factor, seed,
                         learning_rate=learning_rate, batch_size=batch_size, epochs=epochs,

@@ -1,10 +1,15 @@
 """Images in and spike times out: IDX files, MNIST / Fashion-MNIST, the split,
-the encoding with its noise model, and small numeric helpers."""
+the encoding with its noise model, and small numeric helpers.
+
+Images follow one rule wherever they enter the package (image_bytes): uint8 bytes
+0..255, or floats in [0, 1] taken as brightness; spike times are never images.
+"""
 
 from __future__ import annotations
 
 import math
 import os
+import re
 from pathlib import Path
 from typing import Any, NamedTuple, Optional, Union
 
@@ -28,13 +33,64 @@ class DatasetFiles(NamedTuple):
     test_labels: Path
 
 
-class Data(NamedTuple):
-    """A data set's training and test images, (count, rows, cols) uint8, with labels."""
-
+class _DataArrays(NamedTuple):
     train_images: np.ndarray
     train_labels: np.ndarray
     test_images: np.ndarray
     test_labels: np.ndarray
+
+
+class Data(_DataArrays):
+    """A data set's training and test images, (count, rows, cols) uint8, with labels.
+
+    ``Data(train_images, train_labels, test_images, test_labels, name="arrays")``
+    takes images by the package's rule (uint8 bytes, or floats in [0, 1] as
+    brightness; (count, pixels) becomes (count, 1, pixels)) and labels as integers
+    0..255 (None: zeros). It unpacks as the four arrays; ``name`` ("mnist" for
+    load_dataset("mnist")) is what spikeae.fit(data) records as the model's data.
+
+    Raises:
+        SpikeaeError: images or labels outside the rule, label counts that differ
+            from the image counts, or training and test images of different sizes.
+    """
+
+    def __new__(cls, train_images: Any, train_labels: Any, test_images: Any, test_labels: Any,
+                name: str = "arrays") -> "Data":
+        train = as_images(train_images, "training images")
+        test = as_images(test_images, "test images")
+        if train.shape[1:] != test.shape[1:]:
+            raise SpikeaeError(f"training images are {train.shape[1]}x{train.shape[2]} but test "
+                               f"images are {test.shape[1]}x{test.shape[2]}")
+        data = super().__new__(cls, train, as_labels(train_labels, len(train), "training labels"),
+                               test, as_labels(test_labels, len(test), "test labels"))
+        data._name = str(name)  # outside the tuple, so that Data still unpacks as four arrays
+        return data
+
+    @property
+    def name(self) -> str:
+        """The data set's name: "mnist", "fashion-mnist", or "arrays" for own images."""
+        return self._name
+
+    @classmethod
+    def _make(cls, iterable: Any) -> "Data":
+        return cls(*iterable)
+
+    def _replace(self, **changes: Any) -> "Data":
+        return Data(**{**self._asdict(), "name": self.name, **changes})
+
+    def __getnewargs__(self):
+        return (*self, self.name)
+
+    def __repr__(self) -> str:
+        return (f"<spikeae.Data {self.name}: "
+                f"training {_describe_set(self.train_images, self.train_labels)}, "
+                f"test {_describe_set(self.test_images, self.test_labels)}>")
+
+
+def _describe_set(images: np.ndarray, labels: np.ndarray) -> str:
+    """E.g. "60000 images 28x28 uint8 (labels 0..9)"."""
+    classes = f"labels {labels.min()}..{labels.max()}" if len(labels) else "no labels"
+    return f"{len(images)} images {images.shape[1]}x{images.shape[2]} {images.dtype} ({classes})"
 
 
 class Split(NamedTuple):
@@ -46,15 +102,104 @@ class Split(NamedTuple):
     validation_labels: np.ndarray
 
 
-def as_images(images: Any, what: str = "images") -> np.ndarray:
-    """A (count, rows, cols) C-contiguous uint8 array; (count, pixels) becomes (count, 1, pixels).
+class DataDescription(NamedTuple):
+    """What a model was trained on: the data's name and the split (Model.dataset).
 
-    Raises TypeError for arrays that are not uint8 (spike times are not images).
+    ``str()`` gives the text the model file stores, e.g. "mnist (split shuffled
+    54000/6000)", "<path of the training IDX file> (split sequential 1000/200)" or
+    "arrays (split shuffled 2700/300)". Text of another form (older files, or set
+    by hand) parses to name = the whole text and None for the other fields.
+    """
+
+    name: str
+    split: Optional[str] = None            #: "shuffled" or "sequential"
+    train_size: Optional[int] = None
+    validation_size: Optional[int] = None
+
+    @classmethod
+    def parse(cls, text: str) -> "DataDescription":
+        """The description of a model file's data text; never fails (see the class help)."""
+        match = _DESCRIPTION.fullmatch(text)
+        if match is None:
+            return cls(text)
+        name, split, train, validation = match.groups()
+        return cls(name, split, int(train), int(validation))
+
+    def __str__(self) -> str:
+        if None in (self.split, self.train_size, self.validation_size):
+            return self.name
+        return f"{self.name} (split {self.split} {self.train_size}/{self.validation_size})"
+
+
+# Numbers without leading zeros, so that str(DataDescription.parse(text)) == text always.
+_DESCRIPTION = re.compile(r"(.*) \(split (shuffled|sequential) (0|[1-9][0-9]*)/(0|[1-9][0-9]*)\)",
+                          re.DOTALL)
+
+
+# -- the one rule for images and labels ------------------------------------------------
+#
+# Every function that takes images passes them through image_bytes, so an array means
+# the same thing everywhere: bytes, or brightness in [0, 1]; never spike times.
+
+_HOW_TO_PASS = ("pass images as uint8 bytes 0..255 (or integers in that range) or as floats "
+                "in [0, 1] (brightness); spike times go through the spike_times= argument "
+                "of Model.forward, encode, reconstruct, reconstruct_images, loss and "
+                "membrane_potential")
+
+
+def _refuse_images(what: str, problem: str) -> SpikeaeError:
+    return SpikeaeError(f"{what}: {problem}; {_HOW_TO_PASS}")
+
+
+def _value_range(array: np.ndarray) -> str:
+    return f"from {array.min()} to {array.max()}" if array.size else "none"
+
+
+def brightness_to_bytes(brightness: np.ndarray) -> np.ndarray:
+    """Bytes of brightness values in [0, 1]: round(255 b), halves rounded up.
+
+    The library encodes a byte as brightness byte / 255, so b = byte / 255 gives back
+    that byte exactly (in float64 or float32); other values move to the nearest
+    multiple of 1/255 (at most 1/510 away).
+    """
+    scaled = np.asarray(brightness, dtype=np.float64) * 255.0
+    return np.floor(scaled + 0.5).astype(np.uint8)
+
+
+def image_bytes(images: Any, what: str = "images") -> np.ndarray:
+    """Images as a uint8 array of the same shape, by the package's one rule.
+
+    uint8 arrays are taken as they are; other integer arrays must hold 0..255; float
+    arrays must hold brightness in [0, 1] (converted by brightness_to_bytes).
+
+    Raises:
+        SpikeaeError: anything else (floats outside [0, 1] or NaN, integers outside
+            0..255, bool, complex, object or text arrays), with how to pass images and
+            spike times.
     """
     array = np.asarray(images)
-    if array.dtype != np.uint8:
-        raise TypeError(f"{what} must be a uint8 array (bytes 0..255), got dtype {array.dtype}; "
-                        f"convert with np.asarray(x, dtype=np.uint8)")
+    kind = array.dtype.kind
+    if array.dtype == np.uint8:
+        return array
+    if kind in "iu":
+        if array.size and (array.min() < 0 or array.max() > 255):
+            raise _refuse_images(what, f"integer values must be bytes 0..255, got values "
+                                       f"{_value_range(array)}")
+        return array.astype(np.uint8)
+    if kind == "f":
+        if np.isnan(array).any():
+            raise _refuse_images(what, "float values must be brightness in [0, 1], got NaN")
+        if array.size and (array.min() < 0.0 or array.max() > 1.0):
+            raise _refuse_images(what, f"float values must be brightness in [0, 1], got values "
+                                       f"{_value_range(array)}")
+        return brightness_to_bytes(array)
+    raise _refuse_images(what, f"got an array of dtype {array.dtype}")
+
+
+def as_images(images: Any, what: str = "images") -> np.ndarray:
+    """A (count, rows, cols) C-contiguous uint8 array by image_bytes' rule;
+    (count, pixels) becomes (count, 1, pixels)."""
+    array = image_bytes(images, what)
     if array.ndim == 2:
         array = array[:, None, :]
     if array.ndim != 3:
@@ -63,13 +208,25 @@ def as_images(images: Any, what: str = "images") -> np.ndarray:
     return np.ascontiguousarray(array)
 
 
-def _labels(labels: Any, count: int) -> np.ndarray:
+def as_labels(labels: Any, count: int, what: str = "labels") -> np.ndarray:
+    """(count,) uint8 labels: zeros for None, else integers 0..255 (never wrapped).
+
+    Raises:
+        SpikeaeError: other dtypes, values outside 0..255, or another shape.
+    """
     if labels is None:
         return np.zeros(count, dtype=np.uint8)
-    array = np.ascontiguousarray(np.asarray(labels), dtype=np.uint8)
+    array = np.asarray(labels)
+    if array.dtype.kind not in "iu":
+        raise SpikeaeError(f"{what} must be integers 0..255 (class numbers), got an array of "
+                           f"dtype {array.dtype}; convert whole-number labels with "
+                           f"labels.astype(np.uint8)")
+    if array.size and (array.min() < 0 or array.max() > 255):
+        raise SpikeaeError(f"{what} must be integers 0..255 (class numbers), got values "
+                           f"{_value_range(array)}")
     if array.shape != (count,):
-        raise SpikeaeError(f"labels must have shape ({count},), got {array.shape}")
-    return array
+        raise SpikeaeError(f"{what} must have shape ({count},), got {array.shape}")
+    return np.ascontiguousarray(array, dtype=np.uint8)
 
 
 def read_idx_images(path: PathLike) -> np.ndarray:
@@ -118,17 +275,19 @@ def write_idx_images(path: PathLike, images: Any) -> None:
 
     Args:
         path: the file to write.
-        images: (count, rows, cols) uint8 array ((count, pixels) is written as 1 x pixels).
+        images: (count, rows, cols) images, uint8 or floats in [0, 1] (see image_bytes);
+            (count, pixels) is written as 1 x pixels.
     """
     _core.write_idx_images(os.fspath(path), as_images(images))
 
 
 def write_idx_labels(path: PathLike, labels: Any) -> None:
-    """Writes (count,) uint8 labels as a raw IDX file, replacing ``path`` atomically."""
+    """Writes (count,) labels, integers 0..255, as a raw IDX file, replacing ``path``
+    atomically."""
     array = np.asarray(labels)
-    if array.dtype != np.uint8:
-        raise TypeError(f"labels must be a uint8 array, got dtype {array.dtype}")
-    _core.write_idx_labels(os.fspath(path), np.ascontiguousarray(array))
+    if array.ndim != 1:
+        raise SpikeaeError(f"labels must be a (count,) array, got shape {array.shape}")
+    _core.write_idx_labels(os.fspath(path), as_labels(array, len(array)))
 
 
 def known_datasets() -> list:
@@ -154,11 +313,11 @@ def load_dataset(name: str = "mnist", data_dir: Optional[PathLike] = None) -> Da
     """Loads MNIST or Fashion-MNIST (found as by locate_dataset).
 
     Returns:
-        Data(train_images, train_labels, test_images, test_labels): images are
-        (count, 28, 28) uint8, labels (count,) uint8.
+        Data(train_images, train_labels, test_images, test_labels) named ``name``:
+        images are (count, 28, 28) uint8, labels (count,) uint8.
     """
     files = locate_dataset(name, data_dir)
-    return Data(*_core.load_dataset_files(*(os.fspath(path) for path in files)))
+    return Data(*_core.load_dataset_files(*(os.fspath(path) for path in files)), name=name)
 
 
 def split_train_validation(images: Any, labels: Any = None, *, train_size: int = 54000,
@@ -167,8 +326,9 @@ def split_train_validation(images: Any, labels: Any = None, *, train_size: int =
     """Divides a training file into training and validation images, as ``spikeae train``.
 
     Args:
-        images: (count, rows, cols) or (count, pixels) uint8 images.
-        labels: (count,) labels, or None (zeros).
+        images: (count, rows, cols) or (count, pixels) images, uint8 or floats in
+            [0, 1] (see image_bytes).
+        labels: (count,) labels, integers 0..255, or None (zeros).
         train_size: images for training.
         validation_size: images for validation.
         split: "shuffled" (a permutation drawn from ``seed``) or "sequential" (the
@@ -185,7 +345,7 @@ def split_train_validation(images: Any, labels: Any = None, *, train_size: int =
     if split not in ("shuffled", "sequential"):
         raise SpikeaeError(f'invalid split "{split}": must be "shuffled" or "sequential"')
     array = as_images(images)
-    return Split(*_core.split_train_validation(array, _labels(labels, len(array)),
+    return Split(*_core.split_train_validation(array, as_labels(labels, len(array)),
                                                int(train_size), int(validation_size),
                                                split == "shuffled", int(seed)))
 
@@ -223,8 +383,8 @@ def encode_images(images: Any, *, inverted: bool = True, noise_factor: float = 0
     N(0, 1), drawn from (noise_seed, image index). x' = 1 means no spike (inf).
 
     Args:
-        images: (count, rows, cols) or (count, pixels) uint8 images, or one image
-            as (pixels,).
+        images: (count, rows, cols) or (count, pixels) images, or one image as
+            (pixels,): uint8 bytes or floats in [0, 1] (see image_bytes).
         inverted: the encoding.
         noise_factor: eta in [0, 1]; 0 for clean inputs.
         noise_seed: the seed of the set (see noise_seed()).
@@ -246,12 +406,13 @@ def encode_images(images: Any, *, inverted: bool = True, noise_factor: float = 0
 def target_times(images: Any, *, inverted: bool = True) -> np.ndarray:
     """Clean spike times of pixels, 1 for silent ones: the reconstruction targets.
 
+    Args:
+        images: any shape, uint8 bytes or floats in [0, 1] (see image_bytes).
+
     Returns:
         float64 array shaped like ``images``.
     """
-    array = np.asarray(images)
-    if array.dtype != np.uint8:
-        raise TypeError(f"images must be a uint8 array, got dtype {array.dtype}")
+    array = image_bytes(images)
     return _core.target_times(np.ascontiguousarray(array), bool(inverted))
 
 

@@ -13,7 +13,8 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import numpy as np
 
 from . import _core
-from ._data import as_images, load_dataset, load_idx, split_train_validation
+from ._data import (Data, DataDescription, as_images, as_labels, load_dataset, load_idx,
+                    split_train_validation)
 from ._model import Model
 from ._options import check_names, keyword_parameters, option_defaults, option_docs, resolve
 
@@ -60,28 +61,41 @@ def _is_path(value: Any) -> bool:
 
 
 def _load_part(images: Any, labels: Any, what: str) -> Tuple[np.ndarray, np.ndarray]:
-    """(images, labels) from IDX paths or arrays."""
+    """(images, labels) from IDX paths or arrays (images and labels by the package's rule)."""
     if _is_path(images):
         if labels is not None and not _is_path(labels):
             raise SpikeaeError(f"{what} images are a file, so their labels must be a file too")
         return load_idx(images, labels)
     array = as_images(images, f"{what} images")
-    if labels is None:
-        return array, np.zeros(len(array), dtype=np.uint8)
     if _is_path(labels):
         raise SpikeaeError(f"{what} images are an array, so their labels must be an array too")
-    return array, np.ascontiguousarray(np.asarray(labels), dtype=np.uint8)
+    return array, as_labels(labels, len(array), f"{what} labels")
+
+
+def _data_object(train_images: Any, others_given: bool, dataset: str,
+                 data_dir: Any) -> Optional[Data]:
+    """The Data to train on: the one given, or the named data set when no images are
+    given; None for images given as arrays or files."""
+    if isinstance(train_images, Data):
+        if others_given:
+            raise SpikeaeError("a Data holds the test images and labels too: give it alone")
+        return train_images
+    if train_images is None:
+        if others_given:
+            raise SpikeaeError("give train_images with the other data arguments "
+                               "(or none of them, to use the named dataset)")
+        return load_dataset(dataset, data_dir)
+    return None
 
 
 def _load_data(train_images, train_labels, test_images, test_labels, dataset, data_dir,
                test_size):
-    """(train images, train labels, test images or None, data name)."""
-    if train_images is None:
-        if test_images is not None or train_labels is not None or test_labels is not None:
-            raise SpikeaeError("give train_images with the other data arguments "
-                               "(or none of them, to use the named dataset)")
-        data = load_dataset(dataset, data_dir)
-        train, labels, test, name = data.train_images, data.train_labels, data.test_images, dataset
+    """(train images, train labels, test images or None, data name, own data?)."""
+    others_given = any(part is not None for part in (train_labels, test_images, test_labels))
+    data = _data_object(train_images, others_given, dataset, data_dir)
+    if data is not None:
+        train, labels, test = data.train_images, data.train_labels, data.test_images
+        name = data.name
     else:
         train, labels = _load_part(train_images, train_labels, "training")
         test = None if test_images is None else _load_part(test_images, test_labels, "test")[0]
@@ -92,7 +106,41 @@ def _load_data(train_images, train_labels, test_images, test_labels, dataset, da
                                f"images are {test.shape[1]}x{test.shape[2]}")
         if test_size and 0 < int(test_size) < len(test):
             test = test[:int(test_size)]
-    return train, labels, test, name
+    return train, labels, test, name, train_images is not None
+
+
+# Own data without split sizes: a tenth of the images for validation, the rest for training.
+_OWN_VALIDATION_FRACTION = 10
+
+
+def _split_sizes(count: int, train_size: Optional[int], validation_size: Optional[int],
+                 own: bool) -> Tuple[int, int]:
+    """(train_size, validation_size): the CLI's 54000/6000 for a named data set; for own
+    images validation_size defaults to a tenth of them (at least 1), train_size to the rest.
+    Given sizes are kept (the split checks them)."""
+    if not own:
+        return (54000 if train_size is None else int(train_size),
+                6000 if validation_size is None else int(validation_size))
+    if validation_size is None:
+        validation_size = max(1, count // _OWN_VALIDATION_FRACTION)
+    if train_size is None:
+        train_size = count - int(validation_size)
+        if train_size < 1:
+            raise SpikeaeError(f"{count} training images leave none for training after "
+                               f"validation_size = {validation_size}: give more images or a "
+                               f"smaller validation_size")
+    return int(train_size), int(validation_size)
+
+
+def _split(train: np.ndarray, labels: np.ndarray, name: str, own: bool, args: Dict[str, Any],
+           seed: int):
+    """(Split, DataDescription) of the training images, as ``spikeae train`` divides them."""
+    train_size, validation_size = _split_sizes(len(train), args["train_size"],
+                                               args["validation_size"], own)
+    parts = split_train_validation(train, labels, train_size=train_size,
+                                   validation_size=validation_size, split=args["split"],
+                                   seed=seed)
+    return parts, DataDescription(name, args["split"], train_size, validation_size)
 
 
 def _json_number(value: float) -> Optional[float]:
@@ -141,18 +189,28 @@ def fit(train_images: Any = None, train_labels: Any = None, test_images: Any = N
     and options the result is the CLI's, bit for bit (the same model file).
 
     Data (as the CLI's data options): the named ``dataset`` by default, or your own
-    images: each of train_images / test_images is an IDX file path or a uint8 array
-    (count, rows, cols) or (count, pixels); labels are optional. Without test images
-    there is no test loss.
+    images: each of train_images / test_images is an IDX file path or an array
+    (count, rows, cols) or (count, pixels) of uint8 bytes or floats in [0, 1]
+    (brightness; other values are refused); labels are optional integers 0..255.
+    Without test images there is no test loss. A ``spikeae.Data`` (what
+    load_dataset returns) can be given alone as the first argument: its training
+    and test images and labels, recorded under its name.
+
+    Split: the CLI's 54,000/6,000 for the named data sets; for own images (arrays,
+    IDX files or a Data) validation_size defaults to a tenth of the training images
+    (at least 1) and train_size to the rest (for MNIST's 60,000 images that is the
+    CLI's split). Given sizes win, and must fit the images.
 
     Args:
-        train_images, train_labels, test_images, test_labels: own data (see above).
+        train_images, train_labels, test_images, test_labels: own data (see above),
+            or a Data as train_images.
         model: continue training this Model instead of a new one (options left out
             keep the model's values; architecture and neuron cannot change).
         dataset: "mnist" or "fashion-mnist" (when no images are given).
         data_dir: where the named data sets are (default as the CLI).
         test_size: use only the first N test images (0: all).
-        train_size, validation_size, split: the split ("shuffled" or "sequential").
+        train_size, validation_size, split: the split ("shuffled" or "sequential";
+            default sizes: see Split above).
         out: a folder to write model.spikeae, metrics.jsonl, reconstructions.png and
             hyperparameters.tsv into, as the CLI's --out (None: write nothing). A folder
             that holds another run is refused, and one that another process is
@@ -188,21 +246,18 @@ def fit(train_images: Any = None, train_labels: Any = None, test_images: Any = N
     start: Optional[Model] = args["model"]
     if start is not None and not isinstance(start, Model):
         raise TypeError(f"model must be a spikeae.Model, got {type(start).__name__}")
-    train, labels, test, name = _load_data(train_images, train_labels, test_images,
-                                           test_labels, args["dataset"], args["data_dir"],
-                                           args["test_size"])
+    train, labels, test, name, own = _load_data(train_images, train_labels, test_images,
+                                                test_labels, args["dataset"], args["data_dir"],
+                                                args["test_size"])
     pixels = train.shape[1] * train.shape[2]
     if start is not None:
         config = resolve(options, base=start._core.config)
     else:
         config = resolve(options, input_size=pixels)
     settings = config.as_dict()
-    parts = split_train_validation(train, labels, train_size=args["train_size"],
-                                   validation_size=args["validation_size"], split=args["split"],
-                                   seed=settings["seed"])
     # The data description the CLI stores: data name and split (checkpoints compare it).
-    name = (f"{name} (split {args['split']} {args['train_size']}/"
-            f"{args['validation_size']})")
+    parts, description = _split(train, labels, name, own, args, settings["seed"])
+    name = str(description)
     out = args["out"]
     if out is None:
         return _run(config, settings, start, parts, test, name, args, None)
@@ -240,7 +295,7 @@ def _run(config, settings, start, parts, test, name, args, log) -> FitResult:
 
     raw = _core.train(config, None if start is None else start._core, parts.train_images,
                       parts.validation_images, on_epoch, args["on_progress"],
-                      _SIGNAL_CHECK_SECONDS, name if start is None else start.dataset)
+                      _SIGNAL_CHECK_SECONDS, name if start is None else str(start.dataset))
     pending = raw["pending"]
     result = FitResult(Model._wrap(raw["best"]), Model._wrap(raw["final"]), history,
                        raw["best_epoch"], raw["best_validation_loss"], None,
@@ -287,8 +342,8 @@ _FIT_DEFAULTS: Dict[str, Any] = {
     "dataset": "mnist",
     "data_dir": None,
     "test_size": 0,
-    "train_size": 54000,
-    "validation_size": 6000,
+    "train_size": None,
+    "validation_size": None,
     "split": "shuffled",
     "out": None,
     "overwrite": False,

@@ -10,7 +10,8 @@ from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 import numpy as np
 
 from . import _core
-from ._data import as_images, brightness, noise_seed, write_image_grid
+from ._data import (DataDescription, as_images, brightness, image_bytes, noise_seed,
+                    write_image_grid)
 from ._options import check_names, keyword_parameters, option_defaults, option_docs, resolve
 
 SpikeaeError = _core.SpikeaeError
@@ -33,6 +34,15 @@ class MembraneTrace(NamedTuple):
     weights: np.ndarray        #: (fan_in,) their weights
     is_pulse: np.ndarray       #: (fan_in,) True for the pulse inputs
     contributions: Optional[np.ndarray]  #: (fan_in, m) each input's term of V(t), or None
+
+
+def _spike_time_array(times: Any, what: str) -> np.ndarray:
+    """Spike times as given (numpy.inf: no spike); they must be floating point."""
+    array = np.asarray(times)
+    if array.dtype.kind != "f":
+        raise SpikeaeError(f"{what} must be floating point (numpy.inf: no spike), got dtype "
+                           f"{array.dtype}; images go through the images argument instead")
+    return array
 
 
 def _fit_batch(array: np.ndarray, size: int, what: str) -> Tuple[np.ndarray, tuple, tuple]:
@@ -66,11 +76,14 @@ class Model:
 
     or load one with ``Model.load(path)``; ``spikeae.fit`` trains them.
 
-    Inputs of the methods that run the network are either uint8 images (bytes
-    0..255, encoded with the model's encoding and, unless told otherwise, the
-    model's training noise with the CLI's test-set noise seed, as ``spikeae eval``
-    does) or floating-point spike times (numpy.inf: no spike). One example is
-    (pixels,) or (rows, cols); a batch adds leading axes.
+    The methods that run the network take images (the first argument) or input
+    spike times (the ``spike_times=`` argument, float, numpy.inf: no spike). Images
+    are uint8 bytes 0..255 (other integer arrays must hold 0..255) or floats in
+    [0, 1], the brightness (stored as the byte round(255 b), so x and x / 255 give
+    the same results); anything else is refused with SpikeaeError. Images are
+    encoded with the model's encoding and, unless told otherwise, the model's
+    training noise with the CLI's test-set noise seed, as ``spikeae eval`` does.
+    One example is (pixels,) or (rows, cols); a batch adds leading axes.
 
     Options (keyword only):
 {options}
@@ -236,12 +249,20 @@ class Model:
         self._core.validation_loss = float(value)
 
     @property
-    def dataset(self) -> str:
-        """Free text naming its training data. Stored in the model file."""
-        return self._core.dataset
+    def dataset(self) -> DataDescription:
+        """Its training data: DataDescription(name, split, train_size, validation_size).
+
+        The model file stores ``str()`` of it, e.g. "mnist (split shuffled 54000/6000)";
+        text of another form gives name = the text and None for the rest. Assign a
+        DataDescription or a text; the text is stored unchanged.
+        """
+        return DataDescription.parse(self._core.dataset)
 
     @dataset.setter
-    def dataset(self, value: str) -> None:
+    def dataset(self, value: Any) -> None:
+        if not isinstance(value, (str, DataDescription)):
+            raise SpikeaeError(f"dataset must be a DataDescription or a str, got "
+                               f"{type(value).__name__}")
         self._core.dataset = str(value)
 
     # -- parameters ----------------------------------------------------------------
@@ -302,10 +323,11 @@ class Model:
 
     def encode_inputs(self, images: Any, *, noise_factor: Optional[float] = None,
                       seed: Optional[int] = None, first_index: int = 0) -> np.ndarray:
-        """Input spike times of uint8 images, as the CLI encodes its test images.
+        """Input spike times of images, as the CLI encodes its test images.
 
         Args:
-            images: (pixels,) / (rows, cols) for one image, with leading batch axes for more.
+            images: (pixels,) / (rows, cols) for one image, with leading batch axes for
+                more; uint8 bytes or floats in [0, 1] (see the class help).
             noise_factor: the noise; default the model's noise_factor_ae (0: clean).
             seed: the run seed of the noise; default the model's seed. Image i gets the
                 noise of index first_index + i in the set with seed noise_seed(seed, "test").
@@ -314,10 +336,7 @@ class Model:
         Returns:
             float64 (..., n_inputs), numpy.inf for silent pixels.
         """
-        array = np.asarray(images)
-        if array.dtype != np.uint8:
-            raise TypeError(f"images must be uint8 (bytes 0..255), got dtype {array.dtype}")
-        flat, batch, _ = _fit_batch(array, self.n_inputs, "images")
+        flat, batch, _ = _fit_batch(image_bytes(images), self.n_inputs, "images")
         times = self._encode(flat, noise_factor, seed, first_index)
         return times.reshape(batch + (self.n_inputs,))
 
@@ -328,46 +347,57 @@ class Model:
         return _core.encode_images(np.ascontiguousarray(flat), self.inverted, noise, set_seed,
                                    int(first_index))
 
-    def _inputs(self, inputs: Any, noise_factor: Optional[float], seed: Optional[int]):
-        """(flat float64 input times, batch shape, trailing shape) of images or times."""
-        array = np.asarray(inputs)
-        flat, batch, trailing = _fit_batch(array, self.n_inputs, "inputs")
-        if array.dtype == np.uint8:
+    def _inputs(self, images: Any, spike_times: Any, noise_factor: Optional[float],
+                seed: Optional[int], images_name: str = "images"):
+        """(flat float64 input times, batch shape, trailing shape) of images or spike times;
+        images_name is the caller's name for its images argument, for the messages."""
+        if (images is None) == (spike_times is None):
+            raise SpikeaeError(f"give either {images_name} or spike_times= (input spike "
+                               f"times), not both or neither")
+        if images is not None:
+            flat, batch, trailing = _fit_batch(image_bytes(images, images_name), self.n_inputs,
+                                               images_name)
             return self._encode(flat, noise_factor, seed), batch, trailing
-        if array.dtype.kind != "f":
-            raise TypeError(
-                f"inputs must be uint8 images or floating-point spike times, got dtype "
-                f"{array.dtype}; convert images with np.asarray(x, dtype=np.uint8)")
         if noise_factor is not None or seed is not None:
-            raise SpikeaeError("noise_factor and seed apply to uint8 images; these inputs are "
-                               "spike times already")
+            raise SpikeaeError("noise_factor and seed apply to images; spike_times are the "
+                               "network's inputs already")
+        array = _spike_time_array(spike_times, "spike_times")
+        flat, batch, trailing = _fit_batch(array, self.n_inputs, "spike_times")
         return np.ascontiguousarray(flat, dtype=np.float64), batch, trailing
 
-    def forward(self, inputs: Any, *, noise_factor: Optional[float] = None,
-                seed: Optional[int] = None, threads: Optional[int] = None) -> List[np.ndarray]:
+    def _pixel_times(self, output: np.ndarray) -> np.ndarray:
+        """Output spike times as pixel times: minus latency_ae, 1 (no spike) when silent."""
+        return np.where(np.isinf(output), 1.0, output - self.latency)
+
+    def forward(self, images: Any = None, *, spike_times: Any = None,
+                noise_factor: Optional[float] = None, seed: Optional[int] = None,
+                threads: Optional[int] = None) -> List[np.ndarray]:
         """Spike times of every layer.
 
         Args:
-            inputs: uint8 images or float spike times (see the class help), one or a batch.
-            noise_factor, seed: the noise of uint8 images (see encode_inputs).
+            images: one image or a batch, uint8 bytes or floats in [0, 1] (see the
+                class help).
+            spike_times: instead of images, the input spike times (float, numpy.inf:
+                no spike), (..., n_inputs) or (..., rows, cols).
+            noise_factor, seed: the noise of images (see encode_inputs).
             threads: worker threads (default the model's; 0: all cores).
 
         Returns:
             list indexed like layer_sizes: element l is (..., layer_sizes[l]) float64
             spike times (numpy.inf: no spike); element 0 is the input times.
         """
-        times, batch, _ = self._inputs(inputs, noise_factor, seed)
+        times, batch, _ = self._inputs(images, spike_times, noise_factor, seed)
         layers = self._core.forward(times, 0, True, threads)
         shaped = [times] + layers
         return [layer.reshape(batch + (layer.shape[1],)) for layer in shaped]
 
-    def encode(self, inputs: Any, *, layer: Optional[int] = None,
-               noise_factor: Optional[float] = None, seed: Optional[int] = None,
-               threads: Optional[int] = None) -> np.ndarray:
+    def encode(self, images: Any = None, *, spike_times: Any = None,
+               layer: Optional[int] = None, noise_factor: Optional[float] = None,
+               seed: Optional[int] = None, threads: Optional[int] = None) -> np.ndarray:
         """Hidden spike times (the embedding), as ``spikeae embed``.
 
         Args:
-            inputs: uint8 images or float spike times, one or a batch.
+            images, spike_times: the inputs, as forward.
             layer: the hidden layer (index into layer_sizes); default embedding_layer.
             noise_factor, seed, threads: as forward.
 
@@ -375,11 +405,15 @@ class Model:
             float64 (..., layer_sizes[layer]), numpy.inf for neurons that never fire.
         """
         layer = self.embedding_layer if layer is None else self._check_layer(layer)
-        return self.forward(inputs, noise_factor=noise_factor, seed=seed, threads=threads)[layer]
+        return self.forward(images, spike_times=spike_times, noise_factor=noise_factor,
+                            seed=seed, threads=threads)[layer]
 
     def decode(self, hidden: Any, *, layer: Optional[int] = None,
                threads: Optional[int] = None) -> np.ndarray:
         """Output spike times from spike times of a hidden layer (e.g. interpolated embeddings).
+
+        The times include the latency: output k aims at latency_ae + the target time of
+        pixel k. decode_images gives the pictures.
 
         Args:
             hidden: float spike times (..., layer_sizes[layer]) (numpy.inf: no spike).
@@ -390,9 +424,7 @@ class Model:
             float64 (..., n_outputs) output spike times.
         """
         layer = self.embedding_layer if layer is None else self._check_layer(layer)
-        array = np.asarray(hidden)
-        if array.dtype.kind != "f":
-            raise TypeError(f"hidden spike times must be floating point, got dtype {array.dtype}")
+        array = _spike_time_array(hidden, "hidden spike times")
         size = self.layer_sizes[layer]
         if array.ndim == 0 or array.shape[-1] != size:
             raise SpikeaeError(f"spike times of layer {layer} must be (..., {size}), "
@@ -401,23 +433,59 @@ class Model:
         out = self._core.forward(flat, layer, False, threads)[0]
         return out.reshape(array.shape[:-1] + (self.n_outputs,))
 
-    def reconstruct(self, inputs: Any, *, noise_factor: Optional[float] = None,
-                    seed: Optional[int] = None, threads: Optional[int] = None) -> np.ndarray:
+    def decode_images(self, hidden: Any, *, layer: Optional[int] = None,
+                      threads: Optional[int] = None) -> np.ndarray:
+        """The pictures decode() describes: brightness in [0, 1] per output pixel.
+
+        Output time o becomes the pixel time o - latency_ae (1 when silent), then
+        brightness 1 - x (inverted encoding) or x, clamped to [0, 1]; the result is a
+        valid image for every method that takes images.
+
+        Args:
+            hidden, layer, threads: as decode.
+
+        Returns:
+            float64 (..., n_outputs); reshape to (..., rows, cols) to show.
+        """
+        output = self.decode(hidden, layer=layer, threads=threads)
+        return brightness(self._pixel_times(output), inverted=self.inverted)
+
+    def reconstruct(self, images: Any = None, *, spike_times: Any = None,
+                    noise_factor: Optional[float] = None, seed: Optional[int] = None,
+                    threads: Optional[int] = None) -> np.ndarray:
         """Reconstructed pixel times: output time minus latency_ae, 1 for a silent output.
 
-        These are what the loss compares with the clean times (brightness() turns them
-        into pictures). Shaped like the inputs, so (n, 28, 28) images give (n, 28, 28).
+        These are what the loss compares with the clean times (reconstruct_images gives
+        the pictures). Shaped like the inputs, so (n, 28, 28) images give (n, 28, 28).
+
+        Args:
+            images, spike_times, noise_factor, seed, threads: as forward.
         """
-        times, batch, trailing = self._inputs(inputs, noise_factor, seed)
+        times, batch, trailing = self._inputs(images, spike_times, noise_factor, seed)
         out = self._core.forward(times, 0, False, threads)[0]
-        decoded = np.where(np.isinf(out), 1.0, out - self.latency)
+        decoded = self._pixel_times(out)
         if self.n_outputs != self.n_inputs:
             return decoded.reshape(batch + (self.n_outputs,))
         return decoded.reshape(batch + trailing)
 
-    def loss(self, images: Any, inputs: Any = None, *, noise_factor: Optional[float] = None,
-             seed: Optional[int] = None, threads: Optional[int] = None,
-             per_example: bool = False):
+    def reconstruct_images(self, images: Any = None, *, spike_times: Any = None,
+                           noise_factor: Optional[float] = None, seed: Optional[int] = None,
+                           threads: Optional[int] = None) -> np.ndarray:
+        """Reconstructed pictures: float64 brightness in [0, 1], shaped as reconstruct().
+
+        The brightness of reconstruct()'s pixel times (as decode_images), so
+        ``model.reconstruct_images(x)`` can be shown or fed back as images.
+
+        Args:
+            images, spike_times, noise_factor, seed, threads: as forward.
+        """
+        times = self.reconstruct(images, spike_times=spike_times, noise_factor=noise_factor,
+                                 seed=seed, threads=threads)
+        return brightness(times, inverted=self.inverted)
+
+    def loss(self, images: Any, inputs: Any = None, *, spike_times: Any = None,
+             noise_factor: Optional[float] = None, seed: Optional[int] = None,
+             threads: Optional[int] = None, per_example: bool = False):
         """Reconstruction loss against the clean images, as ``spikeae eval`` reports it.
 
         Per example: mean over pixels of (o - x)^2, o = output time - latency_ae (1 if
@@ -425,32 +493,34 @@ class Model:
         is summed in order, the same value as the CLI to the last bit.
 
         Args:
-            images: uint8 images (the targets; also the inputs unless ``inputs`` is given).
-            inputs: optional float spike times to feed instead (same batch shape).
-            noise_factor, seed: the input noise when ``inputs`` is None (see encode_inputs).
+            images: the clean targets, uint8 bytes or floats in [0, 1] (see the class
+                help); also the inputs unless ``inputs`` or ``spike_times`` is given.
+            inputs: other images to feed instead (e.g. damaged copies), same batch shape.
+            spike_times: input spike times to feed instead (same batch shape).
+            noise_factor, seed: the noise of the fed images (see encode_inputs).
             threads: as forward.
             per_example: return every example's loss instead of the mean.
 
         Returns:
             float mean loss, or float64 array of per-example losses shaped like the batch.
         """
-        array = np.asarray(images)
-        if array.dtype != np.uint8:
-            raise TypeError(f"images must be uint8 (the clean targets), got dtype {array.dtype}")
-        flat, batch, _ = _fit_batch(array, self.n_inputs, "images")
+        flat, batch, _ = _fit_batch(image_bytes(images), self.n_inputs, "images")
         given = None
-        if inputs is not None:
-            given, given_batch, _ = self._inputs(inputs, noise_factor, seed)
+        if inputs is not None or spike_times is not None:
+            given, given_batch, _ = self._inputs(inputs, spike_times, noise_factor, seed,
+                                                 "inputs")
             if given_batch != batch:
-                raise SpikeaeError(f"inputs have batch shape {given_batch} but images {batch}")
+                raise SpikeaeError(f"the inputs have batch shape {given_batch} but the images "
+                                   f"{batch}")
         noise = self.noise_factor if noise_factor is None else float(noise_factor)
         set_seed = noise_seed(self.seed if seed is None else int(seed), "test")
         losses, mean = self._core.losses(np.ascontiguousarray(flat), given, noise, set_seed,
                                          threads)
         return losses.reshape(batch) if per_example else mean
 
-    def membrane_potential(self, inputs: Any, layer: int, neuron: int, t: Any, *,
-                           contributions: bool = True, noise_factor: Optional[float] = None,
+    def membrane_potential(self, image: Any, layer: int, neuron: int, t: Any, *,
+                           spike_times: Any = None, contributions: bool = True,
+                           noise_factor: Optional[float] = None,
                            seed: Optional[int] = None) -> MembraneTrace:
         """V(t) of one neuron for one example, over the times ``t``.
 
@@ -460,14 +530,16 @@ class Model:
         V(spike_time) equals the threshold to rounding, and V < threshold before.
 
         Args:
-            inputs: one example: uint8 image or float input spike times.
+            image: one image, uint8 bytes or floats in [0, 1] (see the class help); None
+                when ``spike_times`` are given.
             layer: 1 .. len(layer_sizes) - 1 (the output layer is the last).
             neuron: index in that layer.
             t: times (1-D).
+            spike_times: instead of an image, one example's input spike times.
             contributions: also return each input's term of V(t).
-            noise_factor, seed: the noise of a uint8 image (see encode_inputs).
+            noise_factor, seed: the noise of the image (see encode_inputs).
         """
-        times, batch, _ = self._inputs(inputs, noise_factor, seed)
+        times, batch, _ = self._inputs(image, spike_times, noise_factor, seed, "image")
         if batch != ():
             raise SpikeaeError(
                 f"membrane_potential takes one example, got a batch of shape {batch}")
@@ -483,15 +555,16 @@ class Model:
                  threads: Optional[int] = None) -> List[Dict[str, float]]:
         """How busy each layer is on these images (means over the images).
 
+        Args:
+            images: uint8 bytes or floats in [0, 1] (see the class help).
+            noise_factor, seed, threads: as forward.
+
         Returns:
             one dict per connection c (into layer c + 1): input_events (spiking inputs
             including pulses per example), spiking_fraction (neurons that fired),
             causal_inputs (inputs before the spike, per neuron that fired).
         """
-        array = np.asarray(images)
-        if array.dtype != np.uint8:
-            raise TypeError(f"images must be uint8, got dtype {array.dtype}")
-        flat, _, _ = _fit_batch(array, self.n_inputs, "images")
+        flat, _, _ = _fit_batch(image_bytes(images), self.n_inputs, "images")
         noise = self.noise_factor if noise_factor is None else float(noise_factor)
         set_seed = noise_seed(self.seed if seed is None else int(seed), "test")
         return self._core.activity(np.ascontiguousarray(flat[:, None, :]), noise, set_seed,
@@ -506,8 +579,8 @@ class Model:
 
         Args:
             path: PNG file to write.
-            images: (count, rows, cols) uint8 images (a test set); the noise of image i
-                is that of index i in the set, as in the CLI.
+            images: (count, rows, cols) images (a test set), uint8 bytes or floats in
+                [0, 1]; the noise of image i is that of index i in the set, as in the CLI.
             count: show the first ``count`` images, unless ``indices`` are given.
             indices: which images to show.
             noise_factor, seed: as encode_inputs.
@@ -529,8 +602,7 @@ class Model:
         noisy = np.stack([self._encode(flat[k:k + 1], noise_factor, seed, i)[0]
                           for k, i in enumerate(indices)])
         clean = _core.target_times(np.ascontiguousarray(flat), self.inverted)
-        output = self._core.forward(noisy, 0, False, None)[0]
-        reconstructed = np.where(np.isinf(output), 1.0, output - self.latency)
+        reconstructed = self._pixel_times(self._core.forward(noisy, 0, False, None)[0])
         rows_shown = (clean, noisy, reconstructed)
         tiles = np.stack([brightness(x, inverted=self.inverted) for x in rows_shown])
         write_image_grid(path, tiles.reshape(3, len(indices), rows, cols).astype(np.float32))

@@ -1,6 +1,7 @@
 """Data functions: IDX files, encoding, split, seeds (shapes, dtypes, errors)."""
 
 import gzip
+import pickle
 
 import numpy as np
 import pytest
@@ -43,8 +44,8 @@ def test_idx_errors_name_the_file(tmp_path, images):
     spikeae.write_idx_labels(tmp_path / "l.idx", np.zeros(3, dtype=np.uint8))
     with pytest.raises(spikeae.SpikeaeError):
         spikeae.load_idx(tmp_path / "i.idx", tmp_path / "l.idx")  # counts differ
-    with pytest.raises(TypeError):
-        spikeae.write_idx_images(tmp_path / "f.idx", images.astype(np.float64))
+    with pytest.raises(spikeae.SpikeaeError, match=r"\[0, 1\]"):
+        spikeae.write_idx_images(tmp_path / "f.idx", images.astype(np.float64))  # 0..255
 
 
 def test_encode_images_shapes_and_values(images):
@@ -75,8 +76,8 @@ def test_encode_noise_is_seeded_per_image(images):
     np.testing.assert_array_equal(tail, a[10:])
     with pytest.raises(spikeae.SpikeaeError, match="noise_factor"):
         spikeae.encode_images(images, noise_factor=1.5)
-    with pytest.raises(TypeError, match="uint8"):
-        spikeae.encode_images(images.astype(np.int64))
+    with pytest.raises(spikeae.SpikeaeError, match="0..255"):
+        spikeae.encode_images(images.astype(np.int64) + 1)
 
 
 def test_target_times_and_brightness(images):
@@ -135,3 +136,63 @@ def test_presets_and_tables():
     assert spikeae.parse_hyperparameter_table(table) == [row]
     with pytest.raises(spikeae.SpikeaeError, match="mytable"):
         spikeae.parse_hyperparameter_table("nonsense\t1\n", "mytable")
+
+
+def test_brightness_floats_are_the_bytes_they_stand_for(images, tmp_path):
+    every_byte = np.arange(256, dtype=np.uint8).reshape(1, 256)
+    for dtype in (np.float64, np.float32, np.float16):
+        brightness = (every_byte / 255.0).astype(dtype)
+        np.testing.assert_array_equal(spikeae.encode_images(brightness),
+                                      spikeae.encode_images(every_byte))
+    # Other values go to the nearest byte, halves up: 127.5 -> 128.
+    between = spikeae.encode_images(np.array([[0.5, 0.501, 0.499, 1.0, 0.0]]))
+    np.testing.assert_array_equal(between, spikeae.encode_images(
+        np.array([[128, 128, 127, 255, 0]], dtype=np.uint8)))
+    np.testing.assert_array_equal(spikeae.target_times(images / 255.0),
+                                  spikeae.target_times(images))
+    spikeae.write_idx_images(tmp_path / "f.idx", images / 255.0)
+    np.testing.assert_array_equal(spikeae.read_idx_images(tmp_path / "f.idx"), images)
+    split = spikeae.split_train_validation(images / 255.0, train_size=40, validation_size=15)
+    np.testing.assert_array_equal(
+        split.train_images,
+        spikeae.split_train_validation(images, train_size=40, validation_size=15).train_images)
+
+
+@pytest.mark.parametrize("labels", [[300] * 60, [-1] * 60, [2.5] * 60, [True] * 60],
+                         ids=["300", "-1", "2.5", "bool"])
+def test_labels_outside_bytes_are_refused_not_wrapped(labels, images, tmp_path):
+    calls = {
+        "split_train_validation": lambda: spikeae.split_train_validation(
+            images, labels, train_size=40, validation_size=15),
+        "write_idx_labels": lambda: spikeae.write_idx_labels(tmp_path / "l.idx", labels),
+        "Data": lambda: spikeae.Data(images, labels, images, None),
+        "fit": lambda: spikeae.fit(images, labels, epochs=1),
+    }
+    for name, call in calls.items():
+        with pytest.raises(spikeae.SpikeaeError, match=r"integers 0\.\.255"):
+            call()
+    # Labels of any integer type within 0..255 are fine.
+    wide = np.arange(60, dtype=np.int64) * 4
+    split = spikeae.split_train_validation(images, wide, train_size=59, validation_size=1,
+                                           split="sequential")
+    np.testing.assert_array_equal(split.train_labels, wide[:59])
+
+
+def test_data_checks_its_arrays_and_prints_a_summary(images):
+    data = spikeae.Data(images / 255.0, np.arange(60) % 10, images[:20], None)
+    assert data.train_images.dtype == np.uint8
+    np.testing.assert_array_equal(data.train_images, images)
+    assert data.train_labels.dtype == np.uint8 and data.test_labels.shape == (20,)
+    train_images, train_labels, test_images, test_labels = data  # still four arrays
+    assert data.name == "arrays"
+    text = repr(data)
+    assert text == ("<spikeae.Data arrays: training 60 images 6x6 uint8 (labels 0..9), "
+                    "test 20 images 6x6 uint8 (labels 0..0)>")
+    named = spikeae.Data(*data, name="bars")
+    assert named.name == "bars" and repr(named).startswith("<spikeae.Data bars:")
+    assert named._replace(test_images=images[:3], test_labels=None).name == "bars"
+    assert pickle.loads(pickle.dumps(named)).name == "bars"
+    with pytest.raises(spikeae.SpikeaeError, match=r"shape \(60,\)"):
+        spikeae.Data(images, np.zeros(59, dtype=np.uint8), images, None)
+    with pytest.raises(spikeae.SpikeaeError, match="6x6 but test images are 4x9"):
+        spikeae.Data(images, None, np.zeros((3, 4, 9), dtype=np.uint8), None)

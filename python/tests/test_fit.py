@@ -37,7 +37,8 @@ def test_callbacks_receive_metrics_and_models(images):
     np.testing.assert_array_equal(epochs[best][1].get_weights(0), result.model.get_weights(0))
     assert result.test_loss == result.model.loss(images[:20])
     assert result.model.config["threads"] == 0  # like the CLI's model files
-    assert result.model.dataset == "arrays (split shuffled 48/12)"
+    assert result.model.dataset == ("arrays", "shuffled", 48, 12)
+    assert str(result.model.dataset) == "arrays (split shuffled 48/12)"
 
 
 def test_on_epoch_returning_true_stops(images):
@@ -84,13 +85,13 @@ def test_same_options_give_the_same_model(images):
 
 def test_fit_errors(images):
     with pytest.raises(spikeae.SpikeaeError, match="fewer than train_size"):
-        spikeae.fit(images, epochs=1)  # the CLI's 54000 + 6000 default
+        spikeae.fit(images, epochs=1, train_size=54000)
     with pytest.raises(TypeError, match="unexpected keyword argument 'epoch'"):
         spikeae.fit(images, epoch=1, **SMALL)
     with pytest.raises(spikeae.SpikeaeError, match="invalid batch_size"):
         spikeae.fit(images, batch_size=0, **SMALL)
-    with pytest.raises(TypeError, match="uint8"):
-        spikeae.fit(images.astype(float), **SMALL)
+    with pytest.raises(spikeae.SpikeaeError, match=r"brightness in \[0, 1\]"):
+        spikeae.fit(images.astype(float), **SMALL)  # bytes as floats: not brightness
     with pytest.raises(spikeae.SpikeaeError, match="6x6 but test images are 4x9"):
         spikeae.fit(images, test_images=np.zeros((3, 4, 9), dtype=np.uint8), **SMALL)
 
@@ -131,3 +132,55 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_best_model():
     # callback), with epoch 1's model kept and tested.
     assert words[:5] == ["interrupted", "1", "1", "True", "True"], completed.stdout
     assert "on_epoch" not in words[6], completed.stdout
+
+
+def test_own_images_are_split_by_default(images):
+    # A tenth of the images validates, the rest trains (not the CLI's 54000/6000).
+    result = spikeae.fit(images, epochs=1, n_hidden=6, n_pulses=3)
+    assert result.model.dataset == ("arrays", "shuffled", 54, 6)
+    assert spikeae.fit(images[:5], epochs=1, n_hidden=6).model.dataset[2:] == (4, 1)
+    # Explicit sizes win, and are checked.
+    given = spikeae.fit(images, epochs=1, n_hidden=6, validation_size=20)
+    assert given.model.dataset[2:] == (40, 20)
+    with pytest.raises(spikeae.SpikeaeError, match="fewer than train_size"):
+        spikeae.fit(images, epochs=1, train_size=58)  # + the default 6 validation images
+    with pytest.raises(spikeae.SpikeaeError, match="leave none for training"):
+        spikeae.fit(images[:1], epochs=1)
+    ann = spikeae.fit_ann(images, epochs=1, hidden=4)
+    assert ann.best_epoch == 1
+
+
+def test_a_named_data_set_keeps_the_cli_split(images, tmp_path):
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    for prefix in ("train", "t10k"):
+        spikeae.write_idx_images(folder / f"{prefix}-images-idx3-ubyte", images)
+        spikeae.write_idx_labels(folder / f"{prefix}-labels-idx1-ubyte",
+                                 np.zeros(60, dtype=np.uint8))
+    cli_split = r"train_size \+ validation_size = (54000 \+ 6000|60000)"
+    with pytest.raises(spikeae.SpikeaeError, match=cli_split):
+        spikeae.fit(dataset="mnist", data_dir=tmp_path, epochs=1)
+    # The same images as a Data are own images: split 54/6.
+    data = spikeae.load_dataset("mnist", tmp_path)
+    assert data.name == "mnist"
+    result = spikeae.fit(data, epochs=1, n_hidden=6)
+    assert str(result.model.dataset) == "mnist (split shuffled 54/6)"
+
+
+def test_fit_takes_a_data_object(images, idx_files):
+    data = spikeae.Data(images, np.arange(60) % 10, images[:20], None, name="bars")
+    result = spikeae.fit(data, epochs=1, **SMALL)
+    assert str(result.model.dataset) == "bars (split shuffled 48/12)"
+    assert result.test_loss == result.model.loss(images[:20])
+    same = spikeae.fit(images, test_images=images[:20], epochs=1, **SMALL)
+    assert same.model.get_weights(0).tobytes() == result.model.get_weights(0).tobytes()
+    with pytest.raises(spikeae.SpikeaeError, match="give it alone"):
+        spikeae.fit(data, test_images=images)
+    # Own IDX files are split like arrays.
+    files = spikeae.fit(idx_files["train_images"], epochs=1, n_hidden=6)
+    assert files.model.dataset == (idx_files["train_images"], "shuffled", 135, 15)
+
+
+def test_fit_takes_brightness_floats_as_their_bytes(images):
+    floats = spikeae.fit(images / 255.0, epochs=1, **SMALL).model
+    assert floats.__getstate__() == spikeae.fit(images, epochs=1, **SMALL).model.__getstate__()

@@ -113,7 +113,7 @@ def test_save_load_and_pickle(tmp_path, model):
     m.validation_loss = 0.5
     m.save(path)
     loaded = spikeae.Model.load(path)
-    assert loaded.dataset == "synthetic" and loaded.epochs_trained == 3
+    assert str(loaded.dataset) == "synthetic" and loaded.epochs_trained == 3
     assert loaded.validation_loss == 0.5 and loaded.config == m.config
     for a, b in zip(loaded.weights, m.weights):
         np.testing.assert_array_equal(a, b)
@@ -121,7 +121,7 @@ def test_save_load_and_pickle(tmp_path, model):
     assert (tmp_path / "again.spikeae").read_bytes() == path.read_bytes()
     clone = pickle.loads(pickle.dumps(m))
     assert clone.config == m.config and np.array_equal(clone.weights[1], m.weights[1])
-    assert copy.deepcopy(m).dataset == "synthetic"
+    assert str(copy.deepcopy(m).dataset) == "synthetic"
     assert "36-8-36" in repr(m)
 
 
@@ -153,8 +153,8 @@ def test_forward_shapes_and_dtypes(model, images):
     # Spike times in, the same out (images are encoded as encode_inputs does).
     times = model.encode_inputs(images)
     np.testing.assert_array_equal(times, layers[0])
-    np.testing.assert_array_equal(model.forward(times)[2], layers[2])
-    single_precision = model.forward(times.astype(np.float32))
+    np.testing.assert_array_equal(model.forward(spike_times=times)[2], layers[2])
+    single_precision = model.forward(spike_times=times.astype(np.float32))
     np.testing.assert_array_equal(single_precision[0], times.astype(np.float32).astype(np.float64))
     assert model.forward(np.zeros((0, 36)))[2].shape == (0, 36)
 
@@ -178,8 +178,8 @@ def test_noise_defaults_follow_the_model(images):
     np.testing.assert_array_equal(clean, spikeae.encode_images(images))
     other = noisy.encode_inputs(images, seed=6)
     assert not np.array_equal(other, expected)
-    with pytest.raises(spikeae.SpikeaeError, match="spike times already"):
-        noisy.forward(expected, noise_factor=0.1)
+    with pytest.raises(spikeae.SpikeaeError, match="inputs already"):
+        noisy.forward(spike_times=expected, noise_factor=0.1)
 
 
 def test_encode_decode_and_reconstruct(model, images):
@@ -195,7 +195,7 @@ def test_encode_decode_and_reconstruct(model, images):
     np.testing.assert_array_equal(recon, np.where(np.isinf(out), 1.0, out - model.latency))
     with pytest.raises(spikeae.SpikeaeError, match=r"\(\.\.\., 8\)"):
         model.decode(np.zeros((3, 7)))
-    with pytest.raises(TypeError):
+    with pytest.raises(spikeae.SpikeaeError, match="floating point"):
         model.decode(np.zeros((3, 8), dtype=np.int64))
 
 
@@ -209,28 +209,26 @@ def test_loss_is_the_mean_of_the_per_example_losses(model, images):
     assert isinstance(mean, float)
     assert mean == pytest.approx(per.mean(), rel=1e-14)
     times = model.encode_inputs(images)
-    assert model.loss(images, times) == mean
+    assert model.loss(images, spike_times=times) == mean
     assert model.loss(images[3]) == per[3]
 
 
 def test_input_errors(model, images):
     with pytest.raises(spikeae.SpikeaeError, match="do not fit a layer of 36"):
         model.forward(np.zeros((5, 35)))
-    with pytest.raises(TypeError, match="uint8 images or floating-point"):
-        model.forward(images.astype(np.int32))
     times = model.encode_inputs(images)
     times[2, 3] = np.nan
     with pytest.raises(spikeae.SpikeaeError, match="nan"):
-        model.forward(times)
+        model.forward(spike_times=times)
     times[2, 3] = -np.inf
     with pytest.raises(spikeae.SpikeaeError, match="-inf"):
-        model.forward(times)
+        model.forward(spike_times=times)
     with pytest.raises(spikeae.SpikeaeError, match="threads"):
         model.forward(images, threads=-1)
     with pytest.raises(spikeae.SpikeaeError, match="no images"):
         model.loss(np.zeros((0, 36), dtype=np.uint8))
-    with pytest.raises(TypeError):
-        model.loss(model.encode_inputs(images))
+    with pytest.raises(spikeae.SpikeaeError, match="spike_times="):
+        model.loss(model.encode_inputs(images))  # spike times are not images
 
 
 def test_activity(model, images):
@@ -264,3 +262,149 @@ def test_the_gil_is_released_while_the_engine_runs(model, images):
         thread.join()
     # With the GIL held the other thread could not have counted at all.
     assert seconds < 0.02 or during > 1000, (seconds, during)
+
+
+# -- one rule for images: uint8 bytes or [0, 1] brightness; spike times only by name -----
+
+# Arrays that are neither bytes nor brightness, and what the refusal names.
+AMBIGUOUS = {
+    "bytes as floats": lambda x: x.astype(np.float64),
+    "NaN": lambda x: np.where(x > 200, np.nan, x / 255.0),
+    "above 1": lambda x: x / 255.0 + 0.5,
+    "negative float": lambda x: x / 255.0 - 0.5,
+    "int above 255": lambda x: x.astype(np.int32) + 100,
+    "negative int": lambda x: x.astype(np.int16) - 1,
+    "bool": lambda x: x > 128,
+    "complex": lambda x: x / 255.0 + 0j,
+    "object": lambda x: x.astype(object),
+}
+
+
+def test_float_brightness_gives_the_uint8_results(model, images, tmp_path):
+    noisy = spikeae.Model(input_size=36, n_hidden=8, n_pulses=4, seed=3, noise_factor_ae=0.3)
+    for brightness in (images / 255.0, (images / 255.0).astype(np.float32)):
+        for a, b in zip(noisy.forward(brightness), noisy.forward(images)):
+            np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(noisy.encode(brightness), noisy.encode(images))
+        np.testing.assert_array_equal(noisy.encode_inputs(brightness), noisy.encode_inputs(images))
+        np.testing.assert_array_equal(noisy.reconstruct(brightness), noisy.reconstruct(images))
+        assert noisy.loss(brightness) == noisy.loss(images)
+        assert noisy.activity(brightness) == noisy.activity(images)
+        a = noisy.membrane_potential(brightness[4], 2, 5, [0.5, 1.5])
+        b = noisy.membrane_potential(images[4], 2, 5, [0.5, 1.5])
+        np.testing.assert_array_equal(a.v, b.v)
+    ann = spikeae.AnnModel(input_size=36, hidden=4, noise_factor=0.3)
+    assert ann.loss(images / 255.0) == ann.loss(images)
+    # Integer arrays are bytes too.
+    assert model.loss(images.astype(np.int64)) == model.loss(images)
+    model.write_reconstructions(tmp_path / "bytes.png", images, count=4)
+    model.write_reconstructions(tmp_path / "floats.png", images / 255.0, count=4)
+    assert (tmp_path / "bytes.png").read_bytes() == (tmp_path / "floats.png").read_bytes()
+
+
+def test_loss_inputs_are_images_and_spike_times_go_by_name(model, images):
+    clean = model.loss(images)
+    # The reported case: floats passed as inputs were taken as spike times (0.348).
+    assert model.loss(images, inputs=images / 255.0) == clean
+    assert model.loss(images / 255.0, inputs=images) == clean
+    times = model.encode_inputs(images)
+    assert model.loss(images, spike_times=times) == clean
+    np.testing.assert_array_equal(model.encode(spike_times=times), model.encode(images))
+    np.testing.assert_array_equal(model.reconstruct(spike_times=times.reshape(images.shape)),
+                                  model.reconstruct(images))
+    trace = model.membrane_potential(None, 1, 2, [1.0], spike_times=times[0])
+    assert trace.v[0] == model.membrane_potential(images[0], 1, 2, [1.0]).v[0]
+    with pytest.raises(spikeae.SpikeaeError, match="either images or spike_times"):
+        model.forward(images, spike_times=times)
+    with pytest.raises(spikeae.SpikeaeError, match="either images or spike_times"):
+        model.encode()
+    with pytest.raises(spikeae.SpikeaeError, match="either inputs or spike_times"):
+        model.loss(images, images, spike_times=times)
+    with pytest.raises(spikeae.SpikeaeError, match="floating point"):
+        model.forward(spike_times=images)  # bytes are not spike times
+    with pytest.raises(spikeae.SpikeaeError, match="floating point"):
+        model.forward(spike_times=times > 0.5)
+
+
+@pytest.mark.parametrize("kind", sorted(AMBIGUOUS))
+def test_ambiguous_images_are_refused_everywhere(kind, model, images, tmp_path):
+    bad = AMBIGUOUS[kind](images)
+    calls = {
+        "forward": lambda: model.forward(bad),
+        "encode": lambda: model.encode(bad),
+        "encode_inputs": lambda: model.encode_inputs(bad),
+        "reconstruct": lambda: model.reconstruct(bad),
+        "reconstruct_images": lambda: model.reconstruct_images(bad),
+        "loss": lambda: model.loss(bad),
+        "loss inputs": lambda: model.loss(images, inputs=bad),
+        "activity": lambda: model.activity(bad),
+        "membrane_potential": lambda: model.membrane_potential(bad[0], 1, 0, [0.0]),
+        "write_reconstructions": lambda: model.write_reconstructions(tmp_path / "x.png", bad),
+        "encode_images": lambda: spikeae.encode_images(bad),
+        "target_times": lambda: spikeae.target_times(bad),
+        "write_idx_images": lambda: spikeae.write_idx_images(tmp_path / "x.idx", bad),
+        "split_train_validation": lambda: spikeae.split_train_validation(
+            bad, train_size=10, validation_size=5),
+        "Data": lambda: spikeae.Data(bad, None, images, None),
+        "AnnModel.loss": lambda: spikeae.AnnModel(input_size=36, hidden=4).loss(bad),
+    }
+    for name, call in calls.items():
+        with pytest.raises(spikeae.SpikeaeError) as refused:
+            call()
+        message = str(refused.value)
+        assert "uint8" in message and "[0, 1]" in message, (name, message)
+        assert "spike_times=" in message, (name, message)
+
+
+@pytest.fixture(scope="module")
+def trained(images):
+    """A 36-8-36 model after a few epochs, whose outputs spike after the latency."""
+    return spikeae.fit(images, train_size=48, validation_size=12, n_hidden=8, n_pulses=4,
+                       epochs=3, seed=2, learning_rate=0.01).model
+
+
+def test_decode_images_are_the_pictures_of_decode(trained, images):
+    model = trained
+    hidden = model.encode(images)
+    output = model.decode(hidden)
+    pictures = model.decode_images(hidden)
+    assert pictures.shape == (60, 36) and pictures.dtype == np.float64
+    assert pictures.min() >= 0.0 and pictures.max() <= 1.0
+    # Inverted encoding: a pixel spiking at x has brightness 1 - x, x = output - latency.
+    spiking = np.isfinite(output) & (output >= model.latency) & (output <= model.latency + 1)
+    assert spiking.sum() > 100
+    np.testing.assert_allclose(pictures[spiking], 1.0 - (output[spiking] - model.latency),
+                               rtol=0, atol=1e-15)
+    reconstructed = model.reconstruct_images(images)
+    assert reconstructed.shape == images.shape
+    np.testing.assert_array_equal(reconstructed.reshape(60, 36), pictures)
+    # A silent output is "no spike", x = 1: a blank pixel (inverted), white otherwise.
+    for inverted, blank in ((True, 0.0), (False, 1.0)):
+        silent = spikeae.Model(input_size=36, n_hidden=8, n_pulses=4, inverted=inverted)
+        silent.set_weights(1, np.full((8 + 4, 36), -10.0))
+        assert np.all(np.isinf(silent.decode(silent.encode(images))))
+        assert np.all(silent.decode_images(silent.encode(images)) == blank)
+    # The pictures are images: they go back in, as their nearest bytes.
+    nearest = np.floor(reconstructed * 255 + 0.5).astype(np.uint8)
+    assert model.loss(images, inputs=reconstructed) == model.loss(images, inputs=nearest)
+
+
+def test_dataset_is_a_structured_description(tmp_path, model):
+    m = model.copy()
+    m.dataset = "mnist (split shuffled 54000/6000)"
+    assert m.dataset == spikeae.DataDescription("mnist", "shuffled", 54000, 6000)
+    assert m.dataset.name == "mnist" and m.dataset.validation_size == 6000
+    m.dataset = spikeae.DataDescription("/data/train-images.idx", "sequential", 1000, 200)
+    assert str(m.dataset) == "/data/train-images.idx (split sequential 1000/200)"
+    for old in ("synthetic", "mnist (split random 1/2)", "x (split shuffled 01/2)", ""):
+        m.dataset = old
+        assert m.dataset == (old, None, None, None) and str(m.dataset) == old
+    # The text is stored as it was: the file round-trips bit for bit.
+    m.dataset = "arrays (split shuffled 2700/300)"
+    m.save(tmp_path / "a.spikeae")
+    loaded = spikeae.Model.load(tmp_path / "a.spikeae")
+    assert loaded.dataset == ("arrays", "shuffled", 2700, 300)
+    loaded.save(tmp_path / "b.spikeae")
+    assert (tmp_path / "a.spikeae").read_bytes() == (tmp_path / "b.spikeae").read_bytes()
+    with pytest.raises(spikeae.SpikeaeError, match="DataDescription or a str"):
+        m.dataset = 3

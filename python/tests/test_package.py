@@ -61,3 +61,14 @@ def test_stubs_cover_the_api_with_the_runtime_defaults():
     assert stub_defaults(stubs["fit"]) == runtime_defaults(spikeae.fit)
     for name in ("encode_images", "split_train_validation", "write_image_grid", "locate_dataset"):
         assert stub_defaults(stubs[name]) == runtime_defaults(getattr(spikeae, name)), name
+
+
+def test_the_namespace_holds_only_the_public_api():
+    names = set(dir(spikeae))
+    assert set(spikeae.__all__) <= names
+    leaked = {name for name in names
+              if name not in spikeae.__all__ and not (name.startswith("__") and name.endswith("__"))
+              and name not in ("search", "paper")}
+    assert not leaked, f"not part of the API: {sorted(leaked)}"
+    for name in ("annotations", "np", "os", "_core", "_data", "_model"):
+        assert name not in names, name
