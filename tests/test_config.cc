@@ -172,4 +172,35 @@ TEST(Validate, ReportsTheFirstBadOption) {
 }
 
 }  // namespace
+// Absurd but finite values would train and then fail when the model is saved; they are
+// refused up front with the same bounds the model file enforces.
+TEST(Validate, AbsurdFiniteValuesAreRefusedUpFront) {
+  expect_invalid([](TrainingConfig& c) { c.adam.learning_rate = 1e308; }, {"learning_rate", "1e+308"});
+  expect_invalid([](TrainingConfig& c) { c.adam.learning_rate_pulses = 1e308; },
+                 {"learning_rate_pulses"});
+  expect_invalid([](TrainingConfig& c) { c.loss.penalty_no_spike = 1e308; }, {"penalty_no_spike"});
+  expect_invalid([](TrainingConfig& c) { c.loss.latency = 1e308; }, {"latency_ae"});
+  expect_invalid([](TrainingConfig& c) { c.loss.clip_derivative = 1e300; }, {"clip_derivative"});
+  expect_invalid([](TrainingConfig& c) { c.neuron.decay_rate = 1e10; }, {"decay_rate"});
+  expect_invalid([](TrainingConfig& c) { c.neuron.fire_threshold = 1e10; }, {"fire_threshold"});
+  expect_invalid([](TrainingConfig& c) { c.init.pulse_weight_mean_multiplier = -1e5; },
+                 {"pulse_weight_mean_multiplier"});
+  expect_invalid([](TrainingConfig& c) { c.train.epochs = 1'000'001; }, {"epochs"});
+  expect_invalid([](TrainingConfig& c) { c.train.batch_size = 10'000'001; }, {"batch_size"});
+  // The paper's extreme tuned values stay accepted.
+  expect_valid([](TrainingConfig& c) {
+    c.loss.latency = 16;
+    c.loss.clip_derivative = 997.268669;
+    c.loss.penalty_no_spike = 99.198657;
+    c.adam.learning_rate_pulses = 0.196803;
+    c.train.batch_size = 146;
+  });
+}
+
+TEST(Validate, AtMostSixtyFourLayers) {
+  expect_invalid([](TrainingConfig& c) { c.architecture.layer_sizes.assign(65, 4); },
+                 {"layer_sizes", "64", "65"});
+  expect_valid([](TrainingConfig& c) { c.architecture.layer_sizes.assign(64, 4); });
+}
+
 }  // namespace spikeae

@@ -4,6 +4,7 @@
 // models whose stored options or neuron parameters are out of range). Every refusal
 // must be a spikeae::Error (status 1 from the tool) whose message names the file or
 // option and the problem. docs/robustness.md explains the policy.
+#include <functional>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -220,6 +221,51 @@ TEST(HostileModel, ConfigOutOfRangeIsRefusedWhenSavedAndWhenLoaded) {
   const std::string crafted = with_double_replaced(serialize_model(model), 0.0123456789, kNaN);
   EXPECT_TRUE(ContainsAll(error_of([&] { parse_model(crafted, "nan-rate.spikeae"); }),
                           {"nan-rate.spikeae", "learning_rate", "nan"}));
+}
+
+// Every double a model file stores in its config has a plausible range: a file whose
+// value is finite but absurd (crafted with a valid CRC) is refused by name, not used.
+TEST(HostileModel, EveryStoredConfigDoubleIsBoundedWhenLoaded) {
+  struct Case {
+    std::string name;
+    std::function<void(TrainingConfig&, double)> set;
+    double marker;  // in range and unique in the file, so only this field is replaced
+    double absurd;
+  };
+  const std::vector<Case> cases = {
+      {"decay_rate", [](TrainingConfig& c, double v) { c.neuron.decay_rate = v; }, 0.1717171, 1e308},
+      {"fire_threshold", [](TrainingConfig& c, double v) { c.neuron.fire_threshold = v; }, 0.8383838,
+       1e308},
+      {"nonpulse_weight_mean_multiplier",
+       [](TrainingConfig& c, double v) { c.init.nonpulse_weight_mean_multiplier = v; }, -7.0303,
+       -1e308},
+      {"pulse_weight_mean_multiplier",
+       [](TrainingConfig& c, double v) { c.init.pulse_weight_mean_multiplier = v; }, 4.2121, 1e308},
+      {"noise_factor_ae", [](TrainingConfig& c, double v) { c.encoding.noise_factor = v; }, 0.3131,
+       1e308},
+      {"latency_ae", [](TrainingConfig& c, double v) { c.loss.latency = v; }, 1.0101, 1e308},
+      {"clip_derivative", [](TrainingConfig& c, double v) { c.loss.clip_derivative = v; }, 386.1212,
+       1e308},
+      {"penalty_no_spike", [](TrainingConfig& c, double v) { c.loss.penalty_no_spike = v; },
+       6.2525, 1e308},
+      {"learning_rate", [](TrainingConfig& c, double v) { c.adam.learning_rate = v; }, 0.0016161,
+       1e308},
+      {"learning_rate_pulses", [](TrainingConfig& c, double v) { c.adam.learning_rate_pulses = v; },
+       0.0014141, 1e308},
+      {"beta1", [](TrainingConfig& c, double v) { c.adam.beta1 = v; }, 0.8989, 1e308},
+      {"beta2", [](TrainingConfig& c, double v) { c.adam.beta2 = v; }, 0.9898, 1e308},
+      {"epsilon", [](TrainingConfig& c, double v) { c.adam.epsilon = v; }, 1.2345e-8, 1e308},
+  };
+  for (const Case& c : cases) {
+    SavedModel model = tiny_model(4, 2);
+    c.set(model.config, c.marker);
+    const std::string crafted = with_double_replaced(serialize_model(model), c.marker, c.absurd);
+    EXPECT_TRUE(ContainsAll(error_of([&] { parse_model(crafted, "absurd.spikeae"); }),
+                            {"absurd.spikeae", c.name}))
+        << c.name;
+    c.set(model.config, c.absurd);
+    EXPECT_TRUE(ContainsAll(error_of([&] { serialize_model(model); }), {c.name})) << c.name;
+  }
 }
 
 // The network's own neuron parameters drive every forward pass of eval, reconstruct and

@@ -121,7 +121,7 @@ void warn_if_plateau(const RunSummary& summary, double best_validation_loss) {
   if (!summary.plateau) return;
   std::fprintf(stderr,
                "warning: the best validation loss %.5f is not clearly below the mean-image loss "
-               "%.5f: the network reproduces little more than the average image. More epochs, "
+               "%.5f: the network does no better than outputting the average image. More epochs, "
                "more training images or another learning_rate usually help (the paper's presets "
                "were tuned for 100 epochs on 54,000 images).\n",
                best_validation_loss, summary.mean_image_loss);

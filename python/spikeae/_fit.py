@@ -310,8 +310,8 @@ def _run(config, settings, start, parts, test, name, args, log) -> FitResult:
     if result.plateau:
         warnings.warn(
             f"the best validation loss {result.best_validation_loss:.5f} is not clearly below "
-            f"the mean-image loss {result.mean_image_loss:.5f}: the network reproduces little "
-            "more than the average image; more epochs, more training images or another "
+            f"the mean-image loss {result.mean_image_loss:.5f}: the network does no better than "
+            "outputting the average image; more epochs, more training images or another "
             "learning_rate usually help", RuntimeWarning, stacklevel=3)
     if pending is not None:
         if args["verbose"]:
