@@ -1,5 +1,6 @@
 """spikeae.fit: callbacks, stopping, continuing, Ctrl-C, and errors."""
 
+import json
 import os
 import subprocess
 import sys
@@ -102,15 +103,17 @@ CTRL_C_SCRIPT = textwrap.dedent("""
     import spikeae
 
     rng = np.random.default_rng(0)
-    images = rng.integers(0, 256, size=(3000, 20, 20), dtype=np.uint8)
+    # Epochs long enough (about 0.3 s or more) that the Ctrl-C 0.02 s into epoch 2
+    # cannot arrive after it ends.
+    images = rng.integers(0, 256, size=(10000, 20, 20), dtype=np.uint8)
     started = time.monotonic()
 
     def on_epoch(metrics, model):
         # Ctrl-C from outside, while the engine is busy with epoch 2.
-        threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGINT)).start()
+        threading.Timer(0.02, os.kill, (os.getpid(), signal.SIGINT)).start()
 
     try:
-        spikeae.fit(images, test_images=images[:50], train_size=2900, validation_size=100,
+        spikeae.fit(images, test_images=images[:50], train_size=9900, validation_size=100,
                     n_hidden=32, epochs=50, threads=1, on_epoch=on_epoch)
         print("not interrupted")
     except KeyboardInterrupt as interrupt:
@@ -184,3 +187,41 @@ def test_fit_takes_a_data_object(images, idx_files):
 def test_fit_takes_brightness_floats_as_their_bytes(images):
     floats = spikeae.fit(images / 255.0, epochs=1, **SMALL).model
     assert floats.__getstate__() == spikeae.fit(images, epochs=1, **SMALL).model.__getstate__()
+
+
+def test_out_folder_holds_one_run(images, tmp_path):
+    out = tmp_path / "run"
+    spikeae.fit(images, epochs=1, n_hidden=6, n_pulses=3, out=out)
+    model = (out / "model.spikeae").read_bytes()
+    metrics = (out / "metrics.jsonl").read_text()
+    with pytest.raises(spikeae.SpikeaeError, match="already holds a run"):
+        spikeae.fit(images, epochs=1, n_hidden=6, n_pulses=3, seed=5, out=out)
+    assert (out / "model.spikeae").read_bytes() == model
+    assert (out / "metrics.jsonl").read_text() == metrics
+    spikeae.fit(images, epochs=1, n_hidden=6, n_pulses=3, seed=5, out=out, overwrite=True)
+    assert spikeae.Model.load(out / "model.spikeae").seed == 5
+    last = json.loads((out / "metrics.jsonl").read_text().splitlines()[-1])
+    assert set(last) == {"test_loss", "best_epoch", "mean_image_loss", "plateau"}
+
+
+def test_a_folder_in_use_is_refused(images, tmp_path):
+    out = tmp_path / "busy"
+    holder = spikeae._core.RunFolder(str(out), "new")  # as a running fit holds it
+    try:
+        with pytest.raises(spikeae.SpikeaeError, match="in use by another spikeae run"):
+            spikeae.fit(images, epochs=1, n_hidden=6, out=out)
+    finally:
+        holder.close()
+    spikeae.fit(images, epochs=1, n_hidden=6, out=out)
+
+
+def test_no_validation_images_is_refused(images):
+    with pytest.raises(spikeae.SpikeaeError, match="validation_size must be at least 1"):
+        spikeae.fit(images, epochs=1, n_hidden=6, validation_size=0)
+
+
+def test_plateau_is_reported(images):
+    with pytest.warns(RuntimeWarning, match="mean-image loss"):
+        result = spikeae.fit(images, epochs=1, n_hidden=6, learning_rate=0,
+                             learning_rate_pulses=0)
+    assert result.plateau and result.mean_image_loss > 0

@@ -37,9 +37,23 @@ def test_options_apply_in_the_cli_order():
     assert tuned.config["learning_rate"] == 0.003
     assert tuned.config["latency_ae"] == preset["latency_ae"]  # kept from the preset
     assert tuned.layer_sizes == (784, 8, 784)
-    deep = spikeae.Model(layer_sizes="784,64,16,64,784", n_hidden=12, inverted=False)
+    deep = spikeae.Model(layer_sizes="784,64,12,64,784", n_hidden=12, inverted=False)
     assert deep.layer_sizes == (784, 64, 12, 64, 784) and not deep.inverted
     assert deep.embedding_layer == 2
+
+
+def test_explicit_layer_sizes_are_the_architecture():
+    assert spikeae.Model(layer_sizes=[784, 100, 784]).layer_sizes == (784, 100, 784)
+    assert spikeae.Model(layer_sizes=[784, 64, 16, 64, 784]).layer_sizes == (784, 64, 16, 64, 784)
+    assert spikeae.Model(layer_sizes=[36, 8, 36], input_size=36).layer_sizes == (36, 8, 36)
+    with pytest.raises(spikeae.SpikeaeError, match=r"n_hidden = 12 conflicts with .*middle layer 16"):
+        spikeae.Model(layer_sizes="784,64,16,64,784", n_hidden=12)
+    with pytest.raises(spikeae.SpikeaeError, match="784 inputs but 783 outputs"):
+        spikeae.Model(layer_sizes=[784, 128, 16, 128, 783])
+    with pytest.raises(spikeae.SpikeaeError, match="100 inputs but the images have 784 pixels"):
+        spikeae.Model(layer_sizes=[100, 32, 100], input_size=784)
+    with pytest.raises(spikeae.SpikeaeError, match="the preset has n_hidden = 32"):
+        spikeae.Model(preset=(0.4, 16, 32), layer_sizes=[784, 100, 784])
     small = spikeae.Model(input_size=36, n_hidden=8, seed=np.uint64(4), batch_size=np.int64(3))
     assert small.layer_sizes == (36, 8, 36) and small.seed == 4
     assert small.config["batch_size"] == 3
