@@ -1,6 +1,7 @@
 """The paper-reproduction package: grid, embeddings analyses, report, figures, and the
 quick scale end to end on the real data sets (skipped without them)."""
 
+import csv
 import json
 import os
 import struct
@@ -126,17 +127,76 @@ def test_report_tables_hold_every_condition():
     assert "## mnist: test loss" in markdown and "SNN l=16" in markdown
     assert "ANN gaussian-gaussian (inverted)" in markdown
     assert f"{0.02 + 0.4 / 10 - 8 / 1e3:.5f}" in markdown
-    assert "mean training image: 0.06710" in markdown
+    assert "the per-pixel mean of the test targets): 0.06710" in markdown
 
 
 def test_mean_image_loss_is_the_loss_of_the_average_answer():
     rng = np.random.default_rng(3)
-    train = rng.integers(0, 256, size=(50, 4, 4)).astype(np.uint8)
-    test = rng.integers(0, 256, size=(20, 4, 4)).astype(np.uint8)
-    mean = 1.0 - train.reshape(50, -1).mean(axis=0) / 255.0
-    expected = np.mean([(1.0 - image.reshape(-1) / 255.0 - mean) ** 2 for image in test])
-    assert runner.mean_image_loss(train, test) == pytest.approx(expected, rel=1e-12)
-    assert runner.mean_image_loss(train, train) < runner.mean_image_loss(train, 255 - train)
+    images = rng.integers(0, 256, size=(50, 4, 4)).astype(np.uint8)
+    targets = spikeae.target_times(images.reshape(50, -1))
+    mean = targets.mean(axis=0)
+    expected = np.mean([(target - mean) ** 2 for target in targets])
+    loss = runner.mean_image_loss(images)
+    assert loss == pytest.approx(expected, rel=1e-12)
+    # The per-pixel mean is the best constant answer: any other scores worse.
+    shifted = np.mean([(target - mean - 0.05) ** 2 for target in targets])
+    assert loss < shifted
+    assert runner.mean_image_loss(np.zeros((5, 4, 4), np.uint8)) == 0.0  # one image: no loss
+
+
+def flagged_records():
+    """One data set whose mean-image loss is 0.06: a trained network, one on the
+    plateau, one that has not learned the latency, an ANN, and pixel SVMs."""
+    common = dict(dataset="mnist", encoder="", decoder="", inverted=True)
+    return [
+        dict(common, kind="pixels", noise=0.0, latency=0.0, hidden=0, svm_accuracy=0.8,
+             mean_image_loss=0.06),
+        dict(common, kind="snn", noise=0.0, latency=1.0, hidden=32, test_loss=0.02,
+             svm_accuracy=0.85),
+        dict(common, kind="snn", noise=0.8, latency=1.0, hidden=32, test_loss=0.0595,
+             svm_accuracy=0.09),
+        dict(common, kind="snn", noise=0.0, latency=16.0, hidden=32, test_loss=230.0,
+             svm_accuracy=0.2),
+        dict(common, kind="ann", noise=0.0, latency=0.0, hidden=32, encoder="relu",
+             decoder="sigmoid", inverted=False, test_loss=0.053, svm_accuracy=0.7),
+    ]
+
+
+def test_report_flags_the_mean_image_plateau_and_chance_accuracy():
+    table = report.rows(flagged_records())
+    by_loss = {row["test_loss"]: row for row in table if row["kind"] != "pixels"}
+    # 0.9 x 0.06 = 0.054: 0.053 is (just) clearly below, 0.0595 is not, 230 far above.
+    assert [by_loss[loss]["plateau"] for loss in (0.02, 0.053, 0.0595, 230.0)] == [
+        False, False, True, True]
+    assert all(row["mean_image_loss"] == 0.06 for row in table)
+    pixels = next(row for row in table if row["kind"] == "pixels")
+    assert pixels["plateau"] is None  # no network, nothing to flag
+    assert [row["svm_chance"] for row in table if row["kind"] == "snn"] == [False, True, False]
+
+    header, *lines = report.csv_text(table).strip().split("\n")
+    assert "plateau" in header.split(",") and "svm_chance" in header.split(",")
+    plateau_column = header.split(",").index("plateau")
+    assert sorted(line.split(",")[plateau_column] for line in lines) == [
+        "", "False", "False", "True", "True"]
+
+    markdown = report.markdown_text(table, "synthetic")
+    assert "| 32 | 0.8 | 0.05950 (plateau) | – | – |" in markdown
+    assert "| 32 | 0 | 0.02000 | 230.00000 (plateau) | 0.05300 |" in markdown
+    assert "0.090 (chance)" in markdown and "0.850 (chance)" not in markdown
+    assert "2 of 4 trained networks did not clearly leave the mean-image plateau" in markdown
+    assert "more epochs" in markdown and "learning rate" in markdown
+    assert "1 of 5 SVM accuracies are at chance level" in markdown
+
+
+def test_report_prefers_the_given_mean_image_loss_and_is_quiet_without_flags():
+    records = flagged_records()
+    # Against a larger reference (e.g. computed afresh) the 0.0595 network is trained.
+    table = report.rows(records, {"mnist": 0.1})
+    assert [row["plateau"] for row in table if row["kind"] == "snn"] == [False, False, True]
+    trained = [r for r in records if r.get("test_loss", 0) < 0.03]
+    markdown = report.markdown_text(report.rows(trained, {"mnist": 0.1}), "synthetic")
+    assert "(plateau) |" not in markdown and "(chance) |" not in markdown  # no marked cell
+    assert "did not clearly leave" not in markdown and "at chance level" not in markdown
 
 
 def test_a_folder_refuses_another_scale(tmp_path):
@@ -188,6 +248,17 @@ def test_quick_scale_end_to_end(tmp_path, datasets_available):
     assert all(r["svm_accuracy"] > 0.6 for r in clean)  # far above chance (0.1)
     csv_lines = (out / "results.csv").read_text().strip().split("\n")
     assert len(csv_lines) == 1 + len(conditions)
+    # Every trained network is judged against its data set's mean-image loss.
+    table = list(csv.DictReader(csv_lines))
+    test_images = spikeae.load_dataset("mnist").test_images[:grid.SCALES["quick"].test_size]
+    mnist_loss = runner.mean_image_loss(test_images)
+    for row in table:
+        assert row["plateau"] in (("",) if row["kind"] == "pixels" else ("True", "False"))
+        if row["dataset"] == "mnist":
+            assert float(row["mean_image_loss"]) == pytest.approx(mnist_loss)
+        if row["kind"] != "pixels":
+            stuck = float(row["test_loss"]) > 0.9 * float(row["mean_image_loss"])
+            assert row["plateau"] == str(stuck)
     for name in EXPECTED_FIGURES:
         width, height = png_size(out / "figures" / f"{name}.png")
         assert width > 300 and height > 200, name
@@ -247,3 +318,4 @@ def test_model_figures_from_synthetic_models(tmp_path):
         assert width > 300 and height > 200, path.name
     with pytest.raises(ValueError, match="unknown figure"):
         figures.draw(results, ["fig12"])
+
