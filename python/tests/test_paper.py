@@ -8,6 +8,7 @@ import struct
 import subprocess
 import sys
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -319,3 +320,52 @@ def test_model_figures_from_synthetic_models(tmp_path):
     with pytest.raises(ValueError, match="unknown figure"):
         figures.draw(results, ["fig12"])
 
+
+
+def legends_of(figure):
+    return list(figure.legends) + [axis.get_legend() for axis in figure.axes
+                                   if axis.get_legend() is not None]
+
+
+def assert_legends_readable_and_clear(figure):
+    """Every legend's text is at least 9 pt and the legend lies outside every panel."""
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    legends = legends_of(figure)
+    assert legends, "the figure has no legend"
+    for legend in legends:
+        assert min(text.get_fontsize() for text in legend.get_texts()) >= 9
+        box = legend.get_window_extent(renderer)
+        for axis in figure.axes:
+            assert not box.overlaps(axis.get_window_extent(renderer)), legend
+    plt.close(figure)
+
+
+def test_fig3_has_a_log_loss_axis_and_a_marker_per_model():
+    figure = figures_results.fig3_figure(synthetic_records())
+    panels = [axis for axis in figure.axes if axis.get_title()]
+    assert len(panels) == 2 and all(axis.get_yscale() == "log" for axis in panels)
+    markers = {}
+    for line in panels[0].get_lines():
+        model = line.get_label().split(",")[0]  # "SNN l=1", "SNN l=16", "ANN"
+        markers.setdefault(model, set()).add(line.get_marker())
+    models = ["SNN l=1", "SNN l=16", "ANN"]
+    assert set(markers) >= set(models)
+    assert all(len(markers[model]) == 1 for model in models)  # one marker per model
+    assert len({next(iter(markers[model])) for model in models}) == 3  # all different
+    legend_labels = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert "SNN l=16, h=32" in legend_labels and "mean image" in legend_labels
+    assert_legends_readable_and_clear(figure)
+
+
+def test_fig7_legend_is_readable_and_outside_the_panels():
+    figure = figures_results.fig7_figure(synthetic_records())
+    legend_labels = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert "noisy pixels" in legend_labels and "chance (1/10)" in legend_labels
+    assert_legends_readable_and_clear(figure)
+
+
+def test_fig11_legend_is_readable():
+    figure = figures_results.fig11_figure(synthetic_records())
+    assert min(t.get_fontsize() for t in figure.axes[0].get_legend().get_texts()) >= 9
+    plt.close(figure)

@@ -4,6 +4,7 @@ picking conditions out of the results."""
 from __future__ import annotations
 
 import io
+import math
 import os
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional
@@ -16,6 +17,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 from .. import _core  # noqa: E402
 
 HIDDEN_COLOURS = {8: "tab:blue", 16: "tab:orange", 32: "tab:green"}
+# Legend text size of every figure: smaller text is hard to read in the saved PNGs.
+LEGEND_FONTSIZE = 9
 DATASET_TITLES = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST"}
 
 
@@ -38,6 +41,18 @@ def save(figure: Any, path: Path) -> Path:
         plt.close(figure)
     _core.write_file_atomically(os.fspath(path), buffer.getvalue())
     return path
+
+
+def legend_below(figure: Any, axis: Any, rows: int) -> Any:
+    """One legend for all panels, under them, so that it covers no line.
+
+    The entries are taken from ``axis`` (every panel draws the same series) and fill
+    the legend column by column, ``rows`` to a column.
+    """
+    handles, labels = axis.get_legend_handles_labels()
+    columns = max(1, math.ceil(len(handles) / max(1, rows)))
+    return figure.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                         ncol=columns, fontsize=LEGEND_FONTSIZE, frameon=False)
 
 
 def select(records: Iterable[Dict[str, Any]], **match: Any) -> List[Dict[str, Any]]:
