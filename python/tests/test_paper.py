@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import spikeae
-from spikeae.paper import embeddings, figures_results, grid, report, runner
+from spikeae.paper import embeddings, figures_models, figures_results, grid, report, runner
 
 
 def png_size(path):
@@ -368,4 +368,25 @@ def test_fig7_legend_is_readable_and_outside_the_panels():
 def test_fig11_legend_is_readable():
     figure = figures_results.fig11_figure(synthetic_records())
     assert min(t.get_fontsize() for t in figure.axes[0].get_legend().get_texts()) >= 9
+    plt.close(figure)
+
+
+def test_fig5_names_every_row_and_column_and_fits_its_empty_panel_text(tmp_path):
+    results = synthetic_results(tmp_path)
+    silent = tmp_path / grid.Condition("snn", "mnist", 0.0, 1.0, 8).folder / "embeddings.npy"
+    np.save(silent, np.full((60, 8), np.inf))  # the top-left panel: no hidden spikes
+    figure = figures_models.fig5_figure(results, "mnist")
+    scale = grid.SCALES["quick"]
+    panels = np.array(figure.axes[:len(scale.hiddens) * len(scale.noises)]).reshape(
+        len(scale.hiddens), len(scale.noises))
+    assert [axis.get_title() for axis in panels[0]] == [f"η = {n:g}" for n in scale.noises]
+    assert [axis.get_ylabel() for axis in panels[:, 0]] == [f"h = {h}" for h in scale.hiddens]
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    corner = panels[0][0]
+    texts = [text for text in corner.texts if "no hidden spikes" in text.get_text()]
+    assert len(texts) == 1
+    inner, outer = texts[0].get_window_extent(renderer), corner.get_window_extent(renderer)
+    assert outer.x0 <= inner.x0 and inner.x1 <= outer.x1  # the text fits the panel
+    assert outer.y0 <= inner.y0 and inner.y1 <= outer.y1
     plt.close(figure)

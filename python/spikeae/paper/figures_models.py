@@ -100,17 +100,36 @@ def fig4_reconstructions(results: Results, dataset: str, path: Path, image_index
     return save(figure, path)
 
 
-def fig5_tsne(results: Results, dataset: str, path: Path) -> Path:
+def _label_tsne_panel(axis: Any, row: int, column: int, noise: float, hidden: int) -> None:
+    """Noise above the first row, hidden size left of the first column, whatever the
+    panel holds (an empty panel still needs its row and column named)."""
+    axis.set_xticks([])
+    axis.set_yticks([])
+    if row == 0:
+        axis.set_title(f"η = {noise:g}", fontsize=10)
+    if column == 0:
+        axis.set_ylabel(f"h = {hidden}", fontsize=10)
+
+
+def _no_layout_text(times: np.ndarray) -> str:
+    """Why t-SNE had nothing to lay out, in lines short enough for a small panel."""
+    if np.isinf(times).all():
+        return "no hidden spikes:\nnothing to lay out"
+    return "all embeddings\nequal: nothing\nto lay out"
+
+
+def fig5_figure(results: Results, dataset: str) -> Any:
     """Figure 5: t-SNE of test embeddings (SNN, shortest latency), noise x hidden size."""
     noises, hiddens = results.scale.noises, results.scale.hiddens
     latency = results.shortest_latency
-    figure, axes = plt.subplots(len(hiddens), len(noises), squeeze=False,
-                                figsize=(2.6 * len(noises), 2.6 * len(hiddens)))
+    # The constrained layout keeps the two-line title clear of the column titles.
+    figure, axes = plt.subplots(len(hiddens), len(noises), squeeze=False, layout="constrained",
+                                figsize=(2.6 * len(noises), 2.6 * len(hiddens) + 0.5))
+    scatter = None
     for row, hidden in enumerate(hiddens):
         for column, noise in enumerate(noises):
             axis = axes[row][column]
-            axis.set_xticks([])
-            axis.set_yticks([])
+            _label_tsne_panel(axis, row, column, noise, hidden)
             found = results.embedding(dataset, noise, latency, hidden)
             if found is None:
                 no_data(axis, "–")
@@ -118,19 +137,19 @@ def fig5_tsne(results: Results, dataset: str, path: Path) -> Path:
             times, labels = found[0][:results.scale.tsne_points], found[1][:results.scale.tsne_points]
             points = embeddings.tsne(times, TSNE_SEED)
             if points is None:
-                no_data(axis, "all embeddings equal\n(no hidden spikes)")
+                no_data(axis, _no_layout_text(times), fontsize=8)
                 continue
             scatter = axis.scatter(points[:, 0], points[:, 1], c=labels, cmap="tab10", s=3,
                                    vmin=-0.5, vmax=9.5)
-            if row == 0:
-                axis.set_title(f"η = {noise:g}", fontsize=9)
-            if column == 0:
-                axis.set_ylabel(f"h = {hidden}", fontsize=9)
-    figure.suptitle(f"{title(dataset)}: t-SNE of SNN embeddings (l={latency:g}, perplexity 20, "
-                    f"PCA init), coloured by class")
-    if "scatter" in locals():
+    figure.suptitle(f"{title(dataset)}: t-SNE of SNN embeddings (l={latency:g})\n"
+                    "perplexity 20, PCA init, coloured by class", fontsize=11)
+    if scatter is not None:
         figure.colorbar(scatter, ax=axes, ticks=range(10), label="class", shrink=0.6)
-    return save(figure, path)
+    return figure
+
+
+def fig5_tsne(results: Results, dataset: str, path: Path) -> Path:
+    return save(fig5_figure(results, dataset), path)
 
 
 def _corner_images(labels: np.ndarray) -> List[int]:

@@ -77,9 +77,10 @@ def datasets_in(records: Iterable[Dict[str, Any]]) -> List[str]:
     return sorted(found, key=lambda d: (order.index(d) if d in order else len(order), d))
 
 
-def no_data(axis: Any, text: str = "no results for this panel") -> None:
-    axis.text(0.5, 0.5, text, ha="center", va="center", transform=axis.transAxes,
-              color="gray")
+def no_data(axis: Any, text: str = "no results for this panel", fontsize: float = 10) -> Any:
+    """Says in the middle of a panel why it is empty; returns the text."""
+    return axis.text(0.5, 0.5, text, ha="center", va="center", transform=axis.transAxes,
+                     color="gray", fontsize=fontsize)
 
 
 def snn_latencies(records: Iterable[Dict[str, Any]]) -> List[float]:
