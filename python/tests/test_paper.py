@@ -390,3 +390,11 @@ def test_fig5_names_every_row_and_column_and_fits_its_empty_panel_text(tmp_path)
     assert outer.x0 <= inner.x0 and inner.x1 <= outer.x1  # the text fits the panel
     assert outer.y0 <= inner.y0 and inner.y1 <= outer.y1
     plt.close(figure)
+
+
+def test_fig8_and_fig9_legends_are_readable_and_outside_the_panels(tmp_path):
+    results = synthetic_results(tmp_path)
+    assert_legends_readable_and_clear(figures_models.fig8_figure(results, images=20))
+    assert_legends_readable_and_clear(figures_models.fig9_figure(results))
+    assert figures_models._spike_share(0.001) == "<1%"
+    assert figures_models._spike_share(0.0) == "0%" and figures_models._spike_share(0.5) == "50%"

@@ -11,7 +11,8 @@ import numpy as np
 from .._model import Model
 from . import embeddings
 from .grid import ANN_PAIR, Condition
-from .plotting import no_data, plt, save, shortest_and_longest, snn_latencies, title
+from .plotting import (legend_under, no_data, plt, save, shortest_and_longest, snn_latencies,
+                       title)
 from .runner import pixel_features
 
 TSNE_SEED = 1
@@ -201,8 +202,15 @@ def fig6_interpolation(results: Results, path: Path, hidden: int = 32, steps: in
     return save(figure, path)
 
 
-def fig8_spike_times(results: Results, path: Path, dataset: str = "mnist", hidden: int = 32,
-                     images: int = 1000) -> Path:
+def _spike_share(fraction: float) -> str:
+    """A layer's share of spiking neurons; a few spikes read "<1%", not "0%"."""
+    if 0 < fraction < 0.005:
+        return "<1%"
+    return f"{100 * fraction:.0f}%"
+
+
+def fig8_figure(results: Results, dataset: str = "mnist", hidden: int = 32,
+                images: int = 1000) -> Any:
     """Figure 8: spike-time distributions of each layer and the pulse times, short vs long latency."""
     shown = shortest_and_longest(results.latencies)
     figure, axes = plt.subplots(1, max(1, len(shown)), figsize=(6.5 * max(1, len(shown)), 4.2),
@@ -222,7 +230,7 @@ def fig8_spike_times(results: Results, path: Path, dataset: str = "mnist", hidde
                 axis.plot([], [], label=f"{name} (no spikes)")
                 continue
             axis.hist(finite, bins=bins, histtype="step", density=True, linewidth=1.5,
-                      label=f"{name} ({100 * finite.size / times.size:.0f}% spike)")
+                      label=f"{name} ({_spike_share(finite.size / times.size)} spike)")
         for connection, (pulses, marker) in enumerate(zip(model.pulses, ("v", "^"))):
             # Pulse times are the same for every image: drawn as markers along the bottom.
             axis.plot(pulses, np.full_like(pulses, 0.03 + 0.04 * connection), marker,
@@ -232,8 +240,13 @@ def fig8_spike_times(results: Results, path: Path, dataset: str = "mnist", hidde
         axis.set(title=f"{title(dataset)}, l={latency:g}, h={hidden}: spike times ({images} test images)",
                  xlabel="time", ylabel="density")
         axis.title.set_fontsize(10)
-        axis.legend(fontsize=8)
-    return save(figure, path)
+        legend_under(axis, 3)
+    return figure
+
+
+def fig8_spike_times(results: Results, path: Path, dataset: str = "mnist", hidden: int = 32,
+                     images: int = 1000) -> Path:
+    return save(fig8_figure(results, dataset, hidden, images), path)
 
 
 def _early_target_pixel(image: np.ndarray) -> int:
@@ -244,8 +257,8 @@ def _early_target_pixel(image: np.ndarray) -> int:
     return int(candidates[np.argmin((rows - 13.5) ** 2 + (cols - 13.5) ** 2)])
 
 
-def fig9_membrane_potential(results: Results, path: Path, dataset: str = "mnist",
-                            hidden: int = 32, image_index: int = 0) -> Path:
+def fig9_figure(results: Results, dataset: str = "mnist", hidden: int = 32,
+                image_index: int = 0) -> Any:
     """Figure 9: V(t) of an output neuron whose target is before l + 0.1, short vs long latency."""
     shown = shortest_and_longest(results.latencies)
     figure, axes = plt.subplots(1, max(1, len(shown)), figsize=(6.5 * max(1, len(shown)), 4.2),
@@ -269,8 +282,13 @@ def fig9_membrane_potential(results: Results, path: Path, dataset: str = "mnist"
                        f"(row {pixel // 28}, col {pixel % 28}), test image {image_index}",
                  xlabel="time", ylabel="V(t)")
         axis.title.set_fontsize(10)
-        axis.legend(fontsize=8)
-    return save(figure, path)
+        legend_under(axis, 2)
+    return figure
+
+
+def fig9_membrane_potential(results: Results, path: Path, dataset: str = "mnist",
+                            hidden: int = 32, image_index: int = 0) -> Path:
+    return save(fig9_figure(results, dataset, hidden, image_index), path)
 
 
 def _weight_groups(model: Model) -> Dict[str, np.ndarray]:

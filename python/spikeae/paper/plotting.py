@@ -55,6 +55,12 @@ def legend_below(figure: Any, axis: Any, rows: int) -> Any:
                          ncol=columns, fontsize=LEGEND_FONTSIZE, frameon=False)
 
 
+def legend_under(axis: Any, columns: int) -> Any:
+    """The panel's legend under its x-axis label, so that it covers none of its lines."""
+    return axis.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=columns,
+                       fontsize=LEGEND_FONTSIZE, frameon=False)
+
+
 def select(records: Iterable[Dict[str, Any]], **match: Any) -> List[Dict[str, Any]]:
     """Records whose fields equal every keyword (floats compared as numbers)."""
     return [r for r in records if all(r.get(key) == value for key, value in match.items())]
