@@ -200,6 +200,14 @@ def test_report_prefers_the_given_mean_image_loss_and_is_quiet_without_flags():
     assert "did not clearly leave" not in markdown and "at chance level" not in markdown
 
 
+def test_progress_line_spells_out_the_flags():
+    stuck = runner.summary({"test_loss": 177.15, "svm_accuracy": 0.09}, 0.0624)
+    assert "177.15000 (plateau: not clearly below the mean-image loss 0.06240)" in stuck
+    assert "SVM accuracy 0.090 (chance level)" in stuck
+    trained = runner.summary({"test_loss": 0.02, "svm_accuracy": 0.8}, 0.0624)
+    assert trained == "test loss 0.02000, SVM accuracy 0.800"
+
+
 def test_a_folder_refuses_another_scale(tmp_path):
     options = runner.RunOptions(print=lambda _: None)
     runner.check_scale(tmp_path, grid.SCALES["quick"], options)

@@ -20,7 +20,7 @@ import numpy as np
 from .. import _core
 from .._data import encode_images, load_dataset, noise_seed, target_times
 from .._fit import fit
-from . import embeddings
+from . import embeddings, report
 from .grid import Condition, Scale
 
 RESULT_FILE = "result.json"
@@ -105,9 +105,12 @@ def run(conditions: List[Condition], scale: Scale, out: Path, options: RunOption
                   f"{len(todo)} to run, in {out}")
     progress = Progress(len(todo), options)
     data: Dict[str, Any] = {}
+    mean_losses: Dict[str, float] = {}
     for index, condition in enumerate(todo):
         if condition.dataset not in data:
-            data[condition.dataset] = load_dataset(condition.dataset, options.data_dir)
+            loaded = load_dataset(condition.dataset, options.data_dir)
+            data[condition.dataset] = loaded
+            mean_losses[condition.dataset] = mean_image_loss(test_images(scale, loaded))
         folder = out / condition.folder
         folder.mkdir(parents=True, exist_ok=True)
         start = time.monotonic()
@@ -116,15 +119,22 @@ def run(conditions: List[Condition], scale: Scale, out: Path, options: RunOption
         record.update(dataclasses.asdict(condition), scale=scale.name, seed=options.seed,
                       seconds=round(time.monotonic() - start, 2))
         write_json(folder / RESULT_FILE, record)
-        progress.finished(condition, record["seconds"], todo[index + 1:], _summary(record))
+        progress.finished(condition, record["seconds"], todo[index + 1:],
+                          summary(record, mean_losses[condition.dataset]))
 
 
-def _summary(record: Dict[str, Any]) -> str:
+def summary(record: Dict[str, Any], mean_image: float) -> str:
+    """The progress line's results, with the report's flags (report.py) spelled out,
+    so that a run on the plateau is visible while it runs."""
     parts = []
     if record.get("test_loss") is not None:
         parts.append(f"test loss {record['test_loss']:.5f}")
+        if report.on_plateau(record["test_loss"], mean_image):
+            parts[-1] += f" (plateau: not clearly below the mean-image loss {mean_image:.5f})"
     if record.get("svm_accuracy") is not None:
         parts.append(f"SVM accuracy {record['svm_accuracy']:.3f}")
+        if report.at_chance(record["svm_accuracy"]):
+            parts[-1] += " (chance level)"
     return ", ".join(parts)
 
 
