@@ -363,6 +363,14 @@ def test_fig3_has_a_log_loss_axis_and_a_marker_per_model():
     assert len({next(iter(markers[model])) for model in models}) == 3  # all different
     legend_labels = [text.get_text() for text in figure.legends[0].get_texts()]
     assert "SNN l=16, h=32" in legend_labels and "mean image" in legend_labels
+    # The synthetic losses span less than a decade: in-between ticks must be labelled.
+    figure.canvas.draw()
+    for axis in panels:
+        low, high = axis.get_ylim()
+        labelled = [tick for tick in axis.yaxis.get_majorticklabels() +
+                    axis.yaxis.get_minorticklabels()
+                    if tick.get_text() and low <= tick.get_position()[1] <= high]
+        assert len(labelled) >= 3, [tick.get_text() for tick in labelled]
     assert_legends_readable_and_clear(figure)
 
 

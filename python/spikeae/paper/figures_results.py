@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
+from matplotlib.ticker import LogFormatterSciNotation
+
 from .grid import ANN_PAIR, INVERTED_HIDDEN
 from .plotting import (LEGEND_FONTSIZE, by_noise, colour, datasets_in, legend_below, no_data,
                        plt, save, select, shortest_and_longest, snn_latencies, title)
@@ -59,6 +61,15 @@ def _mean_image_line(axis, records: List[Dict[str, Any]], dataset: str) -> None:
         axis.axhline(loss, color="gray", linewidth=1, label="mean image")
 
 
+def _log_loss_axis(axis: Any) -> None:
+    """A logarithmic y-axis whose in-between ticks (2, 3, 4, 6 x 10^k) are labelled when
+    the losses span less than two decades: the standard scale's Fashion-MNIST panel
+    would otherwise show a single label."""
+    axis.set_yscale("log")
+    axis.yaxis.set_minor_formatter(LogFormatterSciNotation(labelOnlyBase=False,
+                                                           minor_thresholds=(2, 0.5)))
+
+
 def _panels(count: int):
     return plt.subplots(1, max(1, count), figsize=(6 * max(1, count), 4.5), squeeze=False)
 
@@ -76,7 +87,7 @@ def fig3_figure(records: List[Dict[str, Any]]) -> Any:
     for axis, dataset in zip(axes[0], datasets):
         rows = _plot_per_hidden(axis, records, dataset, "test_loss", latencies)
         _mean_image_line(axis, records, dataset)
-        axis.set_yscale("log")
+        _log_loss_axis(axis)
         axis.set(title=f"{title(dataset)}: reconstruction error", xlabel="noise factor η",
                  ylabel="test loss (per-pixel MSE, log scale)")
         axis.grid(alpha=0.3, which="both")
