@@ -71,7 +71,10 @@ def _log_loss_axis(axis: Any) -> None:
 
 
 def _panels(count: int):
-    return plt.subplots(1, max(1, count), figsize=(6 * max(1, count), 4.5), squeeze=False)
+    """One panel per data set, side by side; the constrained layout leaves room for the
+    second panel's y label next to the first panel."""
+    return plt.subplots(1, max(1, count), figsize=(6 * max(1, count), 4.5), squeeze=False,
+                        layout="constrained")
 
 
 def fig3_figure(records: List[Dict[str, Any]]) -> Any:
