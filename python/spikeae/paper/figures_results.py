@@ -12,8 +12,8 @@ from typing import Any, Dict, List, Tuple
 from matplotlib.ticker import LogFormatterSciNotation
 
 from .grid import ANN_PAIR, INVERTED_HIDDEN
-from .plotting import (LEGEND_FONTSIZE, by_noise, colour, datasets_in, legend_below, no_data,
-                       plt, save, select, shortest_and_longest, snn_latencies, title)
+from .plotting import (by_noise, colour, datasets_in, legend_below, legend_under, no_data, plt,
+                       save, select, shortest_and_longest, snn_latencies, title)
 from .report import CLASSES, mean_image_losses
 
 # Colour tells the hidden size; line and marker tell the model, so that series lying
@@ -161,7 +161,7 @@ def fig11_figure(records: List[Dict[str, Any]], dataset: str = "mnist") -> Any:
              xlabel="noise factor η", ylabel="test loss (per-pixel MSE)")
     axis.title.set_fontsize(10)
     axis.grid(alpha=0.3)
-    axis.legend(fontsize=LEGEND_FONTSIZE)
+    legend_under(axis, 3)
     if not snn and not inverted:
         no_data(axis)
     return figure
