@@ -1,17 +1,19 @@
 """The paper-reproduction package: grid, embeddings analyses, report, figures, and the
 quick scale end to end on the real data sets (skipped without them)."""
 
+import csv
 import json
 import os
 import struct
 import subprocess
 import sys
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 import spikeae
-from spikeae.paper import embeddings, figures_results, grid, report, runner
+from spikeae.paper import embeddings, figures_models, figures_results, grid, report, runner
 
 
 def png_size(path):
@@ -126,17 +128,84 @@ def test_report_tables_hold_every_condition():
     assert "## mnist: test loss" in markdown and "SNN l=16" in markdown
     assert "ANN gaussian-gaussian (inverted)" in markdown
     assert f"{0.02 + 0.4 / 10 - 8 / 1e3:.5f}" in markdown
-    assert "mean training image: 0.06710" in markdown
+    assert "the per-pixel mean of the test targets): 0.06710" in markdown
 
 
 def test_mean_image_loss_is_the_loss_of_the_average_answer():
     rng = np.random.default_rng(3)
-    train = rng.integers(0, 256, size=(50, 4, 4)).astype(np.uint8)
-    test = rng.integers(0, 256, size=(20, 4, 4)).astype(np.uint8)
-    mean = 1.0 - train.reshape(50, -1).mean(axis=0) / 255.0
-    expected = np.mean([(1.0 - image.reshape(-1) / 255.0 - mean) ** 2 for image in test])
-    assert runner.mean_image_loss(train, test) == pytest.approx(expected, rel=1e-12)
-    assert runner.mean_image_loss(train, train) < runner.mean_image_loss(train, 255 - train)
+    images = rng.integers(0, 256, size=(50, 4, 4)).astype(np.uint8)
+    targets = spikeae.target_times(images.reshape(50, -1))
+    mean = targets.mean(axis=0)
+    expected = np.mean([(target - mean) ** 2 for target in targets])
+    loss = runner.mean_image_loss(images)
+    assert loss == pytest.approx(expected, rel=1e-12)
+    # The per-pixel mean is the best constant answer: any other scores worse.
+    shifted = np.mean([(target - mean - 0.05) ** 2 for target in targets])
+    assert loss < shifted
+    assert runner.mean_image_loss(np.zeros((5, 4, 4), np.uint8)) == 0.0  # one image: no loss
+
+
+def flagged_records():
+    """One data set whose mean-image loss is 0.06: a trained network, one on the
+    plateau, one that has not learned the latency, an ANN, and pixel SVMs."""
+    common = dict(dataset="mnist", encoder="", decoder="", inverted=True)
+    return [
+        dict(common, kind="pixels", noise=0.0, latency=0.0, hidden=0, svm_accuracy=0.8,
+             mean_image_loss=0.06),
+        dict(common, kind="snn", noise=0.0, latency=1.0, hidden=32, test_loss=0.02,
+             svm_accuracy=0.85),
+        dict(common, kind="snn", noise=0.8, latency=1.0, hidden=32, test_loss=0.0595,
+             svm_accuracy=0.09),
+        dict(common, kind="snn", noise=0.0, latency=16.0, hidden=32, test_loss=230.0,
+             svm_accuracy=0.2),
+        dict(common, kind="ann", noise=0.0, latency=0.0, hidden=32, encoder="relu",
+             decoder="sigmoid", inverted=False, test_loss=0.053, svm_accuracy=0.7),
+    ]
+
+
+def test_report_flags_the_mean_image_plateau_and_chance_accuracy():
+    table = report.rows(flagged_records())
+    by_loss = {row["test_loss"]: row for row in table if row["kind"] != "pixels"}
+    # 0.9 x 0.06 = 0.054: 0.053 is (just) clearly below, 0.0595 is not, 230 far above.
+    assert [by_loss[loss]["plateau"] for loss in (0.02, 0.053, 0.0595, 230.0)] == [
+        False, False, True, True]
+    assert all(row["mean_image_loss"] == 0.06 for row in table)
+    pixels = next(row for row in table if row["kind"] == "pixels")
+    assert pixels["plateau"] is None  # no network, nothing to flag
+    assert [row["svm_chance"] for row in table if row["kind"] == "snn"] == [False, True, False]
+
+    header, *lines = report.csv_text(table).strip().split("\n")
+    assert "plateau" in header.split(",") and "svm_chance" in header.split(",")
+    plateau_column = header.split(",").index("plateau")
+    assert sorted(line.split(",")[plateau_column] for line in lines) == [
+        "", "False", "False", "True", "True"]
+
+    markdown = report.markdown_text(table, "synthetic")
+    assert "| 32 | 0.8 | 0.05950 (plateau) | – | – |" in markdown
+    assert "| 32 | 0 | 0.02000 | 230.00000 (plateau) | 0.05300 |" in markdown
+    assert "0.090 (chance)" in markdown and "0.850 (chance)" not in markdown
+    assert "2 of 4 trained networks did not clearly leave the mean-image plateau" in markdown
+    assert "more epochs" in markdown and "learning rate" in markdown
+    assert "1 of 5 SVM accuracies are at chance level" in markdown
+
+
+def test_report_prefers_the_given_mean_image_loss_and_is_quiet_without_flags():
+    records = flagged_records()
+    # Against a larger reference (e.g. computed afresh) the 0.0595 network is trained.
+    table = report.rows(records, {"mnist": 0.1})
+    assert [row["plateau"] for row in table if row["kind"] == "snn"] == [False, False, True]
+    trained = [r for r in records if r.get("test_loss", 0) < 0.03]
+    markdown = report.markdown_text(report.rows(trained, {"mnist": 0.1}), "synthetic")
+    assert "(plateau) |" not in markdown and "(chance) |" not in markdown  # no marked cell
+    assert "did not clearly leave" not in markdown and "at chance level" not in markdown
+
+
+def test_progress_line_spells_out_the_flags():
+    stuck = runner.summary({"test_loss": 177.15, "svm_accuracy": 0.09}, 0.0624)
+    assert "177.15000 (plateau: not clearly below the mean-image loss 0.06240)" in stuck
+    assert "SVM accuracy 0.090 (chance level)" in stuck
+    trained = runner.summary({"test_loss": 0.02, "svm_accuracy": 0.8}, 0.0624)
+    assert trained == "test loss 0.02000, SVM accuracy 0.800"
 
 
 def test_a_folder_refuses_another_scale(tmp_path):
@@ -188,6 +257,17 @@ def test_quick_scale_end_to_end(tmp_path, datasets_available):
     assert all(r["svm_accuracy"] > 0.6 for r in clean)  # far above chance (0.1)
     csv_lines = (out / "results.csv").read_text().strip().split("\n")
     assert len(csv_lines) == 1 + len(conditions)
+    # Every trained network is judged against its data set's mean-image loss.
+    table = list(csv.DictReader(csv_lines))
+    test_images = spikeae.load_dataset("mnist").test_images[:grid.SCALES["quick"].test_size]
+    mnist_loss = runner.mean_image_loss(test_images)
+    for row in table:
+        assert row["plateau"] in (("",) if row["kind"] == "pixels" else ("True", "False"))
+        if row["dataset"] == "mnist":
+            assert float(row["mean_image_loss"]) == pytest.approx(mnist_loss)
+        if row["kind"] != "pixels":
+            stuck = float(row["test_loss"]) > 0.9 * float(row["mean_image_loss"])
+            assert row["plateau"] == str(stuck)
     for name in EXPECTED_FIGURES:
         width, height = png_size(out / "figures" / f"{name}.png")
         assert width > 300 and height > 200, name
@@ -247,3 +327,88 @@ def test_model_figures_from_synthetic_models(tmp_path):
         assert width > 300 and height > 200, path.name
     with pytest.raises(ValueError, match="unknown figure"):
         figures.draw(results, ["fig12"])
+
+
+
+def legends_of(figure):
+    return list(figure.legends) + [axis.get_legend() for axis in figure.axes
+                                   if axis.get_legend() is not None]
+
+
+def assert_legends_readable_and_clear(figure):
+    """Every legend's text is at least 9 pt and the legend lies outside every panel."""
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    legends = legends_of(figure)
+    assert legends, "the figure has no legend"
+    for legend in legends:
+        assert min(text.get_fontsize() for text in legend.get_texts()) >= 9
+        box = legend.get_window_extent(renderer)
+        for axis in figure.axes:
+            assert not box.overlaps(axis.get_window_extent(renderer)), legend
+    plt.close(figure)
+
+
+def test_fig3_has_a_log_loss_axis_and_a_marker_per_model():
+    figure = figures_results.fig3_figure(synthetic_records())
+    panels = [axis for axis in figure.axes if axis.get_title()]
+    assert len(panels) == 2 and all(axis.get_yscale() == "log" for axis in panels)
+    markers = {}
+    for line in panels[0].get_lines():
+        model = line.get_label().split(",")[0]  # "SNN l=1", "SNN l=16", "ANN"
+        markers.setdefault(model, set()).add(line.get_marker())
+    models = ["SNN l=1", "SNN l=16", "ANN"]
+    assert set(markers) >= set(models)
+    assert all(len(markers[model]) == 1 for model in models)  # one marker per model
+    assert len({next(iter(markers[model])) for model in models}) == 3  # all different
+    legend_labels = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert "SNN l=16, h=32" in legend_labels and "mean image" in legend_labels
+    # The synthetic losses span less than a decade: in-between ticks must be labelled.
+    figure.canvas.draw()
+    for axis in panels:
+        low, high = axis.get_ylim()
+        labelled = [tick for tick in axis.yaxis.get_majorticklabels() +
+                    axis.yaxis.get_minorticklabels()
+                    if tick.get_text() and low <= tick.get_position()[1] <= high]
+        assert len(labelled) >= 3, [tick.get_text() for tick in labelled]
+    assert_legends_readable_and_clear(figure)
+
+
+def test_fig7_legend_is_readable_and_outside_the_panels():
+    figure = figures_results.fig7_figure(synthetic_records())
+    legend_labels = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert "noisy pixels" in legend_labels and "chance (1/10)" in legend_labels
+    assert_legends_readable_and_clear(figure)
+
+
+def test_fig11_legend_is_readable_and_outside_the_panel():
+    assert_legends_readable_and_clear(figures_results.fig11_figure(synthetic_records()))
+
+
+def test_fig5_names_every_row_and_column_and_fits_its_empty_panel_text(tmp_path):
+    results = synthetic_results(tmp_path)
+    silent = tmp_path / grid.Condition("snn", "mnist", 0.0, 1.0, 8).folder / "embeddings.npy"
+    np.save(silent, np.full((60, 8), np.inf))  # the top-left panel: no hidden spikes
+    figure = figures_models.fig5_figure(results, "mnist")
+    scale = grid.SCALES["quick"]
+    panels = np.array(figure.axes[:len(scale.hiddens) * len(scale.noises)]).reshape(
+        len(scale.hiddens), len(scale.noises))
+    assert [axis.get_title() for axis in panels[0]] == [f"η = {n:g}" for n in scale.noises]
+    assert [axis.get_ylabel() for axis in panels[:, 0]] == [f"h = {h}" for h in scale.hiddens]
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    corner = panels[0][0]
+    texts = [text for text in corner.texts if "no hidden spikes" in text.get_text()]
+    assert len(texts) == 1
+    inner, outer = texts[0].get_window_extent(renderer), corner.get_window_extent(renderer)
+    assert outer.x0 <= inner.x0 and inner.x1 <= outer.x1  # the text fits the panel
+    assert outer.y0 <= inner.y0 and inner.y1 <= outer.y1
+    plt.close(figure)
+
+
+def test_fig8_and_fig9_legends_are_readable_and_outside_the_panels(tmp_path):
+    results = synthetic_results(tmp_path)
+    assert_legends_readable_and_clear(figures_models.fig8_figure(results, images=20))
+    assert_legends_readable_and_clear(figures_models.fig9_figure(results))
+    assert figures_models._spike_share(0.001) == "<1%"
+    assert figures_models._spike_share(0.0) == "0%" and figures_models._spike_share(0.5) == "50%"

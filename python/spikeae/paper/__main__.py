@@ -7,7 +7,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from .._core import SpikeaeError
 from .._data import load_dataset
@@ -65,6 +65,16 @@ def _scale_of(args: argparse.Namespace) -> grid.Scale:
     return grid.SCALES[json.loads(recorded.read_text())["scale"]["name"]]
 
 
+def mean_image_losses(records, scale: grid.Scale, data_dir: Optional[str]) -> Dict[str, float]:
+    """Each data set's mean-image loss on the scale's test images, computed afresh so
+    that results folders written before the report flagged plateaus get it too."""
+    losses = {}
+    for dataset in sorted({r["dataset"] for r in records}):
+        images = runner.test_images(scale, load_dataset(dataset, data_dir))
+        losses[dataset] = runner.mean_image_loss(images)
+    return losses
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse(argv)
     started = time.monotonic()
@@ -80,7 +90,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         runner.run(todo, scale, args.out, options)
     records = runner.load_results(args.out)
     if args.step in ("all", "report"):
-        for path in report.write_report(args.out, records, f"Scale: {scale.name} ({scale.description})."):
+        description = f"Scale: {scale.name} ({scale.description})."
+        losses = mean_image_losses(records, scale, args.data_dir)
+        for path in report.write_report(args.out, records, description, losses):
             print(f"wrote {path}")
     if args.step in ("all", "figures"):
         results = figures.Results(args.out, records, scale,

@@ -11,7 +11,8 @@ import numpy as np
 from .._model import Model
 from . import embeddings
 from .grid import ANN_PAIR, Condition
-from .plotting import no_data, plt, save, shortest_and_longest, snn_latencies, title
+from .plotting import (legend_under, no_data, plt, save, shortest_and_longest, snn_latencies,
+                       title)
 from .runner import pixel_features
 
 TSNE_SEED = 1
@@ -100,17 +101,36 @@ def fig4_reconstructions(results: Results, dataset: str, path: Path, image_index
     return save(figure, path)
 
 
-def fig5_tsne(results: Results, dataset: str, path: Path) -> Path:
+def _label_tsne_panel(axis: Any, row: int, column: int, noise: float, hidden: int) -> None:
+    """Noise above the first row, hidden size left of the first column, whatever the
+    panel holds (an empty panel still needs its row and column named)."""
+    axis.set_xticks([])
+    axis.set_yticks([])
+    if row == 0:
+        axis.set_title(f"η = {noise:g}", fontsize=10)
+    if column == 0:
+        axis.set_ylabel(f"h = {hidden}", fontsize=10)
+
+
+def _no_layout_text(times: np.ndarray) -> str:
+    """Why t-SNE had nothing to lay out, in lines short enough for a small panel."""
+    if np.isinf(times).all():
+        return "no hidden spikes:\nnothing to lay out"
+    return "all embeddings\nequal: nothing\nto lay out"
+
+
+def fig5_figure(results: Results, dataset: str) -> Any:
     """Figure 5: t-SNE of test embeddings (SNN, shortest latency), noise x hidden size."""
     noises, hiddens = results.scale.noises, results.scale.hiddens
     latency = results.shortest_latency
-    figure, axes = plt.subplots(len(hiddens), len(noises), squeeze=False,
-                                figsize=(2.6 * len(noises), 2.6 * len(hiddens)))
+    # The constrained layout keeps the two-line title clear of the column titles.
+    figure, axes = plt.subplots(len(hiddens), len(noises), squeeze=False, layout="constrained",
+                                figsize=(2.6 * len(noises), 2.6 * len(hiddens) + 0.5))
+    scatter = None
     for row, hidden in enumerate(hiddens):
         for column, noise in enumerate(noises):
             axis = axes[row][column]
-            axis.set_xticks([])
-            axis.set_yticks([])
+            _label_tsne_panel(axis, row, column, noise, hidden)
             found = results.embedding(dataset, noise, latency, hidden)
             if found is None:
                 no_data(axis, "–")
@@ -118,19 +138,19 @@ def fig5_tsne(results: Results, dataset: str, path: Path) -> Path:
             times, labels = found[0][:results.scale.tsne_points], found[1][:results.scale.tsne_points]
             points = embeddings.tsne(times, TSNE_SEED)
             if points is None:
-                no_data(axis, "all embeddings equal\n(no hidden spikes)")
+                no_data(axis, _no_layout_text(times), fontsize=8)
                 continue
             scatter = axis.scatter(points[:, 0], points[:, 1], c=labels, cmap="tab10", s=3,
                                    vmin=-0.5, vmax=9.5)
-            if row == 0:
-                axis.set_title(f"η = {noise:g}", fontsize=9)
-            if column == 0:
-                axis.set_ylabel(f"h = {hidden}", fontsize=9)
-    figure.suptitle(f"{title(dataset)}: t-SNE of SNN embeddings (l={latency:g}, perplexity 20, "
-                    f"PCA init), coloured by class")
-    if "scatter" in locals():
+    figure.suptitle(f"{title(dataset)}: t-SNE of SNN embeddings (l={latency:g})\n"
+                    "perplexity 20, PCA init, coloured by class", fontsize=11)
+    if scatter is not None:
         figure.colorbar(scatter, ax=axes, ticks=range(10), label="class", shrink=0.6)
-    return save(figure, path)
+    return figure
+
+
+def fig5_tsne(results: Results, dataset: str, path: Path) -> Path:
+    return save(fig5_figure(results, dataset), path)
 
 
 def _corner_images(labels: np.ndarray) -> List[int]:
@@ -182,8 +202,15 @@ def fig6_interpolation(results: Results, path: Path, hidden: int = 32, steps: in
     return save(figure, path)
 
 
-def fig8_spike_times(results: Results, path: Path, dataset: str = "mnist", hidden: int = 32,
-                     images: int = 1000) -> Path:
+def _spike_share(fraction: float) -> str:
+    """A layer's share of spiking neurons; a few spikes read "<1%", not "0%"."""
+    if 0 < fraction < 0.005:
+        return "<1%"
+    return f"{100 * fraction:.0f}%"
+
+
+def fig8_figure(results: Results, dataset: str = "mnist", hidden: int = 32,
+                images: int = 1000) -> Any:
     """Figure 8: spike-time distributions of each layer and the pulse times, short vs long latency."""
     shown = shortest_and_longest(results.latencies)
     figure, axes = plt.subplots(1, max(1, len(shown)), figsize=(6.5 * max(1, len(shown)), 4.2),
@@ -203,7 +230,7 @@ def fig8_spike_times(results: Results, path: Path, dataset: str = "mnist", hidde
                 axis.plot([], [], label=f"{name} (no spikes)")
                 continue
             axis.hist(finite, bins=bins, histtype="step", density=True, linewidth=1.5,
-                      label=f"{name} ({100 * finite.size / times.size:.0f}% spike)")
+                      label=f"{name} ({_spike_share(finite.size / times.size)} spike)")
         for connection, (pulses, marker) in enumerate(zip(model.pulses, ("v", "^"))):
             # Pulse times are the same for every image: drawn as markers along the bottom.
             axis.plot(pulses, np.full_like(pulses, 0.03 + 0.04 * connection), marker,
@@ -213,8 +240,13 @@ def fig8_spike_times(results: Results, path: Path, dataset: str = "mnist", hidde
         axis.set(title=f"{title(dataset)}, l={latency:g}, h={hidden}: spike times ({images} test images)",
                  xlabel="time", ylabel="density")
         axis.title.set_fontsize(10)
-        axis.legend(fontsize=8)
-    return save(figure, path)
+        legend_under(axis, 3)
+    return figure
+
+
+def fig8_spike_times(results: Results, path: Path, dataset: str = "mnist", hidden: int = 32,
+                     images: int = 1000) -> Path:
+    return save(fig8_figure(results, dataset, hidden, images), path)
 
 
 def _early_target_pixel(image: np.ndarray) -> int:
@@ -225,8 +257,8 @@ def _early_target_pixel(image: np.ndarray) -> int:
     return int(candidates[np.argmin((rows - 13.5) ** 2 + (cols - 13.5) ** 2)])
 
 
-def fig9_membrane_potential(results: Results, path: Path, dataset: str = "mnist",
-                            hidden: int = 32, image_index: int = 0) -> Path:
+def fig9_figure(results: Results, dataset: str = "mnist", hidden: int = 32,
+                image_index: int = 0) -> Any:
     """Figure 9: V(t) of an output neuron whose target is before l + 0.1, short vs long latency."""
     shown = shortest_and_longest(results.latencies)
     figure, axes = plt.subplots(1, max(1, len(shown)), figsize=(6.5 * max(1, len(shown)), 4.2),
@@ -250,8 +282,13 @@ def fig9_membrane_potential(results: Results, path: Path, dataset: str = "mnist"
                        f"(row {pixel // 28}, col {pixel % 28}), test image {image_index}",
                  xlabel="time", ylabel="V(t)")
         axis.title.set_fontsize(10)
-        axis.legend(fontsize=8)
-    return save(figure, path)
+        legend_under(axis, 2)
+    return figure
+
+
+def fig9_membrane_potential(results: Results, path: Path, dataset: str = "mnist",
+                            hidden: int = 32, image_index: int = 0) -> Path:
+    return save(fig9_figure(results, dataset, hidden, image_index), path)
 
 
 def _weight_groups(model: Model) -> Dict[str, np.ndarray]:

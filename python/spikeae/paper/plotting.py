@@ -4,6 +4,7 @@ picking conditions out of the results."""
 from __future__ import annotations
 
 import io
+import math
 import os
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional
@@ -16,6 +17,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 from .. import _core  # noqa: E402
 
 HIDDEN_COLOURS = {8: "tab:blue", 16: "tab:orange", 32: "tab:green"}
+# Legend text size of every figure: smaller text is hard to read in the saved PNGs.
+LEGEND_FONTSIZE = 9
 DATASET_TITLES = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST"}
 
 
@@ -40,6 +43,24 @@ def save(figure: Any, path: Path) -> Path:
     return path
 
 
+def legend_below(figure: Any, axis: Any, rows: int) -> Any:
+    """One legend for all panels, under them, so that it covers no line.
+
+    The entries are taken from ``axis`` (every panel draws the same series) and fill
+    the legend column by column, ``rows`` to a column.
+    """
+    handles, labels = axis.get_legend_handles_labels()
+    columns = max(1, math.ceil(len(handles) / max(1, rows)))
+    return figure.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                         ncol=columns, fontsize=LEGEND_FONTSIZE, frameon=False)
+
+
+def legend_under(axis: Any, columns: int) -> Any:
+    """The panel's legend under its x-axis label, so that it covers none of its lines."""
+    return axis.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=columns,
+                       fontsize=LEGEND_FONTSIZE, frameon=False)
+
+
 def select(records: Iterable[Dict[str, Any]], **match: Any) -> List[Dict[str, Any]]:
     """Records whose fields equal every keyword (floats compared as numbers)."""
     return [r for r in records if all(r.get(key) == value for key, value in match.items())]
@@ -62,9 +83,10 @@ def datasets_in(records: Iterable[Dict[str, Any]]) -> List[str]:
     return sorted(found, key=lambda d: (order.index(d) if d in order else len(order), d))
 
 
-def no_data(axis: Any, text: str = "no results for this panel") -> None:
-    axis.text(0.5, 0.5, text, ha="center", va="center", transform=axis.transAxes,
-              color="gray")
+def no_data(axis: Any, text: str = "no results for this panel", fontsize: float = 10) -> Any:
+    """Says in the middle of a panel why it is empty; returns the text."""
+    return axis.text(0.5, 0.5, text, ha="center", va="center", transform=axis.transAxes,
+                     color="gray", fontsize=fontsize)
 
 
 def snn_latencies(records: Iterable[Dict[str, Any]]) -> List[float]:

@@ -1,4 +1,10 @@
-"""The results table: every condition's losses and SVM accuracy, as CSV and markdown."""
+"""The results table: every condition's losses and SVM accuracy, as CSV and markdown.
+
+Two flags mark results that say more about the training length than about the model
+(docs/reproduction.md, "Flags"): ``plateau``, a network whose test loss is not clearly
+below the mean-image loss (it answers about the same grey image for every input),
+and ``svm_chance``, an SVM accuracy near chance level.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +12,49 @@ import csv
 import io
 import os
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from .. import _core
 
 COLUMNS = ("dataset", "kind", "encoding", "encoder", "decoder", "noise", "latency", "hidden",
            "parameters", "test_loss", "best_validation_loss", "best_epoch", "svm_accuracy",
-           "silent_hidden_fraction", "mean_image_loss", "seconds")
+           "silent_hidden_fraction", "mean_image_loss", "plateau", "svm_chance", "seconds")
+
+# A network whose test loss exceeds this fraction of the mean-image loss has not
+# clearly left the plateau training starts on.
+PLATEAU_FRACTION = 0.9
+# Both data sets have ten classes; an accuracy below CHANCE_FACTOR x 1/10 is about
+# what guessing the commonest class scores (with 200 scored images, one standard
+# deviation of a guess is 0.02).
+CLASSES = 10
+CHANCE_FACTOR = 1.5
+CHANCE_ACCURACY = CHANCE_FACTOR / CLASSES
 
 
-def _row(record: Dict[str, Any]) -> Dict[str, Any]:
+def mean_image_losses(records: Iterable[Dict[str, Any]]) -> Dict[str, float]:
+    """The mean-image loss of each data set, as its pixel-SVM conditions recorded it."""
+    return {r["dataset"]: r["mean_image_loss"] for r in records
+            if r["kind"] == "pixels" and r.get("mean_image_loss") is not None}
+
+
+def on_plateau(test_loss: Optional[float], mean_image_loss: Optional[float]) -> Optional[bool]:
+    """Whether a loss is not clearly below the mean-image loss (None: nothing to compare)."""
+    if test_loss is None or mean_image_loss is None:
+        return None
+    return test_loss > PLATEAU_FRACTION * mean_image_loss
+
+
+def at_chance(accuracy: Optional[float]) -> Optional[bool]:
+    """Whether an SVM accuracy is about what guessing scores (None: no SVM)."""
+    return None if accuracy is None else accuracy < CHANCE_ACCURACY
+
+
+def _row(record: Dict[str, Any], mean_image_loss: Optional[float]) -> Dict[str, Any]:
     row = {key: record.get(key) for key in COLUMNS}
     row["encoding"] = "inverted" if record.get("inverted", True) else "plain"
+    row["mean_image_loss"] = mean_image_loss
+    row["plateau"] = on_plateau(record.get("test_loss"), mean_image_loss)
+    row["svm_chance"] = at_chance(record.get("svm_accuracy"))
     if record["kind"] != "snn":
         row["latency"] = None
     if record["kind"] == "pixels":
@@ -31,9 +68,17 @@ def _sort_key(row: Dict[str, Any]):
             row["decoder"] or "", row["latency"] or 0, row["hidden"] or 0, row["noise"])
 
 
-def rows(records: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    """One flat row per condition, sorted by data set, kind, then grid order."""
-    return sorted((_row(record) for record in records), key=_sort_key)
+def rows(records: Iterable[Dict[str, Any]],
+         mean_losses: Optional[Mapping[str, float]] = None) -> List[Dict[str, Any]]:
+    """One flat row per condition, sorted by data set, kind, then grid order.
+
+    ``mean_losses``: the mean-image loss per data set (the plateau flag's reference);
+    where it lacks a data set, the value the pixel conditions recorded is used.
+    """
+    records = list(records)
+    losses = {**mean_image_losses(records), **(mean_losses or {})}
+    return sorted((_row(record, losses.get(record["dataset"])) for record in records),
+                  key=_sort_key)
 
 
 def csv_text(table: List[Dict[str, Any]]) -> str:
@@ -48,12 +93,22 @@ def _number(value: Optional[float], digits: int) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
-def _pivot(table: List[Dict[str, Any]], dataset: str, value: str, digits: int) -> List[str]:
-    """Rows (hidden, noise) x columns (model variants) of one value."""
+# The markdown tables' cell markers, keyed by the row's flag column.
+MARKERS = {"plateau": "(plateau)", "svm_chance": "(chance)"}
+
+
+def _cell(row: Dict[str, Any], value: str, flag: str, digits: int) -> str:
+    text = _number(row[value], digits)
+    return f"{text} {MARKERS[flag]}" if row[flag] else text
+
+
+def _pivot(table: List[Dict[str, Any]], dataset: str, value: str, flag: str,
+           digits: int) -> List[str]:
+    """Rows (hidden, noise) x columns (model variants) of one value, flagged cells marked."""
     wanted = [r for r in table if r["dataset"] == dataset and r[value] is not None
               and r["hidden"] is not None]
     columns: List[str] = []
-    cells: Dict[tuple, Dict[str, float]] = {}
+    cells: Dict[tuple, Dict[str, str]] = {}
     for r in wanted:
         if r["kind"] == "snn":
             column = f"SNN l={r['latency']:g}"
@@ -61,13 +116,13 @@ def _pivot(table: List[Dict[str, Any]], dataset: str, value: str, digits: int) -
             column = f"ANN {r['encoder']}-{r['decoder']} ({r['encoding']})"
         if column not in columns:
             columns.append(column)
-        cells.setdefault((r["hidden"], r["noise"]), {})[column] = r[value]
+        cells.setdefault((r["hidden"], r["noise"]), {})[column] = _cell(r, value, flag, digits)
     if not cells:
         return []
     lines = ["| h | noise | " + " | ".join(columns) + " |",
              "|---|---|" + "---|" * len(columns)]
     for (hidden, noise), row in sorted(cells.items()):
-        values = " | ".join(_number(row.get(c), digits) for c in columns)
+        values = " | ".join(row.get(c, "–") for c in columns)
         lines.append(f"| {hidden} | {noise:g} | {values} |")
     return lines
 
@@ -77,10 +132,48 @@ def _pixel_lines(table: List[Dict[str, Any]], dataset: str) -> List[str]:
     if not pixels:
         return []
     return (["| noise | SVM accuracy on pixels |", "|---|---|"]
-            + [f"| {r['noise']:g} | {_number(r['svm_accuracy'], 3)} |" for r in pixels]
-            + ["", "Test loss of always answering the mean training image: "
-               f"{_number(pixels[0].get('mean_image_loss'), 5)} (a network at this value has "
-               "learned nothing of its input)."])
+            + [f"| {r['noise']:g} | {_cell(r, 'svm_accuracy', 'svm_chance', 3)} |"
+               for r in pixels])
+
+
+def _mean_image_line(table: List[Dict[str, Any]], dataset: str) -> List[str]:
+    loss = next((r["mean_image_loss"] for r in table
+                 if r["dataset"] == dataset and r["mean_image_loss"] is not None), None)
+    if loss is None:
+        return []
+    return [f"Mean-image loss (every output the per-pixel mean of the test targets): "
+            f"{_number(loss, 5)}; a network above {PLATEAU_FRACTION:g} x that, "
+            f"{_number(PLATEAU_FRACTION * loss, 5)}, is marked (plateau).", ""]
+
+
+def _count(table: List[Dict[str, Any]], flag: str) -> str:
+    flagged = sum(1 for r in table if r[flag])
+    judged = sum(1 for r in table if r[flag] is not None)
+    return f"{flagged} of {judged}"
+
+
+def flag_note(table: List[Dict[str, Any]]) -> List[str]:
+    """What the two markers mean and what usually helps; empty when nothing is flagged."""
+    lines: List[str] = []
+    if any(r["plateau"] for r in table):
+        lines += [
+            f"**(plateau): {_count(table, 'plateau')} trained networks did not clearly "
+            f"leave the mean-image plateau** (test loss above {PLATEAU_FRACTION:g} x the "
+            "loss of answering every image with the per-pixel mean of the test images). "
+            "Such a network outputs about the same grey blob for every input, so its "
+            "loss, reconstructions, embeddings and SVM accuracy say nothing about the "
+            "model, only that training stopped too early. A loss far above the mean-image "
+            "loss (e.g. hundreds at latency 16) means the outputs do not even spike near "
+            "the latency yet. What usually helps: more epochs or more training images "
+            "(the `full` scale is the paper's protocol), or a larger learning rate; the "
+            "paper's presets were tuned for 100 epochs of 54,000 images.", ""]
+    if any(r["svm_chance"] for r in table):
+        lines += [
+            f"**(chance): {_count(table, 'svm_chance')} SVM accuracies are at chance "
+            f"level** (below {CHANCE_ACCURACY:g}, {CHANCE_FACTOR:g} x the 1/{CLASSES} of "
+            "guessing): the embeddings carry no class information, usually because the "
+            "network is on the plateau or its hidden neurons never fire.", ""]
+    return lines
 
 
 def markdown_text(table: List[Dict[str, Any]], scale_description: str) -> str:
@@ -88,22 +181,29 @@ def markdown_text(table: List[Dict[str, Any]], scale_description: str) -> str:
              "Test loss: per-pixel mean squared error against the clean image (spike-time "
              "units; the ANN's outputs are in the same units). SVM accuracy: RBF-kernel SVM "
              "on the embeddings of the first half of the embedded test images, scored on "
-             "the second half.", ""]
+             "the second half.", ""] + flag_note(table)
     for dataset in sorted({r["dataset"] for r in table}):
-        for title, value, digits in (("test loss", "test_loss", 5),
-                                     ("SVM accuracy on embeddings", "svm_accuracy", 3)):
-            pivot = _pivot(table, dataset, value, digits)
+        for title, value, flag, digits in (("test loss", "test_loss", "plateau", 5),
+                                           ("SVM accuracy on embeddings", "svm_accuracy",
+                                            "svm_chance", 3)):
+            pivot = _pivot(table, dataset, value, flag, digits)
             if pivot:
                 lines += [f"## {dataset}: {title}", ""] + pivot + [""]
+                if value == "test_loss":
+                    lines += _mean_image_line(table, dataset)
         pixel = _pixel_lines(table, dataset)
         if pixel:
             lines += [f"## {dataset}: SVM on the (noisy) input pixels", ""] + pixel + [""]
     return "\n".join(lines)
 
 
-def write_report(out: Path, records: List[Dict[str, Any]], scale_description: str) -> List[str]:
-    """Writes results.csv and results.md into ``out``; returns their paths."""
-    table = rows(records)
+def write_report(out: Path, records: List[Dict[str, Any]], scale_description: str,
+                 mean_losses: Optional[Mapping[str, float]] = None) -> List[str]:
+    """Writes results.csv and results.md into ``out``; returns their paths.
+
+    ``mean_losses``: as for rows().
+    """
+    table = rows(records, mean_losses)
     paths = [os.path.join(out, "results.csv"), os.path.join(out, "results.md")]
     _core.write_file_atomically(paths[0], csv_text(table).encode())
     _core.write_file_atomically(paths[1], markdown_text(table, scale_description).encode())

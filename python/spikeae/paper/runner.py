@@ -18,9 +18,9 @@ from typing import Any, Callable, Dict, List, Optional
 import numpy as np
 
 from .. import _core
-from .._data import encode_images, load_dataset, noise_seed
+from .._data import encode_images, load_dataset, noise_seed, target_times
 from .._fit import fit
-from . import embeddings
+from . import embeddings, report
 from .grid import Condition, Scale
 
 RESULT_FILE = "result.json"
@@ -105,9 +105,12 @@ def run(conditions: List[Condition], scale: Scale, out: Path, options: RunOption
                   f"{len(todo)} to run, in {out}")
     progress = Progress(len(todo), options)
     data: Dict[str, Any] = {}
+    mean_losses: Dict[str, float] = {}
     for index, condition in enumerate(todo):
         if condition.dataset not in data:
-            data[condition.dataset] = load_dataset(condition.dataset, options.data_dir)
+            loaded = load_dataset(condition.dataset, options.data_dir)
+            data[condition.dataset] = loaded
+            mean_losses[condition.dataset] = mean_image_loss(test_images(scale, loaded))
         folder = out / condition.folder
         folder.mkdir(parents=True, exist_ok=True)
         start = time.monotonic()
@@ -116,19 +119,27 @@ def run(conditions: List[Condition], scale: Scale, out: Path, options: RunOption
         record.update(dataclasses.asdict(condition), scale=scale.name, seed=options.seed,
                       seconds=round(time.monotonic() - start, 2))
         write_json(folder / RESULT_FILE, record)
-        progress.finished(condition, record["seconds"], todo[index + 1:], _summary(record))
+        progress.finished(condition, record["seconds"], todo[index + 1:],
+                          summary(record, mean_losses[condition.dataset]))
 
 
-def _summary(record: Dict[str, Any]) -> str:
+def summary(record: Dict[str, Any], mean_image: float) -> str:
+    """The progress line's results, with the report's flags (report.py) spelled out,
+    so that a run on the plateau is visible while it runs."""
     parts = []
     if record.get("test_loss") is not None:
         parts.append(f"test loss {record['test_loss']:.5f}")
+        if report.on_plateau(record["test_loss"], mean_image):
+            parts[-1] += f" (plateau: not clearly below the mean-image loss {mean_image:.5f})"
     if record.get("svm_accuracy") is not None:
         parts.append(f"SVM accuracy {record['svm_accuracy']:.3f}")
+        if report.at_chance(record["svm_accuracy"]):
+            parts[-1] += " (chance level)"
     return ", ".join(parts)
 
 
-def _test_images(scale: Scale, data: Any) -> np.ndarray:
+def test_images(scale: Scale, data: Any) -> np.ndarray:
+    """The images a scale tests on: the first test_size test images (all for 0)."""
     return data.test_images[:scale.test_size] if scale.test_size else data.test_images
 
 
@@ -171,7 +182,7 @@ def _trained_record(result: Any, embedded: np.ndarray, labels: np.ndarray,
 def run_snn(condition: Condition, scale: Scale, data: Any, folder: Path,
             options: RunOptions) -> Dict[str, Any]:
     """Trains the spiking network with the paper's preset for the condition."""
-    result = fit(data.train_images, data.train_labels, _test_images(scale, data), None,
+    result = fit(data.train_images, data.train_labels, test_images(scale, data), None,
                  preset=(condition.noise, condition.latency, condition.hidden),
                  epochs=scale.epochs, train_size=scale.train_size,
                  validation_size=scale.validation_size, seed=options.seed,
@@ -188,7 +199,7 @@ def run_ann(condition: Condition, scale: Scale, data: Any, folder: Path,
     """Trains the ANN baseline with the same data, epochs and noise as the spiking one."""
     from .._ann import fit_ann
 
-    result = fit_ann(data.train_images, data.train_labels, _test_images(scale, data), None,
+    result = fit_ann(data.train_images, data.train_labels, test_images(scale, data), None,
                      hidden=condition.hidden, encoder=condition.encoder,
                      decoder=condition.decoder, inverted=condition.inverted,
                      noise_factor=condition.noise, epochs=scale.epochs,
@@ -215,18 +226,19 @@ def run_pixels(condition: Condition, scale: Scale, data: Any, folder: Path,
     labels = data.test_labels[:count]
     return {"svm_accuracy": embeddings.svm_accuracy(features, labels),
             "svm_images": [count // 2, count // 2],
-            "mean_image_loss": mean_image_loss(data.train_images, _test_images(scale, data))}
+            "mean_image_loss": mean_image_loss(test_images(scale, data))}
 
 
-def mean_image_loss(train_images: np.ndarray, test_images: np.ndarray) -> float:
-    """Test loss of always answering the mean training image (clean, inverted code).
+def mean_image_loss(images: np.ndarray) -> float:
+    """The loss of answering every image of a set with the set's per-pixel mean target.
 
-    A network stuck at this value has learned the average image and nothing of the
-    input: the plateau that training starts on (docs/reproduction.md).
+    That is the mean over pixels of the variance of the clean target times. Training
+    starts on a plateau at about this loss: a network still there outputs the same
+    grey image whatever its input (docs/reproduction.md, "Flags"). The value is the
+    same for both encodings: plain times are 1 - inverted ones, with equal variance.
     """
-    mean = (1.0 - train_images.reshape(len(train_images), -1) / 255.0).mean(axis=0)
-    clean = 1.0 - test_images.reshape(len(test_images), -1) / 255.0
-    return float(((clean - mean) ** 2).mean())
+    flat = np.asarray(images).reshape(len(images), -1)
+    return float(target_times(flat, inverted=True).var(axis=0).mean())
 
 
 RUNNERS = {"snn": run_snn, "ann": run_ann, "pixels": run_pixels}
