@@ -32,6 +32,51 @@
 namespace spikeae {
 namespace {
 
+std::string format(const char* pattern, double value) {
+  char text[64];
+  std::snprintf(text, sizeof text, pattern, value);
+  return text;
+}
+
+std::uint32_t big_endian_u32(const std::string& bytes, std::size_t at) {
+  std::uint32_t value = 0;
+  for (std::size_t i = 0; i < 4; ++i) value = value << 8 | static_cast<std::uint8_t>(bytes[at + i]);
+  return value;
+}
+
+// Width and height from a PNG's IHDR chunk, which must come right after the signature.
+std::pair<std::int64_t, std::int64_t> png_size(const std::string& png) {
+  EXPECT_GE(png.size(), 24u);
+  if (png.size() < 24) return {-1, -1};
+  EXPECT_EQ(png.substr(12, 4), "IHDR");
+  return {big_endian_u32(png, 16), big_endian_u32(png, 20)};
+}
+
+// The size the tool's reconstruction picture must have: 3 rows of `columns` tiles.
+std::pair<std::int64_t, std::int64_t> reconstruction_size(int columns) {
+  ImageGrid grid;
+  grid.tile_rows = grid.tile_cols = kSide;
+  grid.grid_rows = 3;
+  grid.grid_cols = columns;
+  grid.tiles.assign(static_cast<std::size_t>(3 * columns * kSide * kSide), 0.0f);
+  return {image_grid_width(grid), image_grid_height(grid)};
+}
+
+bool starts_with_png_signature(const std::string& bytes) {
+  return bytes.rfind("\x89PNG\r\n\x1a\n", 0) == 0;
+}
+
+// The header dictionary of a .npy file ("" when the magic is wrong).
+std::string npy_header(const std::string& bytes) {
+  if (bytes.size() < 10 || bytes.substr(0, 6) != "\x93NUMPY") return "";
+  const std::size_t length = static_cast<std::uint8_t>(bytes[8]) |
+                             static_cast<std::size_t>(static_cast<std::uint8_t>(bytes[9])) << 8;
+  return bytes.substr(10, length);
+}
+
+std::size_t npy_data_offset(const std::string& bytes) { return 10 + npy_header(bytes).size(); }
+
+
 // --- train -------------------------------------------------------------------
 
 TEST_F(CliTest, TrainPrintsHeaderEpochsAndTestLoss) {
@@ -195,7 +240,8 @@ TEST_F(CliTest, EvalWithoutNoiseReproducesTrainsTestLoss) {
   ASSERT_EQ(train_run().status, 0) << train_run().output;
   const RunResult r = inspect("eval", {"--threads", "2"});
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_TRUE(Contains(r.output, "on 20 images (noise 0, latency 1)"));
+  EXPECT_TRUE(Contains(r.output, "on 20 images of "));
+  EXPECT_TRUE(Contains(r.output, "(noise 0, latency 1)"));
   const std::vector<std::string> printed = printed_test_losses(r.output);
   ASSERT_EQ(printed.size(), 1u) << r.output;
   const double logged =
@@ -253,7 +299,7 @@ TEST_F(CliTest, ReconstructWritesAGridOfThreeRows) {
   const fs::path png_path = path("four.png");
   const RunResult r = inspect("reconstruct", {"-o", png_path.string(), "--count", "4"});
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_TRUE(Contains(r.output, "(4 images)"));
+  EXPECT_TRUE(Contains(r.output, "(4 test images of "));
   const std::string png = read_bytes(png_path);
   ASSERT_TRUE(starts_with_png_signature(png));
   EXPECT_EQ(png_size(png), reconstruction_size(4));

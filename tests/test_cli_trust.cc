@@ -164,6 +164,31 @@ TEST_F(CliTrust, FlagsThatWereSilentlyReinterpretedAreRefused) {
   EXPECT_FALSE(fs::exists(path("refused") / "metrics.jsonl"));
 }
 
+// --- 11, 12. Absurd values and sizes fail before any work -------------------------
+
+TEST_F(CliTrust, AbsurdValuesAreRefusedBeforeTrainingNamingTheFlag) {
+  for (const std::string flag : {"--learning_rate", "--learning_rate_pulses", "--penalty_no_spike",
+                                 "--latency_ae"}) {
+    const RunResult r = train_into("absurd", {flag, "1e308"});
+    EXPECT_EQ(r.status, 1) << flag;
+    EXPECT_TRUE(Contains(r.output, "invalid " + flag.substr(2))) << r.output;
+    EXPECT_FALSE(Contains(r.output, "epoch 1/")) << r.output;
+  }
+  std::string deep = "64";
+  for (int i = 0; i < 64; ++i) deep += ",4";
+  const RunResult r = train_into("absurd", {"--layer-sizes", deep + ",64"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(Contains(r.output, "2 to 64 layers"));
+}
+
+TEST_F(CliTrust, ConfigurationsTooLargeForMemoryAreRefusedWithTheFigure) {
+  const RunResult r = train_into("huge", {"--layer-sizes", "64,100000,100000,100000,64"});
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(Contains(r.output, "this configuration needs about"));
+  EXPECT_TRUE(Contains(r.output, "more than this machine's"));
+  EXPECT_FALSE(Contains(r.output, "bad_alloc"));
+}
+
 TEST_F(CliTrust, EmbedRefusesLayersOutsideTheHiddenOnesAndUnknownExtensions) {
   for (const std::string layer : {"0", "-1", "2"}) {
     const RunResult r = inspect("embed", {"--layer", layer, "-o", path("e.csv").string()});
