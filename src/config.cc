@@ -86,7 +86,8 @@ void check_int_at_least(std::string_view name, long long value, long long low, l
 void validate_architecture(const Architecture& architecture) {
   const auto& sizes = architecture.layer_sizes;
   if (sizes.size() < 2 || sizes.size() > static_cast<std::size_t>(kMaxLayers)) {
-    fail("layer_sizes", "2 to " + std::to_string(kMaxLayers) + " layers (input and output included)",
+    fail("layer_sizes",
+         "2 to " + std::to_string(kMaxLayers) + " layers (input and output included)",
          std::to_string(sizes.size()) + " layer(s)");
   }
   for (std::size_t i = 0; i < sizes.size(); ++i) {

@@ -372,7 +372,10 @@ namespace {
 
 std::string stack_text(const std::vector<int>& sizes) {
   std::string text;
-  for (int size : sizes) text += (text.empty() ? "" : "-") + std::to_string(size);
+  for (int size : sizes) {
+    if (!text.empty()) text += '-';
+    text += std::to_string(size);
+  }
   return text;
 }
 
@@ -414,10 +417,12 @@ std::vector<int> resolve_layer_sizes(const ArchitectureRequest& request) {
     check_explicit_stack(*request.layer_sizes, request);
     return *request.layer_sizes;
   }
-  const int hidden = request.n_hidden.value_or(request.preset_hidden.value_or(HyperparameterRow{}.n_hidden));
+  const int hidden =
+      request.n_hidden.value_or(request.preset_hidden.value_or(HyperparameterRow{}.n_hidden));
   constexpr std::size_t kLargestInput = 1u << 30;  // larger is refused by validate(), not wrapped
-  const int input =
-      request.input_size ? static_cast<int>(std::min(*request.input_size, kLargestInput)) : kInputSize;
+  const int input = request.input_size
+                        ? static_cast<int>(std::min(*request.input_size, kLargestInput))
+                        : kInputSize;
   return {input, hidden, input};
 }
 

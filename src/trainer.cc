@@ -363,16 +363,17 @@ TrainValidation split_train_validation(const Dataset& training_file, const Split
                                        std::uint64_t seed) {
   if (options.train_size == 0) throw Error("train_size must be at least 1");
   if (options.validation_size == 0) {
-    throw Error("validation_size must be at least 1: the best model is chosen by its validation "
-                "loss");
+    throw Error(
+        "validation_size must be at least 1: the best model is chosen by its validation "
+        "loss");
   }
   // Compared without the sum, which could wrap for absurd sizes.
   if (options.train_size > training_file.size() ||
       options.validation_size > training_file.size() - options.train_size) {
-    throw Error("the training file has " + std::to_string(training_file.size()) +
-                " images, fewer than train_size + validation_size = " +
-                std::to_string(options.train_size) + " + " +
-                std::to_string(options.validation_size));
+    throw Error(
+        "the training file has " + std::to_string(training_file.size()) +
+        " images, fewer than train_size + validation_size = " + std::to_string(options.train_size) +
+        " + " + std::to_string(options.validation_size));
   }
   std::vector<std::size_t> order(training_file.size());
   std::iota(order.begin(), order.end(), std::size_t{0});

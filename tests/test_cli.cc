@@ -52,13 +52,16 @@ std::pair<std::int64_t, std::int64_t> png_size(const std::string& png) {
   return {big_endian_u32(png, 16), big_endian_u32(png, 20)};
 }
 
-// The size the tool's reconstruction picture must have: 3 rows of `columns` tiles.
+// The size the tool's reconstruction picture must have: 3 labelled rows of `columns`
+// tiles under a caption (whose digits do not change its width).
 std::pair<std::int64_t, std::int64_t> reconstruction_size(int columns) {
   ImageGrid grid;
   grid.tile_rows = grid.tile_cols = kSide;
   grid.grid_rows = 3;
   grid.grid_cols = columns;
   grid.tiles.assign(static_cast<std::size_t>(3 * columns * kSide * kSide), 0.0f);
+  grid.row_labels = {"clean", "input", "output"};
+  grid.caption = "loss 0.00000 (mean of these " + std::to_string(columns) + ")";
   return {image_grid_width(grid), image_grid_height(grid)};
 }
 
@@ -75,7 +78,6 @@ std::string npy_header(const std::string& bytes) {
 }
 
 std::size_t npy_data_offset(const std::string& bytes) { return 10 + npy_header(bytes).size(); }
-
 
 // --- train -------------------------------------------------------------------
 
@@ -303,7 +305,9 @@ TEST_F(CliTest, ReconstructWritesAGridOfThreeRows) {
   const std::string png = read_bytes(png_path);
   ASSERT_TRUE(starts_with_png_signature(png));
   EXPECT_EQ(png_size(png), reconstruction_size(4));
-  EXPECT_EQ(reconstruction_size(4), std::make_pair(std::int64_t{76}, std::int64_t{56}));
+  // At scale 2: the caption (30 glyphs of 6 pixels, less 1, plus 2 margins of 2) is
+  // wider than labels and tiles; the caption's 11 rows sit above 3 tiles of 8 and 2 paddings.
+  EXPECT_EQ(reconstruction_size(4), std::make_pair(std::int64_t{366}, std::int64_t{78}));
 }
 
 TEST_F(CliTest, ReconstructShowsChosenIndices) {

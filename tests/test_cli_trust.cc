@@ -125,14 +125,17 @@ TEST_F(CliTrust, ModelOfOwnFilesNeedsItsDataNamed) {
 
 TEST_F(CliTrust, ResumeRefusesChangedHyperparametersAndAppliesMoreEpochs) {
   ASSERT_EQ(train_into("resumed", {"--epochs", "1"}).status, 0);
-  for (const std::vector<std::string>& changed :
-       {std::vector<std::string>{"--n_hidden", "16"}, {"--learning_rate", "0.02"},
-        {"--batch_size", "50"}, {"--seed", "7"}, {"--layer-sizes", "64,9,64"}}) {
+  for (const std::vector<std::string>& changed : {std::vector<std::string>{"--n_hidden", "16"},
+                                                  {"--learning_rate", "0.02"},
+                                                  {"--batch_size", "50"},
+                                                  {"--seed", "7"},
+                                                  {"--layer-sizes", "64,9,64"}}) {
     const RunResult r = train_into("resumed", std::vector<std::string>{"--resume"} + changed);
     EXPECT_EQ(r.status, 1) << changed[0];
     EXPECT_TRUE(Contains(r.output, changed[0] + " " + changed[1] + " (checkpoint: ")) << r.output;
   }
-  const RunResult more = train_into("resumed", {"--resume", "--epochs", "3", "--learning_rate", "0.01"});
+  const RunResult more =
+      train_into("resumed", {"--resume", "--epochs", "3", "--learning_rate", "0.01"});
   ASSERT_EQ(more.status, 0) << more.output;
   EXPECT_TRUE(Contains(more.output, "resuming after epoch 1"));
   EXPECT_TRUE(Contains(more.output, "to epoch 3"));
@@ -167,8 +170,8 @@ TEST_F(CliTrust, FlagsThatWereSilentlyReinterpretedAreRefused) {
 // --- 11, 12. Absurd values and sizes fail before any work -------------------------
 
 TEST_F(CliTrust, AbsurdValuesAreRefusedBeforeTrainingNamingTheFlag) {
-  for (const std::string flag : {"--learning_rate", "--learning_rate_pulses", "--penalty_no_spike",
-                                 "--latency_ae"}) {
+  for (const std::string flag :
+       {"--learning_rate", "--learning_rate_pulses", "--penalty_no_spike", "--latency_ae"}) {
     const RunResult r = train_into("absurd", {flag, "1e308"});
     EXPECT_EQ(r.status, 1) << flag;
     EXPECT_TRUE(Contains(r.output, "invalid " + flag.substr(2))) << r.output;
@@ -225,7 +228,8 @@ TEST_F(CliTrust, AFolderHoldingARunIsRefusedUnlessResumedOrOverwritten) {
 // the folder then holds exactly the run that ran.
 TEST_F(CliTrust, TwoRunsOnOneFolderOneIsRefused) {
   const std::vector<std::string> flags =
-      std::vector<std::string>{"train"} + data() + with_flag(tiny_training_flags(), "--epochs", "300") +
+      std::vector<std::string>{"train"} + data() +
+      with_flag(tiny_training_flags(), "--epochs", "300") +
       std::vector<std::string>{"--threads", "1", "--out", path("shared").string()};
   const testing::Child first = spawn(flags);
   std::string first_output;
@@ -236,8 +240,8 @@ TEST_F(CliTrust, TwoRunsOnOneFolderOneIsRefused) {
   const RunResult first_result = finish(first, first_output);
   ASSERT_EQ(first_result.status, 0) << first_result.output;
   EXPECT_EQ(second.status, 1) << second.output;
-  EXPECT_TRUE(Contains(second.output, "in use by another spikeae run (pid " +
-                                           std::to_string(first.pid) + ")"));
+  EXPECT_TRUE(Contains(second.output,
+                       "in use by another spikeae run (pid " + std::to_string(first.pid) + ")"));
   const std::vector<std::string> lines = lines_of(read_bytes(path("shared") / "metrics.jsonl"));
   ASSERT_EQ(lines.size(), 301u);  // 300 epochs and the test line, each once
   for (int epoch = 1; epoch <= 300; ++epoch) {
@@ -264,7 +268,8 @@ TEST_F(CliTrust, TemporaryFilesOfDeadProcessesAreRemovedAtTheNextStart) {
 // A run killed mid-way leaves a log that agrees with its checkpoint; resuming rewrites it.
 TEST_F(CliTrust, MetricsLogStaysConsistentAfterSigkill) {
   const std::vector<std::string> flags =
-      std::vector<std::string>{"train"} + data() + with_flag(tiny_training_flags(), "--epochs", "400") +
+      std::vector<std::string>{"train"} + data() +
+      with_flag(tiny_training_flags(), "--epochs", "400") +
       std::vector<std::string>{"--threads", "1", "--out", path("killed").string()};
   const testing::Child child = spawn(flags);
   std::string output;
@@ -303,8 +308,8 @@ TEST_F(CliTrust, VersionAndParseErrorsExitWithTheDocumentedCodes) {
 
 TEST_F(CliTrust, PlateauIsReportedInTheLogAndOnTheTerminal) {
   // One epoch at a zero learning rate cannot leave the initial network's level.
-  const RunResult r = train_into("plateau", {"--epochs", "1", "--learning_rate", "0",
-                                             "--learning_rate_pulses", "0"});
+  const RunResult r = train_into(
+      "plateau", {"--epochs", "1", "--learning_rate", "0", "--learning_rate_pulses", "0"});
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_TRUE(Contains(r.output, "warning: the best validation loss"));
   const std::vector<std::string> lines = lines_of(read_bytes(path("plateau") / "metrics.jsonl"));

@@ -175,7 +175,8 @@ TEST(Validate, ReportsTheFirstBadOption) {
 // Absurd but finite values would train and then fail when the model is saved; they are
 // refused up front with the same bounds the model file enforces.
 TEST(Validate, AbsurdFiniteValuesAreRefusedUpFront) {
-  expect_invalid([](TrainingConfig& c) { c.adam.learning_rate = 1e308; }, {"learning_rate", "1e+308"});
+  expect_invalid([](TrainingConfig& c) { c.adam.learning_rate = 1e308; },
+                 {"learning_rate", "1e+308"});
   expect_invalid([](TrainingConfig& c) { c.adam.learning_rate_pulses = 1e308; },
                  {"learning_rate_pulses"});
   expect_invalid([](TrainingConfig& c) { c.loss.penalty_no_spike = 1e308; }, {"penalty_no_spike"});

@@ -4,7 +4,6 @@
 // models whose stored options or neuron parameters are out of range). Every refusal
 // must be a spikeae::Error (status 1 from the tool) whose message names the file or
 // option and the problem. docs/robustness.md explains the policy.
-#include <functional>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -15,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -233,9 +233,10 @@ TEST(HostileModel, EveryStoredConfigDoubleIsBoundedWhenLoaded) {
     double absurd;
   };
   const std::vector<Case> cases = {
-      {"decay_rate", [](TrainingConfig& c, double v) { c.neuron.decay_rate = v; }, 0.1717171, 1e308},
-      {"fire_threshold", [](TrainingConfig& c, double v) { c.neuron.fire_threshold = v; }, 0.8383838,
+      {"decay_rate", [](TrainingConfig& c, double v) { c.neuron.decay_rate = v; }, 0.1717171,
        1e308},
+      {"fire_threshold", [](TrainingConfig& c, double v) { c.neuron.fire_threshold = v; },
+       0.8383838, 1e308},
       {"nonpulse_weight_mean_multiplier",
        [](TrainingConfig& c, double v) { c.init.nonpulse_weight_mean_multiplier = v; }, -7.0303,
        -1e308},
@@ -246,8 +247,8 @@ TEST(HostileModel, EveryStoredConfigDoubleIsBoundedWhenLoaded) {
       {"latency_ae", [](TrainingConfig& c, double v) { c.loss.latency = v; }, 1.0101, 1e308},
       {"clip_derivative", [](TrainingConfig& c, double v) { c.loss.clip_derivative = v; }, 386.1212,
        1e308},
-      {"penalty_no_spike", [](TrainingConfig& c, double v) { c.loss.penalty_no_spike = v; },
-       6.2525, 1e308},
+      {"penalty_no_spike", [](TrainingConfig& c, double v) { c.loss.penalty_no_spike = v; }, 6.2525,
+       1e308},
       {"learning_rate", [](TrainingConfig& c, double v) { c.adam.learning_rate = v; }, 0.0016161,
        1e308},
       {"learning_rate_pulses", [](TrainingConfig& c, double v) { c.adam.learning_rate_pulses = v; },

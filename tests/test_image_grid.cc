@@ -133,6 +133,43 @@ TEST(ImageGridTest, TilesArePlacedRowMajor) {
   EXPECT_EQ(png.at(3, 2), 9);    // padding
 }
 
+// Labels sit left of their rows and the caption above the grid; the tiles move right
+// and down by exactly the margins the text needs.
+TEST(ImageGridTest, RowLabelsAndCaptionAddMarginsAndWhiteText) {
+  ImageGrid grid = uniform_grid(2, 1, 0.0f);
+  grid.scale = 1;
+  grid.padding = 2;
+  grid.background = 77;
+  grid.row_labels = {"ab", "l"};  // widest: 2 glyphs = 11 pixels, plus 2 on each side
+  grid.caption = "x";
+  const Decoded png = decode(encode_png(grid));
+  const std::uint32_t left = 11 + 4, top = 7 + 4;
+  ASSERT_EQ(png.width, left + 28);
+  ASSERT_EQ(png.height, top + 2 * 28 + 2);
+  EXPECT_EQ(png.at(left, top), 0);       // the first tile's corner
+  EXPECT_EQ(png.at(left - 1, top), 77);  // margin
+  EXPECT_EQ(png.at(2, 2), 77);           // "x" has no ink in its top rows,
+  EXPECT_EQ(png.at(2, 2 + 2), 255);      // ink at its third row's ends
+  EXPECT_EQ(png.at(3, 2 + 2), 77);
+  // "l" of the second row: its stem is column 2 of the glyph, rows 0-6, centred on the row.
+  const std::uint32_t label_top = top + 30 + 14 - 3;
+  EXPECT_EQ(png.at(2 + 2, label_top + 3), 255);
+  EXPECT_EQ(png.at(2 + 4, label_top + 3), 77);
+  EXPECT_EQ(image_grid_width(grid), static_cast<std::int64_t>(png.width));
+  EXPECT_EQ(image_grid_height(grid), static_cast<std::int64_t>(png.height));
+}
+
+TEST(ImageGridTest, LabelsMustMatchTheRowsAndStayShort) {
+  ImageGrid grid = uniform_grid(2, 1, 0.0f);
+  grid.row_labels = {"one"};
+  EXPECT_NE(error_message(grid).find("1 row labels for 2 rows"), std::string::npos);
+  grid.row_labels = {"one", std::string(300, 'a')};
+  EXPECT_NE(error_message(grid).find("longer than 256"), std::string::npos);
+  grid.row_labels.clear();
+  grid.caption = std::string(257, 'a');
+  EXPECT_NE(error_message(grid).find("caption is longer"), std::string::npos);
+}
+
 TEST(ImageGridTest, ValuesAreClampedRoundedAndNanIsBackground) {
   ImageGrid grid;
   grid.tile_rows = 1;

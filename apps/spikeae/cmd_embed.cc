@@ -1,9 +1,9 @@
 // spikeae embed: hidden-layer spike times (the embedding) and labels, as CSV or .npy.
 #include <cctype>
-#include <optional>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "commands.h"
@@ -98,8 +98,9 @@ void add_embed_command(CLI::App& app) {
                    "Output file: .csv (label,h0,h1,...) or .npy (times; labels in "
                    "<name>_labels.npy)")
       ->capture_default_str();
-  command->add_option("--layer", flags->layer,
-                      "Hidden layer, 1 to the number of hidden layers (default: the narrowest)")
+  command
+      ->add_option("--layer", flags->layer,
+                   "Hidden layer, 1 to the number of hidden layers (default: the narrowest)")
       ->type_name("INT");
   command->callback([flags] {
     const std::filesystem::path out(flags->output);

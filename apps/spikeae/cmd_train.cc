@@ -107,8 +107,9 @@ std::optional<Checkpoint> read_checkpoint(const TrainFlags& flags, const RunFold
   const int done = checkpoint.state.epoch;
   if (flags.given.count("--epochs")) {
     if (flags.hyperparameters.epochs < done) {
-      throw Error("--epochs " + std::to_string(flags.hyperparameters.epochs) + " is fewer than the " +
-                  std::to_string(done) + " epochs " + path.string() + " has completed");
+      throw Error("--epochs " + std::to_string(flags.hyperparameters.epochs) +
+                  " is fewer than the " + std::to_string(done) + " epochs " + path.string() +
+                  " has completed");
     }
     checkpoint.config.train.epochs = flags.hyperparameters.epochs;
   }

@@ -24,13 +24,18 @@ void add_data_flags(CLI::App& command, DataFlags& flags) {
       .add_option(both_spellings("--train-images"), flags.train_images,
                   "Own IDX training images (with --train-labels)")
       ->group("Data");
-  command.add_option(both_spellings("--train-labels"), flags.train_labels, "Own IDX training labels")
+  command
+      .add_option(both_spellings("--train-labels"), flags.train_labels, "Own IDX training labels")
       ->group("Data");
   command
-      .add_option(both_spellings("--test-images"), flags.test_images, "Own IDX test images (with --test-labels)")
+      .add_option(both_spellings("--test-images"), flags.test_images,
+                  "Own IDX test images (with --test-labels)")
       ->group("Data");
-  command.add_option(both_spellings("--test-labels"), flags.test_labels, "Own IDX test labels")->group("Data");
-  command.add_option(both_spellings("--test-size"), flags.test_size, "Use only the first N test images (0: all)")
+  command.add_option(both_spellings("--test-labels"), flags.test_labels, "Own IDX test labels")
+      ->group("Data");
+  command
+      .add_option(both_spellings("--test-size"), flags.test_size,
+                  "Use only the first N test images (0: all)")
       ->check(integer_in(0, kMaxImages))
       ->capture_default_str()
       ->group("Data");
@@ -95,8 +100,9 @@ void add_split_flags(CLI::App& command, SplitFlags& flags) {
 SplitOptions split_options(const SplitFlags& flags) {
   if (flags.train_size == 0) throw Error("--train-size must be at least 1");
   if (flags.validation_size == 0) {
-    throw Error("--validation-size must be at least 1: the best model is chosen by its "
-                "validation loss");
+    throw Error(
+        "--validation-size must be at least 1: the best model is chosen by its "
+        "validation loss");
   }
   return {flags.train_size, flags.validation_size, flags.order == "shuffled"};
 }

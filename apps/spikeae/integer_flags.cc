@@ -33,7 +33,8 @@ std::string printable(std::string text) {
 }  // namespace
 
 CLI::Validator integer_in(std::int64_t low, std::uint64_t high) {
-  const std::string range = "an integer in [" + std::to_string(low) + ", " + std::to_string(high) + "]";
+  const std::string range =
+      "an integer in [" + std::to_string(low) + ", " + std::to_string(high) + "]";
   return CLI::Validator(
       [low, high, range](std::string& text) -> std::string {
         if (parse_in_range(text, low, high)) return "";

@@ -25,13 +25,12 @@ MetricsLog::MetricsLog(std::filesystem::path path, const std::vector<EpochMetric
 }
 
 void MetricsLog::add(const EpochMetrics& m, double test_loss) {
-  lines_.push_back("{\"epoch\":" + std::to_string(m.epoch) +
-                   ",\"train_loss\":" + json_number(m.train_loss) +
-                   ",\"validation_loss\":" + json_number(m.validation_loss) +
-                   ",\"test_loss\":" + json_number(test_loss) +
-                   ",\"seconds\":" + json_number(m.seconds) +
-                   ",\"examples_per_second\":" + json_number(m.examples_per_second) +
-                   ",\"best\":" + json_bool(m.best) + "}");
+  lines_.push_back(
+      "{\"epoch\":" + std::to_string(m.epoch) + ",\"train_loss\":" + json_number(m.train_loss) +
+      ",\"validation_loss\":" + json_number(m.validation_loss) +
+      ",\"test_loss\":" + json_number(test_loss) + ",\"seconds\":" + json_number(m.seconds) +
+      ",\"examples_per_second\":" + json_number(m.examples_per_second) +
+      ",\"best\":" + json_bool(m.best) + "}");
 }
 
 void MetricsLog::epoch(const EpochMetrics& metrics, double test_loss) {

@@ -15,9 +15,10 @@ void add_model_flags(CLI::App& command, ModelFlags& flags) {
   flags.dataset_option = command.get_option("--dataset");
   command.add_option("--noise", flags.noise,
                      "Noise factor of the test inputs (default: the model's training noise)");
-  command.add_option("--seed", flags.seed,
-                     "Seed of the test-input noise (default: the model's training seed, which "
-                     "reproduces the test loss train reported)")
+  command
+      .add_option("--seed", flags.seed,
+                  "Seed of the test-input noise (default: the model's training seed, which "
+                  "reproduces the test loss train reported)")
       ->check(integer_in(0, std::numeric_limits<std::uint64_t>::max()));
   command.add_option("--threads", flags.threads, "Worker threads (0: all cores)")
       ->check(integer_in(0, 1024))

@@ -1,10 +1,12 @@
 #include "reconstruction.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <vector>
 
 #include "spikeae/forward.h"
 #include "spikeae/image_grid.h"
+#include "spikeae/loss.h"
 
 namespace spikeae::cli {
 namespace {
@@ -28,7 +30,8 @@ void write_reconstruction_png(const std::filesystem::path& path, const Network& 
   grid.grid_cols = static_cast<int>(indices.size());
   grid.tiles.assign(3 * indices.size() * n_pixels, 0.0f);
   ForwardState state = make_forward_state(network);
-  std::vector<double> noisy(n_pixels);
+  std::vector<double> noisy(n_pixels), targets(n_pixels);
+  double loss_sum = 0.0;
   for (std::size_t column = 0; column < indices.size(); ++column) {
     const std::size_t i = indices[column];
     const std::size_t begin = set.inputs.offsets[i], count = set.inputs.events(i);
@@ -38,6 +41,8 @@ void write_reconstruction_png(const std::filesystem::path& path, const Network& 
     for (std::size_t e = begin; e < begin + count; ++e)
       noisy[set.inputs.source[e]] = set.inputs.time[e];
     const std::span<const double> out = state.output_times();
+    target_times(set, i, targets);
+    loss_sum += reconstruction_loss(out, targets, latency);
     for (std::size_t k = 0; k < n_pixels; ++k) {
       const double clean = pixel_time(set.images.image(i)[k], set.inverted);
       const double reconstructed = out[k] == kNoSpike ? 1.0 : out[k] - latency;
@@ -47,6 +52,11 @@ void write_reconstruction_png(const std::filesystem::path& path, const Network& 
           brightness(reconstructed, set.inverted);
     }
   }
+  grid.row_labels = {"clean", "input", "output"};
+  char caption[96];
+  std::snprintf(caption, sizeof caption, "loss %.5f (mean of these %zu)",
+                loss_sum / static_cast<double>(indices.size()), indices.size());
+  grid.caption = caption;
   write_png(path, grid);
 }
 

@@ -24,7 +24,10 @@ std::string column_text(const HyperparameterRow& row, const std::string& name) {
 
 std::string sizes_text(const std::vector<int>& sizes) {
   std::string text;
-  for (int size : sizes) text += (text.empty() ? "" : ",") + std::to_string(size);
+  for (int size : sizes) {
+    if (!text.empty()) text += ',';
+    text += std::to_string(size);
+  }
   return text;
 }
 
@@ -52,7 +55,8 @@ void check_resume_flags(const HyperparameterFlags& flags, const std::set<std::st
             column_text(asked_row, name), column_text(saved_row, name));
   }
   compare(conflicts, given.count("--layer-sizes"), "--layer-sizes",
-          sizes_text(asked.architecture.layer_sizes), sizes_text(checkpoint.architecture.layer_sizes));
+          sizes_text(asked.architecture.layer_sizes),
+          sizes_text(checkpoint.architecture.layer_sizes));
   compare(conflicts, given.count("--non-inverted"), "--non-inverted",
           asked.encoding.inverted ? "inverted" : "non-inverted",
           checkpoint.encoding.inverted ? "inverted" : "non-inverted");

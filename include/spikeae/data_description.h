@@ -10,8 +10,8 @@
 namespace spikeae {
 
 struct DataDescription {
-  std::string name;           // a named data set ("mnist"), a training file path, or "arrays"
-  std::string split;          // "shuffled" or "sequential"; empty when not recorded
+  std::string name;   // a named data set ("mnist"), a training file path, or "arrays"
+  std::string split;  // "shuffled" or "sequential"; empty when not recorded
   std::size_t train_size = 0;
   std::size_t validation_size = 0;
 

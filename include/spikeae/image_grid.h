@@ -21,6 +21,10 @@ struct ImageGrid {
   // tile t is tiles[t * tile_rows * tile_cols + r * tile_cols + c]. Values in [0, 1]
   // map to 0..255 (black..white); values outside are clamped, NaN is drawn as background.
   std::vector<float> tiles;
+  // Optional text in a 5x7 pixel font (lower case, digits, . , : - ( ) / =): one label
+  // per grid row, drawn left of it, and a caption above the grid; at most 256 characters each.
+  std::vector<std::string> row_labels;  // empty, or grid_rows labels
+  std::string caption;
 };
 
 // Largest picture accepted, in output pixels.

@@ -11,7 +11,7 @@ import math
 import os
 import re
 from pathlib import Path
-from typing import Any, NamedTuple, Optional, Union
+from typing import Any, NamedTuple, Optional, Sequence, Union
 
 import numpy as np
 
@@ -446,7 +446,8 @@ def membrane_potential(t: Any, input_times: Any, weights: Any, decay_rate: float
 
 
 def write_image_grid(path: PathLike, tiles: Any, *, padding: int = 2, scale: int = 2,
-                     background: int = 128) -> None:
+                     background: int = 128, row_labels: Optional[Sequence[str]] = None,
+                     caption: str = "") -> None:
     """Writes a PNG grid of grayscale tiles, as the CLI's pictures.
 
     Args:
@@ -456,6 +457,9 @@ def write_image_grid(path: PathLike, tiles: Any, *, padding: int = 2, scale: int
         padding: background pixels between tiles.
         scale: each pixel drawn as scale x scale.
         background: gray level 0..255 of the padding.
+        row_labels: one short label per grid row, drawn left of it (a 5x7 pixel font:
+            lower-case letters, digits and . , : - ( ) / =).
+        caption: a line of text above the grid, in the same font.
     """
     _core.write_image_grid(os.fspath(path), np.asarray(tiles, dtype=np.float32), int(padding),
-                           int(scale), int(background))
+                           int(scale), int(background), list(row_labels or []), str(caption))

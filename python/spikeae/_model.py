@@ -63,6 +63,18 @@ def _fit_batch(array: np.ndarray, size: int, what: str) -> Tuple[np.ndarray, tup
     return array.reshape((-1, size)), batch, trailing
 
 
+def _mean_loss_in_order(reconstructed: np.ndarray, clean: np.ndarray) -> float:
+    """The mean per-pixel squared error, summed in the engine's order (pixel by
+    pixel, then image by image) so the CLI's picture caption is matched to the bit."""
+    total = 0.0
+    for output, target in zip(reconstructed.tolist(), clean.tolist()):
+        squares = 0.0
+        for o, x in zip(output, target):
+            squares += (o - x) * (o - x)
+        total += squares / len(output)
+    return total / len(reconstructed)
+
+
 class Model:
     """A spiking autoencoder: layer sizes, pulse times, weights and every option.
 
@@ -605,7 +617,10 @@ class Model:
         reconstructed = self._pixel_times(self._core.forward(noisy, 0, False, None)[0])
         rows_shown = (clean, noisy, reconstructed)
         tiles = np.stack([brightness(x, inverted=self.inverted) for x in rows_shown])
-        write_image_grid(path, tiles.reshape(3, len(indices), rows, cols).astype(np.float32))
+        loss = _mean_loss_in_order(reconstructed, clean)
+        write_image_grid(path, tiles.reshape(3, len(indices), rows, cols).astype(np.float32),
+                         row_labels=("clean", "input", "output"),
+                         caption=f"loss {loss:.5f} (mean of these {len(indices)})")
 
     def _check_layer(self, layer: int) -> int:
         layer = int(layer)

@@ -151,7 +151,8 @@ py::array_t<double> potential(const Doubles& t, const Doubles& input_times, cons
   return out;
 }
 
-void image_grid(const fs::path& path, const Floats& tiles, int padding, int scale, int background) {
+void image_grid(const fs::path& path, const Floats& tiles, int padding, int scale, int background,
+                std::vector<std::string> row_labels, std::string caption) {
   if (tiles.ndim() != 4) throw Error("tiles must be a (grid_rows, grid_cols, rows, cols) array");
   if (background < 0 || background > 255) throw Error("background must be in [0, 255]");
   ImageGrid grid;
@@ -163,6 +164,8 @@ void image_grid(const fs::path& path, const Floats& tiles, int padding, int scal
   grid.scale = scale;
   grid.background = static_cast<std::uint8_t>(background);
   grid.tiles.assign(tiles.data(), tiles.data() + tiles.size());
+  grid.row_labels = std::move(row_labels);
+  grid.caption = std::move(caption);
   py::gil_scoped_release release;
   write_png(path, grid);
 }
@@ -214,7 +217,7 @@ void bind_data(py::module_& m) {
         py::arg("decay_rate"),
         "V(t) of a neuron with these inputs (ignoring its own spike), for every t.");
   m.def("write_image_grid", &image_grid, py::arg("path"), py::arg("tiles"), py::arg("padding"),
-        py::arg("scale"), py::arg("background"),
+        py::arg("scale"), py::arg("background"), py::arg("row_labels"), py::arg("caption"),
         "Writes a PNG grid of grayscale tiles with values in [0, 1] (NaN: background).");
   m.def(
       "write_file_atomically",

@@ -2,6 +2,7 @@
 
 #include <png.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "pixel_font.h"
 #include "spikeae/atomic_file.h"
 #include "spikeae/error.h"
 
@@ -95,6 +97,40 @@ std::int64_t unscaled_extent(int count, int size, int padding) {
   return std::int64_t{count} * size + std::int64_t{count - 1} * padding;
 }
 
+constexpr int kTextGap = 2;            // unscaled pixels around labels and the caption
+constexpr std::size_t kMaxText = 256;  // characters of one label or the caption
+
+// Where the tiles start, and the whole picture's size, before magnification.
+struct Layout {
+  std::int64_t left = 0, top = 0, width = 0, height = 0;
+};
+
+Layout layout_of(const ImageGrid& grid) {
+  Layout layout;
+  int label_width = 0;
+  for (const std::string& label : grid.row_labels)
+    label_width = std::max(label_width, io::text_width(label));
+  if (!grid.row_labels.empty()) layout.left = label_width + 2 * kTextGap;
+  if (!grid.caption.empty()) layout.top = io::kGlyphHeight + 2 * kTextGap;
+  const std::int64_t grid_width = unscaled_extent(grid.grid_cols, grid.tile_cols, grid.padding);
+  const std::int64_t caption_width = io::text_width(grid.caption) + 2 * kTextGap;
+  layout.width = std::max(layout.left + grid_width, grid.caption.empty() ? 0 : caption_width);
+  layout.height = layout.top + unscaled_extent(grid.grid_rows, grid.tile_rows, grid.padding);
+  return layout;
+}
+
+void validate_text(const ImageGrid& grid) {
+  if (!grid.row_labels.empty() &&
+      grid.row_labels.size() != static_cast<std::size_t>(grid.grid_rows)) {
+    fail(std::to_string(grid.row_labels.size()) + " row labels for " +
+         std::to_string(grid.grid_rows) + " rows");
+  }
+  for (const std::string& label : grid.row_labels) {
+    if (label.size() > kMaxText) fail("a row label is longer than 256 characters");
+  }
+  if (grid.caption.size() > kMaxText) fail("the caption is longer than 256 characters");
+}
+
 // Throws Error unless the grid describes a picture we can draw.
 void validate(const ImageGrid& grid) {
   check_at_least(grid.tile_rows, 1, "tile_rows");
@@ -112,8 +148,9 @@ void validate(const ImageGrid& grid) {
          std::to_string(grid.grid_cols) + " tiles of " + std::to_string(grid.tile_rows) + "x" +
          std::to_string(grid.tile_cols) + ")");
   }
-  const std::int64_t width = unscaled_extent(grid.grid_cols, grid.tile_cols, grid.padding);
-  const std::int64_t height = unscaled_extent(grid.grid_rows, grid.tile_rows, grid.padding);
+  validate_text(grid);
+  const Layout layout = layout_of(grid);
+  const std::int64_t width = layout.width, height = layout.height;
   // Each factor is checked first so the product below cannot overflow.
   const std::int64_t scale2 = std::int64_t{grid.scale} * grid.scale;
   if (width > kMaxImageGridPixels || height > kMaxImageGridPixels || scale2 > kMaxImageGridPixels ||
@@ -130,14 +167,33 @@ std::uint8_t to_byte(float value, std::uint8_t background) {
   return static_cast<std::uint8_t>(std::lround(clamped * 255.0f));
 }
 
+// Labels in white, each centred on its row of tiles; the caption above the grid.
+void draw_labels(const ImageGrid& grid, const Layout& layout, std::vector<std::uint8_t>& canvas) {
+  const auto width = static_cast<std::size_t>(layout.width);
+  if (!grid.caption.empty()) io::draw_text(canvas, width, kTextGap, kTextGap, grid.caption, 255);
+  for (std::size_t row = 0; row < grid.row_labels.size(); ++row) {
+    const std::int64_t centre = layout.top +
+                                static_cast<std::int64_t>(row) * (grid.tile_rows + grid.padding) +
+                                grid.tile_rows / 2;
+    const std::int64_t top = std::max<std::int64_t>(0, centre - io::kGlyphHeight / 2);
+    io::draw_text(canvas, width, static_cast<std::size_t>(top), kTextGap, grid.row_labels[row],
+                  255);
+  }
+}
+
 // The picture before magnification, one byte per pixel, row-major.
-std::vector<std::uint8_t> compose(const ImageGrid& grid, std::size_t width, std::size_t height) {
+std::vector<std::uint8_t> compose(const ImageGrid& grid, const Layout& layout) {
+  const auto width = static_cast<std::size_t>(layout.width);
+  const auto height = static_cast<std::size_t>(layout.height);
   std::vector<std::uint8_t> canvas(width * height, grid.background);
+  draw_labels(grid, layout, canvas);
   const std::size_t tile_size = static_cast<std::size_t>(grid.tile_rows) * grid.tile_cols;
   for (int t = 0; t < grid.grid_rows * grid.grid_cols; ++t) {
     const std::size_t top =
+        static_cast<std::size_t>(layout.top) +
         static_cast<std::size_t>(t / grid.grid_cols) * (grid.tile_rows + grid.padding);
     const std::size_t left =
+        static_cast<std::size_t>(layout.left) +
         static_cast<std::size_t>(t % grid.grid_cols) * (grid.tile_cols + grid.padding);
     const float* tile = grid.tiles.data() + t * tile_size;
     for (int r = 0; r < grid.tile_rows; ++r) {
@@ -167,23 +223,21 @@ std::vector<std::uint8_t> magnify(const std::vector<std::uint8_t>& canvas, std::
 
 std::int64_t image_grid_width(const ImageGrid& grid) {
   validate(grid);
-  return unscaled_extent(grid.grid_cols, grid.tile_cols, grid.padding) * grid.scale;
+  return layout_of(grid).width * grid.scale;
 }
 
 std::int64_t image_grid_height(const ImageGrid& grid) {
   validate(grid);
-  return unscaled_extent(grid.grid_rows, grid.tile_rows, grid.padding) * grid.scale;
+  return layout_of(grid).height * grid.scale;
 }
 
 std::string encode_png(const ImageGrid& grid) {
   validate(grid);
-  const auto width =
-      static_cast<std::size_t>(unscaled_extent(grid.grid_cols, grid.tile_cols, grid.padding));
-  const auto height =
-      static_cast<std::size_t>(unscaled_extent(grid.grid_rows, grid.tile_rows, grid.padding));
+  const Layout layout = layout_of(grid);
+  const auto width = static_cast<std::size_t>(layout.width);
+  const auto height = static_cast<std::size_t>(layout.height);
   const auto scale = static_cast<std::size_t>(grid.scale);
-  const std::vector<std::uint8_t> pixels =
-      magnify(compose(grid, width, height), width, height, scale);
+  const std::vector<std::uint8_t> pixels = magnify(compose(grid, layout), width, height, scale);
 
   std::string png_bytes;
   PngContext context{&png_bytes, false, {}, {}};

@@ -35,7 +35,8 @@ std::string lock_owner(int fd) {
 int take_lock(const fs::path& folder) {
   const fs::path path = folder / kLockName;
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-  if (fd < 0) throw Error(path.string() + ": cannot create the run folder's lock: " + reason(errno));
+  if (fd < 0)
+    throw Error(path.string() + ": cannot create the run folder's lock: " + reason(errno));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int error = errno;
     const std::string owner = lock_owner(fd);
@@ -89,7 +90,9 @@ void remove_run_files(const fs::path& folder, const std::vector<std::string>& na
   for (const std::string& name : names) {
     std::error_code ec;
     fs::remove(folder / name, ec);
-    if (ec) throw Error((folder / name).string() + ": cannot remove the earlier run's file: " + ec.message());
+    if (ec)
+      throw Error((folder / name).string() +
+                  ": cannot remove the earlier run's file: " + ec.message());
   }
 }
 

@@ -187,7 +187,8 @@ def run_snn(condition: Condition, scale: Scale, data: Any, folder: Path,
                  epochs=scale.epochs, train_size=scale.train_size,
                  validation_size=scale.validation_size, seed=options.seed,
                  threads=options.threads, on_epoch=_epoch_printer(options, scale.epochs))
-    result.model.dataset = condition.dataset
+    # The named data set with the split it was given, so eval finds the data by itself.
+    result.model.dataset = result.model.dataset._replace(name=condition.dataset)
     result.model.save(folder / "model.spikeae")
     count = scale.embedding_images
     times = result.model.encode(data.test_images[:count], threads=options.threads)
