@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "data_flags.h"
 #include "hyperparameter_flags.h"
+#include "integer_flags.h"
 #include "spikeae/activity.h"
 #include "spikeae/error.h"
 #include "spikeae/random.h"
@@ -152,11 +153,17 @@ void add_bench_command(CLI::App& app) {
       "bench", "Measure training and inference throughput on real data per thread count");
   add_hyperparameter_flags(*command, flags->hyperparameters, EpochsFlag::kHidden);
   add_data_flags(*command, flags->data);
-  command->add_option("--train-size", flags->train_size, "Training images per measured epoch")
+  command
+      ->add_option(both_spellings("--train-size"), flags->train_size,
+                   "Training images per measured epoch")
+      ->check(integer_in(1, std::uint64_t{1} << 31))
       ->capture_default_str();
-  command->add_option("--threads-list", flags->thread_counts, "Thread counts to measure")
+  command
+      ->add_option(both_spellings("--threads-list"), flags->thread_counts,
+                   "Thread counts to measure")
       ->capture_default_str();
   command->add_option("--repeats", flags->repeats, "Runs per thread count (median reported)")
+      ->check(integer_in(1, 1000))
       ->capture_default_str();
   command->callback([flags] { run_bench(*flags); });
 }
