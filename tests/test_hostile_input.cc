@@ -518,6 +518,9 @@ TEST(HostileCli, LayerSizesWithZerosOrJunkAreRefused) {
   EXPECT_TRUE(Refused(train({"--layer-sizes", "784,-8,16,-8,784", "--n_hidden", "16"}),
                       {"layer_sizes[1]", "got -8"}));
   EXPECT_TRUE(Refused(train({"--layer-sizes", "784,,784"}), {"--layer-sizes", "784,,784"}));
+  // A trailing comma and an empty list were once read as a shorter stack and as "not given".
+  EXPECT_TRUE(Refused(train({"--layer-sizes", "784,16,"}), {"--layer-sizes", "784,16,"}));
+  EXPECT_TRUE(Refused(train({"--layer-sizes", ""}), {"layer_sizes", "got 0 layer(s)"}));
   EXPECT_TRUE(Refused(train({"--layer-sizes", "784,16x,784"}), {"--layer-sizes", "integers"}));
   EXPECT_TRUE(Refused(train({"--layer-sizes", "784,99999999999,16,8,784"}),
                       {"--layer-sizes", "99999999999"}));

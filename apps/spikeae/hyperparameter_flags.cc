@@ -28,6 +28,10 @@ std::string default_text(const std::string& name) {
 }
 
 std::vector<int> parse_layer_sizes(const std::string& text) {
+  // getline drops a trailing empty field, so "784,16," would read as two sizes.
+  if (!text.empty() && text.back() == ',') {
+    throw Error("invalid --layer-sizes \"" + text + "\": expected integers separated by commas");
+  }
   std::vector<int> sizes;
   std::istringstream parts(text);
   std::string part;
@@ -122,8 +126,9 @@ BaseRow base_row(const HyperparameterFlags& flags) {
   if (!flags.preset.empty()) {
     const double hidden = flags.preset[2];
     if (hidden != std::floor(hidden) || !(std::abs(hidden) < 1e9)) {
-      throw Error("invalid --preset hidden size " + std::to_string(hidden) +
-                  ": must be an integer");
+      std::ostringstream text;
+      text << "invalid --preset hidden size " << hidden << ": must be an integer";
+      throw Error(text.str());
     }
     base.row = paper_preset(flags.preset[0], flags.preset[1], static_cast<int>(hidden));
     base.hidden = base.row.n_hidden;
@@ -148,7 +153,7 @@ TrainingConfig resolve_config(const HyperparameterFlags& flags, std::optional<st
   TrainingConfig config;
   apply_row(row, config);
   ArchitectureRequest request;
-  if (!flags.layer_sizes.empty()) request.layer_sizes = parse_layer_sizes(flags.layer_sizes);
+  if (flags.layer_sizes) request.layer_sizes = parse_layer_sizes(*flags.layer_sizes);
   if (flags.given.count("n_hidden")) request.n_hidden = row.n_hidden;
   request.preset_hidden = base.hidden;
   request.preset_name = base.name;

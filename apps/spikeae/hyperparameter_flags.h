@@ -17,7 +17,7 @@ struct HyperparameterFlags {
   std::vector<double> preset;                // NOISE LATENCY HIDDEN, or empty
   std::string preset_file;                   // a table with one row, or empty
   std::map<std::string, std::string> given;  // column name -> text, as typed
-  std::string layer_sizes;                   // e.g. "784,128,32,128,784", or empty
+  std::optional<std::string> layer_sizes;    // e.g. "784,128,32,128,784", when given
   bool non_inverted = false;
   int epochs = 20;
   int threads = 0;
