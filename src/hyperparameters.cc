@@ -381,6 +381,7 @@ std::string stack_text(const std::vector<int>& sizes) {
 
 // An explicit stack must agree with every other source of its sizes.
 void check_explicit_stack(const std::vector<int>& sizes, const ArchitectureRequest& request) {
+  if (sizes.size() < 2) return;  // validate() names what is missing
   const std::string stack = "layer_sizes " + stack_text(sizes);
   const bool has_middle = sizes.size() >= 3 && sizes.size() % 2 == 1;
   const int middle = has_middle ? sizes[sizes.size() / 2] : 0;
