@@ -6,8 +6,8 @@
 #include "commands.h"
 #include "integer_flags.h"
 #include "model_flags.h"
-#include "reconstruction.h"
 #include "spikeae/error.h"
+#include "spikeae/reconstruction_picture.h"
 
 namespace spikeae::cli {
 

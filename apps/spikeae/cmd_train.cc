@@ -15,7 +15,6 @@
 #include "hyperparameter_flags.h"
 #include "metrics_log.h"
 #include "progress.h"
-#include "reconstruction.h"
 #include "resume_flags.h"
 #include "spikeae/atomic_file.h"
 #include "spikeae/checkpoint.h"
@@ -24,6 +23,7 @@
 #include "spikeae/memory_check.h"
 #include "spikeae/model_file.h"
 #include "spikeae/random.h"
+#include "spikeae/reconstruction_picture.h"
 #include "spikeae/run_folder.h"
 
 namespace spikeae::cli {

@@ -10,8 +10,7 @@ from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 import numpy as np
 
 from . import _core
-from ._data import (DataDescription, as_images, brightness, image_bytes, noise_seed,
-                    write_image_grid)
+from ._data import DataDescription, as_images, brightness, image_bytes, noise_seed
 from ._options import check_names, keyword_parameters, option_defaults, option_docs, resolve
 
 SpikeaeError = _core.SpikeaeError
@@ -61,18 +60,6 @@ def _fit_batch(array: np.ndarray, size: int, what: str) -> Tuple[np.ndarray, tup
             f"(..., {size}) or (..., rows, cols) with rows * cols = {size}")
     batch = array.shape[:array.ndim - len(trailing)]
     return array.reshape((-1, size)), batch, trailing
-
-
-def _mean_loss_in_order(reconstructed: np.ndarray, clean: np.ndarray) -> float:
-    """The mean per-pixel squared error, summed in the engine's order (pixel by
-    pixel, then image by image) so the CLI's picture caption is matched to the bit."""
-    total = 0.0
-    for output, target in zip(reconstructed.tolist(), clean.tolist()):
-        squares = 0.0
-        for o, x in zip(output, target):
-            squares += (o - x) * (o - x)
-        total += squares / len(output)
-    return total / len(reconstructed)
 
 
 class Model:
@@ -606,21 +593,15 @@ class Model:
         for i in indices:
             if not 0 <= i < len(array):
                 raise SpikeaeError(f"image {i} is out of range (the set has {len(array)} images)")
-        rows, cols = array.shape[1:]
-        flat = array[indices].reshape(len(indices), -1)
-        if flat.shape[1] != self.n_inputs:
-            raise SpikeaeError(f"images have {flat.shape[1]} pixels but the network has "
+        pixels = array.shape[1] * array.shape[2]
+        if pixels != self.n_inputs:
+            raise SpikeaeError(f"images have {pixels} pixels but the network has "
                                f"{self.n_inputs} inputs")
-        noisy = np.stack([self._encode(flat[k:k + 1], noise_factor, seed, i)[0]
-                          for k, i in enumerate(indices)])
-        clean = _core.target_times(np.ascontiguousarray(flat), self.inverted)
-        reconstructed = self._pixel_times(self._core.forward(noisy, 0, False, None)[0])
-        rows_shown = (clean, noisy, reconstructed)
-        tiles = np.stack([brightness(x, inverted=self.inverted) for x in rows_shown])
-        loss = _mean_loss_in_order(reconstructed, clean)
-        write_image_grid(path, tiles.reshape(3, len(indices), rows, cols).astype(np.float32),
-                         row_labels=("clean", "input", "output"),
-                         caption=f"loss {loss:.5f} (mean of these {len(indices)})")
+        noise = self.noise_factor if noise_factor is None else float(noise_factor)
+        set_seed = noise_seed(self.seed if seed is None else int(seed), "test")
+        # The engine draws the picture, so it is byte for byte the CLI's.
+        self._core.write_reconstructions(os.fspath(path), np.ascontiguousarray(array), indices,
+                                         noise, set_seed)
 
     def _check_layer(self, layer: int) -> int:
         layer = int(layer)

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "convert.h"
 #include "spikeae/activity.h"
@@ -12,6 +13,7 @@
 #include "spikeae/error.h"
 #include "spikeae/loss.h"
 #include "spikeae/neuron.h"
+#include "spikeae/reconstruction_picture.h"
 
 namespace spikeae::python {
 namespace {
@@ -285,6 +287,23 @@ py::list activity(const Model& model, const Bytes& images, double noise_factor,
   return result;
 }
 
+// The picture of spikeae train and reconstruct: image i carries the noise of index i.
+void write_reconstructions(const Model& model, const std::string& path, const Bytes& images,
+                           const std::vector<std::size_t>& indices, double noise_factor,
+                           std::uint64_t noise_seed) {
+  check_noise_factor(noise_factor);
+  Dataset data = to_dataset(images, std::nullopt);
+  if (data.pixels_per_image() != static_cast<std::size_t>(model.network().n_inputs())) {
+    throw Error("images have " + std::to_string(data.pixels_per_image()) +
+                " pixels but the network has " + std::to_string(model.network().n_inputs()) +
+                " inputs");
+  }
+  py::gil_scoped_release release;
+  const ExampleSet set = make_example_set(
+      std::move(data), {model.saved.config.encoding.inverted, noise_factor}, noise_seed);
+  write_reconstruction_png(path, model.network(), set, model.saved.config.loss.latency, indices);
+}
+
 }  // namespace
 
 void bind_model(py::module_& m) {
@@ -347,7 +366,9 @@ void bind_model(py::module_& m) {
       .def("membrane", &membrane, py::arg("example"), py::arg("layer"), py::arg("neuron"),
            py::arg("t"), py::arg("contributions"))
       .def("activity", &activity, py::arg("images"), py::arg("noise_factor"), py::arg("noise_seed"),
-           py::arg("threads"));
+           py::arg("threads"))
+      .def("write_reconstructions", &write_reconstructions, py::arg("path"), py::arg("images"),
+           py::arg("indices"), py::arg("noise_factor"), py::arg("noise_seed"));
 }
 
 }  // namespace spikeae::python

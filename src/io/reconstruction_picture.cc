@@ -1,14 +1,16 @@
-#include "reconstruction.h"
+#include "spikeae/reconstruction_picture.h"
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
 #include <vector>
 
+#include "spikeae/error.h"
 #include "spikeae/forward.h"
 #include "spikeae/image_grid.h"
 #include "spikeae/loss.h"
 
-namespace spikeae::cli {
+namespace spikeae {
 namespace {
 
 // Spike time x in [0, 1] (1 = silent) back to brightness for display.
@@ -22,6 +24,13 @@ float brightness(double x, bool inverted) {
 void write_reconstruction_png(const std::filesystem::path& path, const Network& network,
                               const ExampleSet& set, double latency,
                               std::span<const std::size_t> indices) {
+  if (indices.empty()) throw Error(path.string() + ": no images to show");
+  for (std::size_t i : indices) {
+    if (i >= set.size()) {
+      throw Error(path.string() + ": image " + std::to_string(i) + " is out of range (the set has " +
+                  std::to_string(set.size()) + " images)");
+    }
+  }
   const std::size_t n_pixels = set.images.pixels_per_image();
   ImageGrid grid;
   grid.tile_rows = set.images.rows;
@@ -60,4 +69,4 @@ void write_reconstruction_png(const std::filesystem::path& path, const Network& 
   write_png(path, grid);
 }
 
-}  // namespace spikeae::cli
+}  // namespace spikeae
