@@ -13,7 +13,6 @@
 #include "commands.h"
 #include "data_flags.h"
 #include "hyperparameter_flags.h"
-#include "metrics_log.h"
 #include "progress.h"
 #include "resume_flags.h"
 #include "spikeae/atomic_file.h"
@@ -23,7 +22,7 @@
 #include "spikeae/memory_check.h"
 #include "spikeae/model_file.h"
 #include "spikeae/random.h"
-#include "spikeae/reconstruction_picture.h"
+#include "spikeae/run_files.h"
 #include "spikeae/run_folder.h"
 
 namespace spikeae::cli {
@@ -128,37 +127,23 @@ void warn_if_plateau(const RunSummary& summary, double best_validation_loss) {
                best_validation_loss, summary.mean_image_loss);
 }
 
-// Tests the best model and writes the run's files (the model before the log's
-// last line, which then vouches for it).
+// Tests the best model, writes the run's files and says what they hold.
 void finish_run(const RunFolder& folder, const TrainFlags& flags, const TrainingConfig& config,
                 const PreparedData& data, const TrainResult& result, MetricsLog& log) {
-  const std::filesystem::path& out = folder.path();
   ThreadPool pool(config.train.threads);
-  RunSummary summary;
-  summary.best_epoch = result.best_epoch;
-  summary.test_loss = evaluate_loss(result.best_network, data.test, config.loss.latency, pool);
-  summary.mean_image_loss = mean_image_loss(data.validation);
-  summary.plateau = on_mean_image_plateau(result.best_validation_loss, summary.mean_image_loss);
-  // The thread count does not change the result; leaving it out makes model
-  // files byte-identical across thread counts.
-  TrainingConfig saved_config = config;
-  saved_config.train.threads = 0;
-  save_model(out / "model.spikeae", {result.best_network, saved_config, result.best_epoch,
-                                     result.best_validation_loss, data_description(flags)});
-  std::vector<std::size_t> shown(std::min<std::size_t>(10, data.test.size()));
-  std::iota(shown.begin(), shown.end(), std::size_t{0});
-  write_reconstruction_png(out / "reconstructions.png", result.best_network, data.test,
-                           config.loss.latency, shown);
-  write_file_atomically(out / "hyperparameters.tsv",
-                        format_hyperparameter_table({row_from_config(config)}));
-  log.finish(summary);
+  const RunSummary summary =
+      summarize_run(result, &data.test, data.validation, config.loss.latency, pool);
+  write_run_files(folder.path(),
+                  {result.best_network, config, result.best_epoch, result.best_validation_loss,
+                   data_description(flags)},
+                  &data.test, summary, log);
   std::printf("best epoch %d: validation loss %.5f, test loss %.5f\n", result.best_epoch,
               result.best_validation_loss, summary.test_loss);
   warn_if_plateau(summary, result.best_validation_loss);
   std::printf(
       "wrote %s/{model.spikeae, metrics.jsonl, reconstructions.png, hyperparameters.tsv, "
       "checkpoint.spikeae}\n",
-      out.string().c_str());
+      folder.path().string().c_str());
 }
 
 TrainResult train_with_signals(TrainingState state, const TrainingConfig& config,

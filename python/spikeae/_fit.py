@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import json
 import math
 import os
 import warnings
@@ -143,26 +142,6 @@ def _split(train: np.ndarray, labels: np.ndarray, name: str, own: bool, args: Di
     return parts, DataDescription(name, args["split"], train_size, validation_size)
 
 
-def _json_number(value: float) -> Optional[float]:
-    return value if math.isfinite(value) else None
-
-
-class _MetricsLog:
-    """metrics.jsonl as the CLI writes it: one object per epoch, then the test result.
-
-    The whole file is rewritten atomically after each record, so it never mixes runs
-    or ends half-written.
-    """
-
-    def __init__(self, path: str) -> None:
-        self._path = path
-        self._lines: List[str] = []
-
-    def write(self, record: Dict[str, Any]) -> None:
-        self._lines.append(json.dumps(record, separators=(",", ":")) + "\n")
-        _core.write_file_atomically(self._path, "".join(self._lines).encode())
-
-
 def _print_epoch(metrics: Dict[str, Any], epochs: int) -> None:
     best = " *best*" if metrics["best"] else ""
     print(f"epoch {metrics['epoch']}/{epochs}: train loss {metrics['train_loss']:.5f}, "
@@ -266,7 +245,7 @@ def fit(train_images: Any = None, train_labels: Any = None, test_images: Any = N
     try:
         folder.clear_earlier_run()
         return _run(config, settings, start, parts, test, name, args,
-                    _MetricsLog(os.path.join(out, "metrics.jsonl")))
+                    _core.MetricsLog(os.path.join(os.fspath(out), "metrics.jsonl")))
     finally:
         folder.close()
 
@@ -285,8 +264,7 @@ def _run(config, settings, start, parts, test, name, args, log) -> FitResult:
                    "best": raw["best"]}
         history.append(metrics)
         if log is not None:
-            log.write({key: _json_number(value) if isinstance(value, float) else value
-                       for key, value in metrics.items()})
+            log.epoch(raw, test_loss)
         if args["verbose"]:
             _print_epoch(metrics, settings["epochs"])
         if user_on_epoch is not None:
@@ -321,20 +299,13 @@ def _run(config, settings, start, parts, test, name, args, log) -> FitResult:
     return result
 
 
-def _write_outputs(out: str, result: FitResult, test: Optional[np.ndarray],
-                   log: _MetricsLog) -> None:
-    """The files of ``spikeae train --out``, with the same contents."""
-    log.write({"test_loss": _json_number(math.nan if result.test_loss is None
-                                         else result.test_loss),
-               "best_epoch": result.best_epoch,
-               "mean_image_loss": _json_number(result.mean_image_loss),
-               "plateau": result.plateau})
-    result.model.save(os.path.join(out, "model.spikeae"))
-    if test is not None and len(test) > 0:
-        result.model.write_reconstructions(os.path.join(out, "reconstructions.png"), test,
-                                           count=10)
-    table = result.model._core.config.hyperparameter_table()
-    _core.write_file_atomically(os.path.join(out, "hyperparameters.tsv"), table.encode())
+def _write_outputs(out: Any, result: FitResult, test: Optional[np.ndarray], log: Any) -> None:
+    """The files of ``spikeae train --out``, written by the engine's own function."""
+    summary = {"best_epoch": result.best_epoch,
+               "test_loss": math.nan if result.test_loss is None else result.test_loss,
+               "mean_image_loss": result.mean_image_loss, "plateau": result.plateau}
+    _core.write_run_files(os.fspath(out), result.model._core, str(result.model.dataset),
+                          None if test is None else np.ascontiguousarray(test), summary, log)
 
 
 _FIT_DEFAULTS: Dict[str, Any] = {

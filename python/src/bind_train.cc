@@ -3,6 +3,7 @@
 // run cleanly between batches.
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "convert.h"
@@ -10,6 +11,7 @@
 #include "spikeae/error.h"
 #include "spikeae/memory_check.h"
 #include "spikeae/random.h"
+#include "spikeae/run_files.h"
 #include "spikeae/run_folder.h"
 
 namespace spikeae::python {
@@ -115,6 +117,39 @@ py::dict train_from_python(const TrainingConfig& config, const std::optional<Mod
   return out;
 }
 
+EpochMetrics metrics_from_dict(const py::dict& d) {
+  EpochMetrics m;
+  m.epoch = d["epoch"].cast<int>();
+  m.train_loss = d["train_loss"].cast<double>();
+  m.validation_loss = d["validation_loss"].cast<double>();
+  m.seconds = d["seconds"].cast<double>();
+  m.examples_per_second = d["examples_per_second"].cast<double>();
+  m.best = d["best"].cast<bool>();
+  return m;
+}
+
+// The run files of spikeae train, from a fit's best model and its test images.
+void write_fit_files(const std::string& folder, const Model& best, const std::string& dataset,
+                     const std::optional<Bytes>& test_images, const py::dict& summary,
+                     MetricsLog& log) {
+  RunSummary run;
+  run.best_epoch = summary["best_epoch"].cast<int>();
+  run.test_loss = summary["test_loss"].cast<double>();
+  run.mean_image_loss = summary["mean_image_loss"].cast<double>();
+  run.plateau = summary["plateau"].cast<bool>();
+  SavedModel model = best.saved;
+  model.dataset = dataset;
+  std::optional<ExampleSet> test;
+  if (test_images) {
+    Dataset data = to_dataset(*test_images, std::nullopt);
+    py::gil_scoped_release release;
+    test = make_example_set(std::move(data), model.config.encoding,
+                            derive_seed(model.config.train.seed, Stream::kTestNoise));
+  }
+  py::gil_scoped_release release;
+  write_run_files(folder, std::move(model), test ? &*test : nullptr, run, log);
+}
+
 // A run folder held from Python: `close` (or the end of a `with` block) releases it.
 struct PyRunFolder {
   std::unique_ptr<RunFolder> folder;
@@ -130,6 +165,20 @@ RunFolderMode folder_mode(const std::string& mode) {
 }  // namespace
 
 void bind_train(py::module_& m) {
+  py::class_<MetricsLog>(m, "MetricsLog", "metrics.jsonl of a run, rewritten atomically.")
+      .def(py::init([](const std::string& path) {
+             return MetricsLog(path, {});
+           }),
+           py::arg("path"))
+      .def(
+          "epoch",
+          [](MetricsLog& log, const py::dict& metrics, double test_loss) {
+            log.epoch(metrics_from_dict(metrics), test_loss);
+          },
+          py::arg("metrics"), py::arg("test_loss"));
+  m.def("write_run_files", &write_fit_files, py::arg("folder"), py::arg("best"),
+        py::arg("dataset"), py::arg("test_images"), py::arg("summary"), py::arg("log"),
+        "Writes model.spikeae, reconstructions.png, hyperparameters.tsv and the log's last line.");
   py::class_<PyRunFolder>(m, "RunFolder",
                           "A run's output folder, locked while held (see docs/robustness.md).")
       .def(py::init([](const std::string& path, const std::string& mode) {

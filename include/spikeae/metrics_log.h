@@ -9,7 +9,7 @@
 
 #include "spikeae/trainer.h"
 
-namespace spikeae::cli {
+namespace spikeae {
 
 // What the end of a run says about it beside the test loss.
 struct RunSummary {
@@ -36,4 +36,4 @@ class MetricsLog {
   std::vector<std::string> lines_;
 };
 
-}  // namespace spikeae::cli
+}  // namespace spikeae

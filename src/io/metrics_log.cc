@@ -1,11 +1,11 @@
-#include "metrics_log.h"
+#include "spikeae/metrics_log.h"
 
 #include <cmath>
 #include <cstdio>
 
 #include "spikeae/atomic_file.h"
 
-namespace spikeae::cli {
+namespace spikeae {
 namespace {
 
 std::string json_number(double value) {
@@ -52,4 +52,4 @@ void MetricsLog::write() const {
   write_file_atomically(path_, text);
 }
 
-}  // namespace spikeae::cli
+}  // namespace spikeae
