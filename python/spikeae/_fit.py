@@ -12,8 +12,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import numpy as np
 
 from . import _core
-from ._data import (Data, DataDescription, as_images, as_labels, load_dataset, load_idx,
-                    split_train_validation)
+from ._data import Data, as_images, as_labels, load_dataset, load_idx
 from ._model import Model
 from ._options import check_names, keyword_parameters, option_defaults, option_docs, resolve
 
@@ -131,15 +130,11 @@ def _split_sizes(count: int, train_size: Optional[int], validation_size: Optiona
     return int(train_size), int(validation_size)
 
 
-def _split(train: np.ndarray, labels: np.ndarray, name: str, own: bool, args: Dict[str, Any],
-           seed: int):
-    """(Split, DataDescription) of the training images, as ``spikeae train`` divides them."""
-    train_size, validation_size = _split_sizes(len(train), args["train_size"],
-                                               args["validation_size"], own)
-    parts = split_train_validation(train, labels, train_size=train_size,
-                                   validation_size=validation_size, split=args["split"],
-                                   seed=seed)
-    return parts, DataDescription(name, args["split"], train_size, validation_size)
+def _check_split(split: Any) -> bool:
+    """True for "shuffled", False for "sequential"; anything else is refused."""
+    if split not in ("shuffled", "sequential"):
+        raise SpikeaeError(f'invalid split "{split}": must be "shuffled" or "sequential"')
+    return split == "shuffled"
 
 
 def _print_epoch(metrics: Dict[str, Any], epochs: int) -> None:
@@ -190,10 +185,10 @@ def fit(train_images: Any = None, train_labels: Any = None, test_images: Any = N
         test_size: use only the first N test images (0: all).
         train_size, validation_size, split: the split ("shuffled" or "sequential";
             default sizes: see Split above).
-        out: a folder to write model.spikeae, metrics.jsonl, reconstructions.png and
-            hyperparameters.tsv into, as the CLI's --out (None: write nothing). A folder
-            that holds another run is refused, and one that another process is
-            training into is refused.
+        out: a folder to write model.spikeae, metrics.jsonl, reconstructions.png,
+            hyperparameters.tsv and checkpoint.spikeae into, by the CLI's own code (None:
+            write nothing). A folder that holds another run is refused, and one that
+            another process is training into is refused.
         overwrite: replace the run that ``out`` holds (as the CLI's --overwrite).
         test_every_epoch: also measure the test loss after every epoch.
         on_epoch: called as on_epoch(metrics, model) after every epoch, with the
@@ -234,55 +229,41 @@ def fit(train_images: Any = None, train_labels: Any = None, test_images: Any = N
     else:
         config = resolve(options, input_size=pixels)
     settings = config.as_dict()
-    # The data description the CLI stores: data name and split (checkpoints compare it).
-    parts, description = _split(train, labels, name, own, args, settings["seed"])
-    name = str(description)
-    out = args["out"]
-    if out is None:
-        return _run(config, settings, start, parts, test, name, args, None)
-    # One run per folder, locked while it trains (as spikeae train --out).
-    folder = _core.RunFolder(os.fspath(out), "overwrite" if args["overwrite"] else "new")
-    try:
-        folder.clear_earlier_run()
-        return _run(config, settings, start, parts, test, name, args,
-                    _core.MetricsLog(os.path.join(os.fspath(out), "metrics.jsonl")))
-    finally:
-        folder.close()
+    sizes = _split_sizes(len(train), args["train_size"], args["validation_size"], own)
+    return _run(config, settings, start, train, sizes, test, name, args)
 
 
-def _run(config, settings, start, parts, test, name, args, log) -> FitResult:
+def _run(config, settings, start, train, sizes, test, name, args) -> FitResult:
+    """The protocol of ``spikeae train`` in the engine, with Python callbacks around it."""
     user_on_epoch: Optional[Callable] = args["on_epoch"]
-    test_every_epoch = bool(args["test_every_epoch"]) and test is not None
     history: List[Dict[str, Any]] = []
 
     def on_epoch(raw: Dict[str, Any], core: Any) -> Any:
         model = Model._wrap(core)
-        test_loss = model.loss(test) if test_every_epoch else math.nan
-        metrics = {"epoch": raw["epoch"], "train_loss": raw["train_loss"],
-                   "validation_loss": raw["validation_loss"], "test_loss": test_loss,
-                   "seconds": raw["seconds"], "examples_per_second": raw["examples_per_second"],
-                   "best": raw["best"]}
+        metrics = {key: raw[key] for key in ("epoch", "train_loss", "validation_loss",
+                                             "test_loss", "seconds", "examples_per_second",
+                                             "best")}
         history.append(metrics)
-        if log is not None:
-            log.epoch(raw, test_loss)
         if args["verbose"]:
             _print_epoch(metrics, settings["epochs"])
         if user_on_epoch is not None:
             return user_on_epoch(dict(metrics), model)
         return None
 
-    raw = _core.train(config, None if start is None else start._core, parts.train_images,
-                      parts.validation_images, on_epoch, args["on_progress"],
-                      _SIGNAL_CHECK_SECONDS, name if start is None else str(start.dataset))
+    out = args["out"]
+    raw = _core.fit(config, None if start is None else start._core, np.ascontiguousarray(train),
+                    sizes[0], sizes[1], _check_split(args["split"]), name,
+                    None if test is None else np.ascontiguousarray(test),
+                    "" if out is None else os.fspath(out), bool(args["overwrite"]),
+                    bool(args["test_every_epoch"]), on_epoch, args["on_progress"],
+                    _SIGNAL_CHECK_SECONDS)
     pending = raw["pending"]
+    tested = raw["best_epoch"] > 0 and test is not None and len(test) > 0
     result = FitResult(Model._wrap(raw["best"]), Model._wrap(raw["final"]), history,
-                       raw["best_epoch"], raw["best_validation_loss"], None,
+                       raw["best_epoch"], raw["best_validation_loss"],
+                       raw["test_loss"] if tested else None,
                        raw["stopped"] or pending is not None, raw["mean_image_loss"],
                        raw["plateau"])
-    if result.best_epoch > 0 and test is not None:
-        result.test_loss = result.model.loss(test)
-    if log is not None and result.best_epoch > 0:
-        _write_outputs(args["out"], result, test, log)
     if args["verbose"]:
         _print_best(result)
     if result.plateau:
@@ -297,15 +278,6 @@ def _run(config, settings, start, parts, test, name, args, log) -> FitResult:
         pending.fit_result = result
         raise pending
     return result
-
-
-def _write_outputs(out: Any, result: FitResult, test: Optional[np.ndarray], log: Any) -> None:
-    """The files of ``spikeae train --out``, written by the engine's own function."""
-    summary = {"best_epoch": result.best_epoch,
-               "test_loss": math.nan if result.test_loss is None else result.test_loss,
-               "mean_image_loss": result.mean_image_loss, "plateau": result.plateau}
-    _core.write_run_files(os.fspath(out), result.model._core, str(result.model.dataset),
-                          None if test is None else np.ascontiguousarray(test), summary, log)
 
 
 _FIT_DEFAULTS: Dict[str, Any] = {

@@ -9,9 +9,7 @@
 #include "convert.h"
 #include "run_control.h"
 #include "spikeae/error.h"
-#include "spikeae/memory_check.h"
-#include "spikeae/random.h"
-#include "spikeae/run_files.h"
+#include "spikeae/run.h"
 #include "spikeae/run_folder.h"
 
 namespace spikeae::python {
@@ -46,7 +44,8 @@ void call_on_progress(RunState& run, const Progress& progress) {
   }
 }
 
-void call_on_epoch(RunState& run, const EpochMetrics& metrics, const Network& network) {
+void call_on_epoch(RunState& run, const EpochMetrics& metrics, const Network& network,
+                   double test_loss) {
   if (run.on_epoch.is_none()) return;
   // Called for every completed epoch, even after a stop was requested, so that the
   // Python side sees the whole history.
@@ -55,99 +54,87 @@ void call_on_epoch(RunState& run, const EpochMetrics& metrics, const Network& ne
     const py::object model = py::cast(Model{SavedModel{
         network, run.config, run.epochs_before + metrics.epoch, metrics.validation_loss, ""}});
     // Returning True asks to stop after this epoch.
-    if (run.on_epoch(metrics_to_dict(metrics), model).is(py::bool_(true))) run.stop = true;
+    py::dict d = metrics_to_dict(metrics);
+    d["test_loss"] = test_loss;
+    if (run.on_epoch(d, model).is(py::bool_(true))) run.stop = true;
   } catch (const py::error_already_set& error) {
     run.remember(error);
   }
 }
 
-py::dict train_from_python(const TrainingConfig& config, const std::optional<Model>& start,
-                           const Bytes& train_images, const Bytes& validation_images,
-                           const py::object& on_epoch, const py::object& on_progress,
-                           double check_seconds, const std::string& dataset) {
+// Where a fit's data go: the training file (split by the protocol) and the test images.
+struct FitData {
+  const Bytes& training_file;
+  std::size_t train_size, validation_size;
+  bool shuffled;
+  std::string name;
+  std::optional<Bytes> test_images;
+};
+
+RunSpec fit_spec(const TrainingConfig& config, const FitData& data, const std::string& folder,
+                 bool overwrite, bool test_every_epoch) {
+  RunSpec spec;
+  spec.config = config;
+  spec.split = {data.train_size, data.validation_size, data.shuffled};
+  spec.data_name = data.name;
+  spec.folder = folder;
+  spec.folder_mode = overwrite ? RunFolderMode::kOverwrite : RunFolderMode::kNew;
+  spec.test_every_epoch = test_every_epoch;
+  return spec;
+}
+
+py::dict outcome_to_dict(const RunOutcome& outcome, const TrainingConfig& kept, int before,
+                         const RunState& run) {
+  const TrainResult& result = outcome.result;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double last_loss = result.history.empty() ? nan : result.history.back().validation_loss;
+  const double best_loss = result.best_epoch > 0 ? result.best_validation_loss : nan;
+  py::list history;
+  for (const EpochMetrics& m : result.history) history.append(metrics_to_dict(m));
+  py::dict out;
+  out["best"] = Model{SavedModel{result.best_network, kept, before + result.best_epoch, best_loss,
+                                 outcome.data_description}};
+  out["final"] =
+      Model{SavedModel{result.final_network, kept, before + static_cast<int>(result.history.size()),
+                       last_loss, outcome.data_description}};
+  out["best_epoch"] = result.best_epoch;
+  out["best_validation_loss"] = best_loss;
+  out["history"] = history;
+  out["stopped"] = result.stopped;
+  out["pending"] = run.pending;
+  out["test_loss"] = outcome.summary.test_loss;
+  out["mean_image_loss"] = outcome.summary.mean_image_loss;
+  out["plateau"] = outcome.summary.plateau;
+  return out;
+}
+
+// spikeae.fit: the protocol of spikeae train (run.h) with Python callbacks.
+py::dict fit_from_python(const TrainingConfig& config, const std::optional<Model>& start,
+                         const FitData& data, const std::string& folder, bool overwrite,
+                         bool test_every_epoch, const py::object& on_epoch,
+                         const py::object& on_progress, double check_seconds) {
   validate(config);
-  Dataset train_data = to_dataset(train_images, std::nullopt);
-  Dataset validation_data = to_dataset(validation_images, std::nullopt);
+  RunData run_data{to_dataset(data.training_file, std::nullopt), {}};
+  if (data.test_images) run_data.test = to_dataset(*data.test_images, std::nullopt);
   // The thread count does not change the result; models keep 0 like the CLI's files.
   TrainingConfig kept = config;
   kept.train.threads = 0;
   const int before = start ? start->saved.epochs_trained : 0;
   RunState run{{check_seconds}, on_epoch, on_progress, kept, before};
-  TrainCallbacks callbacks;
+  RunCallbacks callbacks;
   callbacks.stop_requested = [&run] { return run.stop_requested(); };
   callbacks.on_progress = [&run](const Progress& p) { call_on_progress(run, p); };
-  callbacks.on_epoch = [&run](const EpochMetrics& m, const Network& n) {
-    call_on_epoch(run, m, n);
+  callbacks.on_epoch = [&run](const EpochMetrics& m, const Network& n, double test_loss) {
+    call_on_epoch(run, m, n, test_loss);
   };
-  TrainResult result;
-  double mean_image = 0.0;
+  const RunSpec spec = fit_spec(config, data, folder, overwrite, test_every_epoch);
+  std::optional<RunOutcome> outcome;
   {
     py::gil_scoped_release release;
-    check_training_memory(config, train_data.size() + validation_data.size(),
-                          train_data.pixels_per_image());
-    const std::uint64_t seed = config.train.seed;
-    const ExampleSet train_set = make_example_set(std::move(train_data), config.encoding,
-                                                  derive_seed(seed, Stream::kTrainNoise));
-    const ExampleSet validation_set = make_example_set(std::move(validation_data), config.encoding,
-                                                       derive_seed(seed, Stream::kValidationNoise));
-    mean_image = mean_image_loss(validation_set);
-    Network network = start ? start->saved.network
-                            : make_network(config.architecture, config.neuron, config.init, seed);
-    result = train_network(std::move(network), config, train_set, validation_set, callbacks);
+    outcome = run_training(spec, std::move(run_data), callbacks,
+                           start ? std::optional<Network>(start->saved.network) : std::nullopt);
   }
-  const double last_loss = result.history.empty() ? std::numeric_limits<double>::quiet_NaN()
-                                                  : result.history.back().validation_loss;
-  const double best_loss = result.best_epoch > 0 ? result.best_validation_loss
-                                                 : std::numeric_limits<double>::quiet_NaN();
-  py::list history;
-  for (const EpochMetrics& m : result.history) history.append(metrics_to_dict(m));
-  py::dict out;
-  out["best"] =
-      Model{SavedModel{result.best_network, kept, before + result.best_epoch, best_loss, dataset}};
-  out["final"] =
-      Model{SavedModel{result.final_network, kept, before + static_cast<int>(result.history.size()),
-                       last_loss, dataset}};
-  out["best_epoch"] = result.best_epoch;
-  out["best_validation_loss"] = best_loss;
-  out["history"] = history;
-  out["stopped"] = result.stopped;
-  out["mean_image_loss"] = mean_image;
-  out["plateau"] = result.best_epoch > 0 && on_mean_image_plateau(best_loss, mean_image);
-  out["pending"] = run.pending;
-  return out;
-}
-
-EpochMetrics metrics_from_dict(const py::dict& d) {
-  EpochMetrics m;
-  m.epoch = d["epoch"].cast<int>();
-  m.train_loss = d["train_loss"].cast<double>();
-  m.validation_loss = d["validation_loss"].cast<double>();
-  m.seconds = d["seconds"].cast<double>();
-  m.examples_per_second = d["examples_per_second"].cast<double>();
-  m.best = d["best"].cast<bool>();
-  return m;
-}
-
-// The run files of spikeae train, from a fit's best model and its test images.
-void write_fit_files(const std::string& folder, const Model& best, const std::string& dataset,
-                     const std::optional<Bytes>& test_images, const py::dict& summary,
-                     MetricsLog& log) {
-  RunSummary run;
-  run.best_epoch = summary["best_epoch"].cast<int>();
-  run.test_loss = summary["test_loss"].cast<double>();
-  run.mean_image_loss = summary["mean_image_loss"].cast<double>();
-  run.plateau = summary["plateau"].cast<bool>();
-  SavedModel model = best.saved;
-  model.dataset = dataset;
-  std::optional<ExampleSet> test;
-  if (test_images) {
-    Dataset data = to_dataset(*test_images, std::nullopt);
-    py::gil_scoped_release release;
-    test = make_example_set(std::move(data), model.config.encoding,
-                            derive_seed(model.config.train.seed, Stream::kTestNoise));
-  }
-  py::gil_scoped_release release;
-  write_run_files(folder, std::move(model), test ? &*test : nullptr, run, log);
+  return outcome_to_dict(*outcome, kept, before, run);
 }
 
 // A run folder held from Python: `close` (or the end of a `with` block) releases it.
@@ -165,20 +152,6 @@ RunFolderMode folder_mode(const std::string& mode) {
 }  // namespace
 
 void bind_train(py::module_& m) {
-  py::class_<MetricsLog>(m, "MetricsLog", "metrics.jsonl of a run, rewritten atomically.")
-      .def(py::init([](const std::string& path) {
-             return MetricsLog(path, {});
-           }),
-           py::arg("path"))
-      .def(
-          "epoch",
-          [](MetricsLog& log, const py::dict& metrics, double test_loss) {
-            log.epoch(metrics_from_dict(metrics), test_loss);
-          },
-          py::arg("metrics"), py::arg("test_loss"));
-  m.def("write_run_files", &write_fit_files, py::arg("folder"), py::arg("best"),
-        py::arg("dataset"), py::arg("test_images"), py::arg("summary"), py::arg("log"),
-        "Writes model.spikeae, reconstructions.png, hyperparameters.tsv and the log's last line.");
   py::class_<PyRunFolder>(m, "RunFolder",
                           "A run's output folder, locked while held (see docs/robustness.md).")
       .def(py::init([](const std::string& path, const std::string& mode) {
@@ -190,10 +163,22 @@ void bind_train(py::module_& m) {
              if (f.folder) f.folder->clear_earlier_run();
            })
       .def("close", [](PyRunFolder& f) { f.folder.reset(); });
-  m.def("train", &train_from_python, py::arg("config"), py::arg("start"), py::arg("train_images"),
-        py::arg("validation_images"), py::arg("on_epoch"), py::arg("on_progress"),
-        py::arg("check_seconds"), py::arg("dataset"),
-        "Trains (or continues training `start`) as spikeae train does; returns a dict.");
+  m.def(
+      "fit",
+      [](const TrainingConfig& config, const std::optional<Model>& start, const Bytes& training_file,
+         std::size_t train_size, std::size_t validation_size, bool shuffled, const std::string& name,
+         const std::optional<Bytes>& test_images, const std::string& folder, bool overwrite,
+         bool test_every_epoch, const py::object& on_epoch, const py::object& on_progress,
+         double check_seconds) {
+        const FitData data{training_file, train_size, validation_size, shuffled, name, test_images};
+        return fit_from_python(config, start, data, folder, overwrite, test_every_epoch, on_epoch,
+                               on_progress, check_seconds);
+      },
+      py::arg("config"), py::arg("start"), py::arg("training_file"), py::arg("train_size"),
+      py::arg("validation_size"), py::arg("shuffled"), py::arg("name"), py::arg("test_images"),
+      py::arg("folder"), py::arg("overwrite"), py::arg("test_every_epoch"), py::arg("on_epoch"),
+      py::arg("on_progress"), py::arg("check_seconds"),
+      "Runs spikeae train's protocol (or continues training `start`); returns a dict.");
 }
 
 }  // namespace spikeae::python

@@ -1,0 +1,73 @@
+// One training run, data in and files out: the protocol of `spikeae train` and
+// spikeae.fit (split, noise streams, run folder, checkpoints and resume, the
+// metrics log, testing the best model, the run's files). Front ends resolve their
+// options and load their data, then call run_training with their callbacks.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "spikeae/checkpoint.h"
+#include "spikeae/config.h"
+#include "spikeae/dataset.h"
+#include "spikeae/metrics_log.h"
+#include "spikeae/run_folder.h"
+#include "spikeae/trainer.h"
+
+namespace spikeae {
+
+struct RunSpec {
+  TrainingConfig config;          // of a new run (a resumed one continues its checkpoint's)
+  SplitOptions split;             // of the training file into training and validation images
+  std::string data_name;          // names the data in the model file ("mnist", a path, "arrays")
+  std::filesystem::path folder;   // the run folder; empty: write no files
+  RunFolderMode folder_mode = RunFolderMode::kNew;
+  bool test_every_epoch = false;  // also test after every epoch (a learning curve)
+  // With kResume and a checkpoint: the config to continue with, from the checkpoint's
+  // (front ends apply what may change and refuse what may not, by throwing Error).
+  std::function<TrainingConfig(const Checkpoint&)> on_resume;
+};
+
+struct RunData {
+  Dataset training_file;  // split by RunSpec::split
+  Dataset test;           // may be empty: no test loss, no picture
+};
+
+// What a run starts with, for a header line.
+struct RunStart {
+  const TrainingConfig& config;
+  const ExampleSet& train;
+  const ExampleSet& validation;
+  const ExampleSet& test;
+  const Network& network;
+  int resumed_epoch = 0;            // epochs done by the checkpoint (0: a new run)
+  std::size_t resumed_position = 0;  // examples done in the next epoch
+  std::size_t stale_files_removed = 0;
+};
+
+struct RunCallbacks {
+  std::function<void(const RunStart&)> on_start;
+  std::function<void(const Progress&)> on_progress;
+  // After every epoch; test_loss is NaN unless RunSpec::test_every_epoch.
+  std::function<void(const EpochMetrics&, const Network&, double test_loss)> on_epoch;
+  std::function<bool()> stop_requested;  // checked between batches
+};
+
+struct RunOutcome {
+  TrainingConfig config;         // what was trained (the checkpoint's when resumed)
+  std::string data_description;  // as stored in the model file
+  TrainResult result;
+  RunSummary summary;            // best epoch, test loss, mean-image plateau
+  bool files_written = false;    // the run folder got its model, picture, table and log
+};
+
+// Runs (or, with kResume, continues) a training run. `start` continues training
+// that network instead of a new one. Throws Error before any file is changed when
+// options, data, memory or the folder refuse the run.
+RunOutcome run_training(const RunSpec& spec, RunData data, const RunCallbacks& callbacks,
+                        std::optional<Network> start = std::nullopt);
+
+}  // namespace spikeae

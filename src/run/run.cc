@@ -1,0 +1,113 @@
+// The training protocol shared by `spikeae train` and spikeae.fit (include/spikeae/run.h).
+#include "spikeae/run.h"
+
+#include <limits>
+#include <utility>
+
+#include "spikeae/data_description.h"
+#include "spikeae/error.h"
+#include "spikeae/memory_check.h"
+#include "spikeae/random.h"
+#include "spikeae/run_files.h"
+
+namespace spikeae {
+namespace {
+
+struct PreparedSets {
+  ExampleSet train, validation, test;
+};
+
+// The split and the three noise streams, each derived from the run's seed.
+PreparedSets prepare_sets(const TrainingConfig& config, const SplitOptions& split, RunData data) {
+  TrainValidation parts = split_train_validation(data.training_file, split, config.train.seed);
+  const std::size_t images = parts.train.size() + parts.validation.size() + data.test.size();
+  check_training_memory(config, images, data.training_file.pixels_per_image());
+  const std::uint64_t seed = config.train.seed;
+  return {make_example_set(std::move(parts.train), config.encoding,
+                           derive_seed(seed, Stream::kTrainNoise)),
+          make_example_set(std::move(parts.validation), config.encoding,
+                           derive_seed(seed, Stream::kValidationNoise)),
+          make_example_set(std::move(data.test), config.encoding,
+                           derive_seed(seed, Stream::kTestNoise))};
+}
+
+std::string describe_data(const RunSpec& spec) {
+  return DataDescription{spec.data_name, spec.split.shuffled ? "shuffled" : "sequential",
+                         spec.split.train_size, spec.split.validation_size}
+      .text();
+}
+
+// The checkpoint of the run in the folder, when resuming one; same data only.
+std::optional<Checkpoint> read_checkpoint(const RunSpec& spec, const RunFolder* folder,
+                                          const std::string& description) {
+  if (folder == nullptr || spec.folder_mode != RunFolderMode::kResume || !folder->has_checkpoint())
+    return std::nullopt;
+  const std::filesystem::path path = folder->path() / "checkpoint.spikeae";
+  Checkpoint checkpoint = load_checkpoint(path);
+  if (checkpoint.dataset != description) {
+    throw Error(path.string() + " was made on " + checkpoint.dataset + ", not on " + description +
+                ": resume with the same data flags");
+  }
+  if (spec.on_resume) checkpoint.config = spec.on_resume(checkpoint);
+  validate(checkpoint.config);
+  return checkpoint;
+}
+
+}  // namespace
+
+RunOutcome run_training(const RunSpec& spec, RunData data, const RunCallbacks& callbacks,
+                        std::optional<Network> start) {
+  const std::string description = describe_data(spec);
+  std::optional<RunFolder> folder;
+  if (!spec.folder.empty()) folder.emplace(spec.folder, spec.folder_mode);
+  std::optional<Checkpoint> checkpoint =
+      read_checkpoint(spec, folder ? &*folder : nullptr, description);
+  const TrainingConfig config = checkpoint ? checkpoint->config : spec.config;
+  validate(config);
+  const PreparedSets sets = prepare_sets(config, spec.split, std::move(data));
+  if (folder && !checkpoint) folder->clear_earlier_run();
+  TrainingState state =
+      checkpoint ? std::move(checkpoint->state)
+                 : start_training(start ? std::move(*start)
+                                        : make_network(config.architecture, config.neuron,
+                                                       config.init, config.train.seed));
+  if (callbacks.on_start) {
+    callbacks.on_start({config, sets.train, sets.validation, sets.test, state.network,
+                        checkpoint ? state.epoch : 0, checkpoint ? state.position : 0,
+                        folder ? folder->stale_files_removed() : 0});
+  }
+  std::optional<MetricsLog> log;
+  if (folder) log.emplace(folder->path() / "metrics.jsonl", state.history);
+  ThreadPool pool(config.train.threads);
+  const double latency = config.loss.latency;
+  TrainCallbacks train_callbacks;
+  train_callbacks.on_progress = callbacks.on_progress;
+  train_callbacks.stop_requested = callbacks.stop_requested;
+  if (folder) {
+    train_callbacks.on_checkpoint = [&](const TrainingState& current) {
+      save_checkpoint(folder->path() / "checkpoint.spikeae", {config, description, current});
+    };
+  }
+  train_callbacks.on_epoch = [&](const EpochMetrics& metrics, const Network& network) {
+    const double test_loss = spec.test_every_epoch && sets.test.size() > 0
+                                 ? evaluate_loss(network, sets.test, latency, pool)
+                                 : std::numeric_limits<double>::quiet_NaN();
+    if (log) log->epoch(metrics, test_loss);
+    if (callbacks.on_epoch) callbacks.on_epoch(metrics, network, test_loss);
+  };
+  RunOutcome outcome{config, description,
+                     resume_training(std::move(state), config, sets.train, sets.validation,
+                                     train_callbacks),
+                     {}, false};
+  outcome.summary = summarize_run(outcome.result, &sets.test, sets.validation, latency, pool);
+  if (folder && outcome.result.best_epoch > 0) {
+    write_run_files(folder->path(),
+                    {outcome.result.best_network, config, outcome.result.best_epoch,
+                     outcome.result.best_validation_loss, description},
+                    &sets.test, outcome.summary, *log);
+    outcome.files_written = true;
+  }
+  return outcome;
+}
+
+}  // namespace spikeae
