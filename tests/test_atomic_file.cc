@@ -17,17 +17,16 @@
 
 #include "spikeae/atomic_file.h"
 #include "spikeae/error.h"
+#include "test_support.h"
 
 namespace spikeae {
 namespace {
 
+using test_support::Contains;
+
 namespace fs = std::filesystem;
 
 // Passes when `text` contains `part`; the failure message shows both.
-::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
-  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "\"" << text << "\" does not contain \"" << part << "\"";
-}
 
 std::string read_all(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -49,18 +48,10 @@ std::set<std::string> names_in(const fs::path& folder) {
 // A fresh folder per test, removed afterwards.
 class AtomicFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "spikeae_atomic_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::add, ignored);
-    fs::remove_all(dir_, ignored);
-  }
+  void SetUp() override { ASSERT_FALSE(dir_.empty()); }
 
-  fs::path dir_;
+  test_support::TempFolder folder_{"spikeae_atomic"};
+  const fs::path& dir_ = folder_.path();
 };
 
 // Caps the size of any file this process writes, as a full disk would; restored on exit.

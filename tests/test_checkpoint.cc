@@ -8,9 +8,12 @@
 #include "spikeae/error.h"
 #include "spikeae/random.h"
 #include "synthetic_data.h"
+#include "test_support.h"
 
 namespace spikeae {
 namespace {
+
+using test_support::same_bits;
 
 struct Fixture {
   TrainingConfig config;
@@ -28,16 +31,6 @@ struct Fixture {
     return make_network(config.architecture, config.neuron, config.init, config.train.seed);
   }
 };
-
-bool same_bits(const Network& a, const Network& b) {
-  for (std::size_t c = 0; c < a.weights.size(); ++c) {
-    if (std::memcmp(a.weights[c].data(), b.weights[c].data(), a.weights[c].size() * 8) ||
-        std::memcmp(a.pulses[c].data(), b.pulses[c].data(), a.pulses[c].size() * 8)) {
-      return false;
-    }
-  }
-  return a.weights.size() == b.weights.size();
-}
 
 // Trains until stop_after_steps batches (or the end), returning the last checkpoint.
 Checkpoint checkpoint_after(const Fixture& f, int epochs, int stop_after_steps) {

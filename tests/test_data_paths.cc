@@ -14,19 +14,16 @@
 #include "spikeae/data_paths.h"
 #include "spikeae/error.h"
 #include "spikeae/idx.h"
+#include "test_support.h"
 
 namespace spikeae {
 namespace {
 
+using test_support::Contains;
+
 namespace fs = std::filesystem;
 
 constexpr const char* kEnv = "SPIKEAE_DATA_DIR";
-
-::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
-  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure()
-         << "\"" << text << "\"\n  does not contain \"" << part << "\"";
-}
 
 // The source tree's data folder, where scripts/fetch_data.sh puts the sets.
 std::optional<fs::path> fetched_set(const char* name) {

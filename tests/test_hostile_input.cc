@@ -29,25 +29,18 @@
 #include "spikeae/model_file.h"
 #include "spikeae/trainer.h"
 #include "synthetic_data.h"
+#include "test_support.h"
 
 namespace spikeae {
 namespace {
+
+using test_support::ContainsAll;
+using test_support::crc32_of;
 
 namespace fs = std::filesystem;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-// Passes when `text` contains every part; the failure message shows the text.
-::testing::AssertionResult ContainsAll(const std::string& text,
-                                       const std::vector<std::string>& parts) {
-  for (const std::string& part : parts) {
-    if (text.find(part) == std::string::npos) {
-      return ::testing::AssertionFailure() << "\"" << part << "\" not in: \"" << text << "\"";
-    }
-  }
-  return ::testing::AssertionSuccess();
-}
 
 // The message of the spikeae::Error that `body` throws ("" and a failure when none).
 template <typename Body>
@@ -61,27 +54,8 @@ std::string error_of(Body body) {
   return "";
 }
 
-// A fresh folder per test program, removed at the end.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "spikeae_hostile_XXXXXX").string();
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
 const fs::path& temp_dir() {
-  static TempDir dir;
+  static test_support::TempFolder dir("spikeae_hostile");
   return dir.path();
 }
 
@@ -193,7 +167,6 @@ SavedModel tiny_model(int inputs, int hidden) {
 
 // Model files store the config "as given" (docs/model_format.md): parsing accepts a NaN
 // learning rate, and validate() names it, so a caller can refuse the model by its options.
-std::uint32_t crc32_of(std::string_view bytes);  // below
 
 // `bytes` (a model file) with the one occurrence of `from`'s bit pattern set to
 // `to`, and the CRC-32 trailer recomputed: a crafted file that passes the checksum.
@@ -295,16 +268,6 @@ TEST(HostileModel, NonPositiveNetworkNeuronParametersAreRefused) {
 }
 
 // --- Checkpoints (--resume) ---------------------------------------------------------
-
-// Plain bitwise CRC-32 (IEEE, reflected), as zlib computes it.
-std::uint32_t crc32_of(std::string_view bytes) {
-  std::uint32_t crc = 0xffffffffu;
-  for (const char byte : bytes) {
-    crc ^= static_cast<unsigned char>(byte);
-    for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
-  }
-  return ~crc;
-}
 
 void put_u64_le(std::string& bytes, std::size_t offset, std::uint64_t value) {
   for (int i = 0; i < 8; ++i) bytes[offset + i] = static_cast<char>(value >> (8 * i));

@@ -13,9 +13,12 @@
 #include "spikeae/config.h"
 #include "spikeae/error.h"
 #include "spikeae/hyperparameters.h"
+#include "test_support.h"
 
 namespace spikeae {
 namespace {
+
+using test_support::same_bits;
 
 // Runs `body`, expecting an Error whose message contains every part of `parts`.
 template <typename Body>
@@ -41,10 +44,6 @@ std::string header() {
 constexpr const char* kRowText =
     "0.0\t1\t7\t386.058227\t0.172556\t0.834236\t0.001676\t0.001441\t32\t10\t-7.038462\t"
     "6.250341\t4.213218\n";
-
-bool same_bits(double a, double b) {
-  return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
-}
 
 void expect_rows_bit_equal(const HyperparameterRow& a, const HyperparameterRow& b) {
   EXPECT_TRUE(same_bits(a.noise_factor_ae, b.noise_factor_ae));

@@ -13,18 +13,16 @@
 #include "spikeae/dataset.h"
 #include "spikeae/error.h"
 #include "spikeae/idx.h"
+#include "test_support.h"
 
 namespace spikeae {
 namespace {
 
+using test_support::Contains;
+
 namespace fs = std::filesystem;
 
 // Whether `text` contains `part`, printing both when it does not.
-::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
-  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure()
-         << "\"" << text << "\"\n  does not contain \"" << part << "\"";
-}
 
 class IdxTest : public ::testing::Test {
  protected:

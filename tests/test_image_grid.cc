@@ -13,6 +13,7 @@
 
 #include "spikeae/error.h"
 #include "spikeae/image_grid.h"
+#include "test_support.h"
 
 namespace spikeae {
 namespace {
@@ -252,13 +253,9 @@ TEST(ImageGridTest, LibpngErrorsBecomeErrors) {
 // A fresh folder under the system's temporary folder, removed afterwards.
 class ImageGridFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "spikeae_png_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
+  void SetUp() override { ASSERT_FALSE(dir_.empty()); }
+  test_support::TempFolder folder_{"spikeae_png"};
+  const std::filesystem::path& dir_ = folder_.path();
 };
 
 TEST_F(ImageGridFileTest, WritesTheEncodedBytes) {

@@ -16,17 +16,17 @@
 
 #include "spikeae/error.h"
 #include "spikeae/model_file.h"
+#include "test_support.h"
 
 namespace spikeae {
 namespace {
 
+using test_support::Contains;
+using test_support::same_bits;
+
 namespace fs = std::filesystem;
 
 // Passes when `text` contains `part`; the failure message shows both.
-::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
-  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "\"" << text << "\" does not contain \"" << part << "\"";
-}
 
 // The message of the Error that parsing `bytes` throws ("" when it does not throw).
 std::string parse_error(std::string_view bytes) {
@@ -36,20 +36,6 @@ std::string parse_error(std::string_view bytes) {
     return error.what();
   }
   return "";
-}
-
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
-
-bool same_bits(const std::vector<std::vector<double>>& a,
-               const std::vector<std::vector<double>>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i].size() != b[i].size()) return false;
-    if (!a[i].empty() && std::memcmp(a[i].data(), b[i].data(), a[i].size() * sizeof(double)) != 0) {
-      return false;
-    }
-  }
-  return true;
 }
 
 // Odd doubles that a careless text or float conversion would change.

@@ -22,6 +22,7 @@
 #include "cli_runner.h"
 #include "spikeae/idx.h"
 #include "spikeae/image_grid.h"
+#include "test_support.h"
 
 namespace spikeae {
 namespace {
@@ -34,11 +35,7 @@ constexpr int kTestImages = 20;
 constexpr int kHidden = 6;  // as tiny_training_flags() says
 constexpr int kPulses = 3;
 
-// Passes when `text` contains `part`; the failure message shows both.
-::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
-  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "\"" << text << "\" does not contain \"" << part << "\"";
-}
+using test_support::Contains;
 
 std::string read_bytes(const fs::path& path) {
   std::ifstream file(path, std::ios::binary);
