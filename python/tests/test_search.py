@@ -21,8 +21,8 @@ optuna = pytest.importorskip("optuna")
 search = pytest.importorskip("spikeae.search")
 from optuna.trial import TrialState  # noqa: E402
 
-from spikeae._search_cli import options_from_arguments, parse_arguments  # noqa: E402
-from spikeae._search_objective import epoch_reporter  # noqa: E402
+from spikeae.search._cli import options_from_arguments, parse_arguments  # noqa: E402
+from spikeae.search._objective import epoch_reporter  # noqa: E402
 
 from postgres_server import postgres_server  # noqa: E402,F401  (a fixture)
 
@@ -147,7 +147,7 @@ def test_trials_are_pruned_after_any_epoch_but_the_last():
 
 
 def test_ctrl_c_fails_the_running_trial_and_leaves_the_study_usable(tmp_path, monkeypatch):
-    import spikeae._search_objective as objective
+    import spikeae.search._objective as objective
 
     def interrupted_fit(*args, **kwargs):
         raise KeyboardInterrupt

@@ -12,9 +12,9 @@ from typing import Any, Dict, List, Optional
 import optuna
 from optuna.trial import FrozenTrial, TrialState
 
-from ._core import SpikeaeError, write_file_atomically
-from ._search_objective import FAIL_REASON
-from ._search_space import SEARCH_SPACE
+from .._core import SpikeaeError, write_file_atomically
+from ._objective import FAIL_REASON
+from ._space import SEARCH_SPACE
 
 BEST_FILE = "best_hyperparameters.tsv"
 TABLE_FILES = ("top_trials.md", "top_trials.csv")
@@ -38,7 +38,7 @@ def best_row(study: optuna.Study) -> Dict[str, Any]:
 
 def write_best_preset(study: optuna.Study, path: str) -> Dict[str, Any]:
     """Writes the best configuration as a one-row table (`spikeae train --preset-file`)."""
-    from . import format_hyperparameter_table
+    from .. import format_hyperparameter_table
 
     row = best_row(study)
     write_file_atomically(path, format_hyperparameter_table([row]).encode())

@@ -30,13 +30,13 @@ from typing import Any, Optional
 import optuna
 from optuna.trial import TrialState
 
-from ._core import SpikeaeError
-from ._search_budget import TrialBudget
-from ._search_objective import FAIL_REASON, TRIAL_FAILURES, WORKER, NonFiniteLoss, Objective
-from ._search_options import SearchOptions
-from ._search_report import BEST_FILE, export_results, write_best_preset
-from ._search_space import SEARCH_SPACE, ParameterRange, describe_search_space
-from ._search_storage import open_storage, parse_url, shown, sqlite_path, storage_errors
+from .._core import SpikeaeError
+from ._budget import TrialBudget
+from ._objective import FAIL_REASON, TRIAL_FAILURES, WORKER, NonFiniteLoss, Objective
+from ._options import SearchOptions
+from ._report import BEST_FILE, export_results, write_best_preset
+from ._space import SEARCH_SPACE, ParameterRange, describe_search_space
+from ._storage import open_storage, parse_url, shown, sqlite_path, storage_errors
 
 __all__ = [
     "BEST_FILE",
@@ -226,7 +226,7 @@ def _plain_log_lines() -> None:
 
 def main(argv: Optional[list] = None) -> int:
     """The command line; returns the exit status."""
-    from ._search_cli import options_from_arguments, parse_arguments
+    from ._cli import options_from_arguments, parse_arguments
 
     arguments = parse_arguments(argv)
     _plain_log_lines()
@@ -247,7 +247,3 @@ def main(argv: Optional[list] = None) -> int:
               "study is intact: run the same command again to continue it", file=sys.stderr)
         return 130
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

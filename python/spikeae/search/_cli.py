@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any, Dict, List, Optional
 
-from ._core import SpikeaeError
-from ._search_options import PRUNERS, SPLITS, SearchOptions
-from ._search_space import SEARCH_SPACE, describe_search_space
+from .._core import SpikeaeError
+from ._options import PRUNERS, SPLITS, SearchOptions
+from ._space import SEARCH_SPACE, describe_search_space
 
 _EXAMPLES = """\
 searched hyperparameters (the paper's ranges, widened a little):

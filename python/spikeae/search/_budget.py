@@ -15,7 +15,7 @@ from __future__ import annotations
 import optuna
 from optuna.study import MaxTrialsCallback
 
-from ._search_locks import make_lock
+from ._locks import make_lock
 
 
 class TrialBudget:

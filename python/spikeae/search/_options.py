@@ -7,9 +7,9 @@ import os
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, Optional
 
-from ._core import SpikeaeError
-from ._options import _integer, resolve
-from ._search_space import CONDITION_COLUMNS, SEARCH_SPACE
+from .._core import SpikeaeError
+from .._options import _integer, resolve
+from ._space import CONDITION_COLUMNS, SEARCH_SPACE
 
 PRUNERS = ("median", "hyperband", "none")
 SPLITS = ("shuffled", "sequential")

@@ -10,11 +10,11 @@ from typing import Any, Callable, Dict, Optional
 
 import optuna
 
-from ._core import SpikeaeError
-from ._data import load_dataset, split_train_validation
-from ._fit import fit
-from ._search_options import SearchOptions
-from ._search_space import suggest_hyperparameters
+from .._core import SpikeaeError
+from .._data import load_dataset, split_train_validation
+from .._fit import fit
+from ._options import SearchOptions
+from ._space import suggest_hyperparameters
 
 # The user attribute that holds why a trial failed (shown in the exported tables).
 FAIL_REASON = "fail_reason"

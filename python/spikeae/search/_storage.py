@@ -13,8 +13,8 @@ import optuna
 import sqlalchemy.exc
 from sqlalchemy.engine import URL, make_url
 
-from ._core import SpikeaeError
-from ._search_locks import holding
+from .._core import SpikeaeError
+from ._locks import holding
 
 EXAMPLES = "sqlite:///PATH/search.db or postgresql+psycopg2://USER@HOST/DATABASE"
 # The first bytes of every SQLite 3 database file.
