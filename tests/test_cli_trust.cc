@@ -218,6 +218,12 @@ TEST_F(CliTrust, AFolderHoldingARunIsRefusedUnlessResumedOrOverwritten) {
   EXPECT_TRUE(Contains(again.output, "--overwrite"));
   EXPECT_EQ(read_bytes(path("kept") / "model.spikeae"), model);
   EXPECT_EQ(read_bytes(path("kept") / "metrics.jsonl"), metrics);
+  // A run whose checkpoint is gone cannot be resumed (it would start over silently).
+  fs::create_directories(path("no_checkpoint"));
+  fs::copy_file(path("kept") / "model.spikeae", path("no_checkpoint") / "model.spikeae");
+  const RunResult resumed = train_into("no_checkpoint", {"--resume"});
+  EXPECT_EQ(resumed.status, 1);
+  EXPECT_TRUE(Contains(resumed.output, "holds a run without a checkpoint"));
   const RunResult replaced = train_into("kept", {"--epochs", "1", "--seed", "5", "--overwrite"});
   ASSERT_EQ(replaced.status, 0) << replaced.output;
   EXPECT_NE(read_bytes(path("kept") / "model.spikeae"), model);
