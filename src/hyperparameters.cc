@@ -370,19 +370,10 @@ HyperparameterRow row_from_config(const TrainingConfig& config) {
 namespace spikeae {
 namespace {
 
-std::string stack_text(const std::vector<int>& sizes) {
-  std::string text;
-  for (int size : sizes) {
-    if (!text.empty()) text += '-';
-    text += std::to_string(size);
-  }
-  return text;
-}
-
 // An explicit stack must agree with every other source of its sizes.
 void check_explicit_stack(const std::vector<int>& sizes, const ArchitectureRequest& request) {
   if (sizes.size() < 2) return;  // validate() names what is missing
-  const std::string stack = "layer_sizes " + stack_text(sizes);
+  const std::string stack = "layer_sizes " + format_layer_sizes(sizes);
   const bool has_middle = sizes.size() >= 3 && sizes.size() % 2 == 1;
   const int middle = has_middle ? sizes[sizes.size() / 2] : 0;
   if (request.n_hidden && !has_middle) {
@@ -412,6 +403,15 @@ void check_explicit_stack(const std::vector<int>& sizes, const ArchitectureReque
 }
 
 }  // namespace
+
+std::string format_layer_sizes(const std::vector<int>& sizes, char separator) {
+  std::string text;
+  for (int size : sizes) {
+    if (!text.empty()) text += separator;
+    text += std::to_string(size);
+  }
+  return text;
+}
 
 std::vector<int> resolve_layer_sizes(const ArchitectureRequest& request) {
   if (request.layer_sizes) {

@@ -13,6 +13,7 @@
 #include "progress.h"
 #include "resume_flags.h"
 #include "spikeae/error.h"
+#include "spikeae/hyperparameters.h"
 #include "spikeae/run.h"
 
 namespace spikeae::cli {
@@ -35,11 +36,7 @@ void on_interrupt(int) { g_interrupted = 1; }
 
 void print_start(const RunStart& start, const std::string& out) {
   const TrainingConfig& config = start.config;
-  std::string sizes;
-  for (int size : config.architecture.layer_sizes) {
-    if (!sizes.empty()) sizes += '-';
-    sizes += std::to_string(size);
-  }
+  const std::string sizes = format_layer_sizes(config.architecture.layer_sizes);
   std::printf("spikeae train: %s with %d pulses per layer, %zu parameters\n", sizes.c_str(),
               config.architecture.n_pulses, start.network.parameter_count());
   std::printf("data: %zu training, %zu validation, %zu test images; noise %g, latency %g, %s\n",

@@ -22,15 +22,6 @@ std::string column_text(const HyperparameterRow& row, const std::string& name) {
   return "";
 }
 
-std::string sizes_text(const std::vector<int>& sizes) {
-  std::string text;
-  for (int size : sizes) {
-    if (!text.empty()) text += ',';
-    text += std::to_string(size);
-  }
-  return text;
-}
-
 struct Conflict {
   std::string flag, asked, saved;
 };
@@ -55,8 +46,8 @@ void check_resume_flags(const HyperparameterFlags& flags, const std::set<std::st
             column_text(asked_row, name), column_text(saved_row, name));
   }
   compare(conflicts, given.count("--layer-sizes"), "--layer-sizes",
-          sizes_text(asked.architecture.layer_sizes),
-          sizes_text(checkpoint.architecture.layer_sizes));
+          format_layer_sizes(asked.architecture.layer_sizes, ','),
+          format_layer_sizes(checkpoint.architecture.layer_sizes, ','));
   compare(conflicts, given.count("--non-inverted"), "--non-inverted",
           asked.encoding.inverted ? "inverted" : "non-inverted",
           checkpoint.encoding.inverted ? "inverted" : "non-inverted");

@@ -57,6 +57,9 @@ HyperparameterRow paper_preset(double noise, double latency, int hidden);
 void apply_row(const HyperparameterRow& row, TrainingConfig& config);
 HyperparameterRow row_from_config(const TrainingConfig& config);
 
+// "784-32-784" (or with another separator), for messages and headers.
+std::string format_layer_sizes(const std::vector<int>& sizes, char separator = '-');
+
 // What decides the layer sizes, from any front end (CLI flags, Python keywords).
 struct ArchitectureRequest {
   std::optional<std::vector<int>> layer_sizes;  // an explicit stack
