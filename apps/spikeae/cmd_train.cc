@@ -34,6 +34,21 @@ volatile std::sig_atomic_t g_interrupted = 0;
 
 void on_interrupt(int) { g_interrupted = 1; }
 
+// Ctrl-C and SIGTERM ask training to stop after the current batch while this lives;
+// the default handlers come back however the run ends (an Error included).
+struct InterruptHandlers {
+  InterruptHandlers() {
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+  }
+  ~InterruptHandlers() {
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+  }
+  InterruptHandlers(const InterruptHandlers&) = delete;
+  InterruptHandlers& operator=(const InterruptHandlers&) = delete;
+};
+
 void print_start(const RunStart& start, const std::string& out) {
   const TrainingConfig& config = start.config;
   const std::string sizes = format_layer_sizes(config.architecture.layer_sizes);
@@ -141,12 +156,11 @@ void run_train(const TrainFlags& flags) {
     return resumed_config(flags, checkpoint);
   };
   std::optional<ProgressPrinter> printer;
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
-  const RunOutcome outcome = run_training(spec, {std::move(data.train), std::move(data.test)},
-                                          terminal_callbacks(flags, printer));
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  const RunOutcome outcome = [&] {
+    const InterruptHandlers interrupts;
+    return run_training(spec, {std::move(data.train), std::move(data.test)},
+                        terminal_callbacks(flags, printer));
+  }();
   print_end(outcome, flags.out);
   if (outcome.result.stopped) {
     throw Error("training was interrupted after epoch " +
