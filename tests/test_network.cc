@@ -29,7 +29,7 @@ TEST(MakeNetwork, PlacesPulsesEvenlyAndCountsParameters) {
   const Network net = make_network({{784, 32, 784}, 4}, {}, {}, 1);
   EXPECT_EQ(net.pulses[0], (std::vector<double>{0.2, 0.4, 0.6, 0.8}));
   EXPECT_EQ(net.pulses[1], net.pulses[0]);
-  // (i+p)*h + (h+p)*o + 2*p, MODEL.md section 2.
+  // (i+p)*h + (h+p)*o + 2*p, docs/model.md section 2.
   EXPECT_EQ(net.parameter_count(), std::size_t((784 + 4) * 32 + (32 + 4) * 784 + 2 * 4));
   EXPECT_EQ(net.weights[1].size(), std::size_t(36 * 784));
 }

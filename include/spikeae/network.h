@@ -49,7 +49,7 @@ struct Network {
     return weights[c][static_cast<std::size_t>(pre) * n_post(c) + post];
   }
   int n_outputs() const { return architecture.layer_sizes.back(); }
-  // Weights plus pulse times: (i+p)*h + (h+p)*o + 2*p for i-h-o (MODEL.md section 2).
+  // Weights plus pulse times: (i+p)*h + (h+p)*o + 2*p for i-h-o (docs/model.md section 2).
   std::size_t parameter_count() const;
 
   friend bool operator==(const Network&, const Network&) = default;
