@@ -26,8 +26,8 @@ TrainTestData load_data(const DataFlags& flags);
 std::string data_name(const DataFlags& flags);
 
 struct SplitFlags {
-  std::size_t train_size = 54000;
-  std::size_t validation_size = 6000;
+  std::size_t train_size = SplitOptions{}.train_size;
+  std::size_t validation_size = SplitOptions{}.validation_size;
   std::string order = "shuffled";
 };
 

@@ -10,6 +10,7 @@
 
 #include "spikeae/config.h"
 #include "spikeae/hyperparameters.h"
+#include "spikeae/run.h"
 
 namespace spikeae::cli {
 
@@ -19,10 +20,10 @@ struct HyperparameterFlags {
   std::map<std::string, std::string> given;  // column name -> text, as typed
   std::optional<std::string> layer_sizes;    // e.g. "784,128,32,128,784", when given
   bool non_inverted = false;
-  int epochs = 20;
-  int threads = 0;
+  int epochs = kDefaultRunEpochs;
+  int threads = TrainOptions{}.threads;
   int gradient_shards = TrainOptions{}.gradient_shards;
-  std::uint64_t seed = 1;
+  std::uint64_t seed = TrainOptions{}.seed;
 };
 
 // Which of the training-length flags a command shows (bench measures its own epochs).

@@ -12,21 +12,22 @@
 
 namespace spikeae {
 
-// One row, with the paper's column names.
+// One row, with the paper's column names. Its defaults are the concern structs'
+// (the paper's noise 0, latency 1, hidden 32 row), so each default has one home.
 struct HyperparameterRow {
-  double noise_factor_ae = 0.0;
-  double latency_ae = 1.0;
-  int batch_size = 7;
-  double clip_derivative = 386.058227;
-  double decay_rate = 0.172556;
-  double fire_threshold = 0.834236;
-  double learning_rate = 0.001676;
-  double learning_rate_pulses = 0.001441;
-  int n_hidden = 32;
-  int n_pulses = 10;
-  double nonpulse_weight_mean_multiplier = -7.038462;
-  double penalty_no_spike = 6.250341;
-  double pulse_weight_mean_multiplier = 4.213218;
+  double noise_factor_ae = EncodingOptions{}.noise_factor;
+  double latency_ae = LossOptions{}.latency;
+  int batch_size = TrainOptions{}.batch_size;
+  double clip_derivative = LossOptions{}.clip_derivative;
+  double decay_rate = NeuronParams{}.decay_rate;
+  double fire_threshold = NeuronParams{}.fire_threshold;
+  double learning_rate = AdamOptions{}.learning_rate;
+  double learning_rate_pulses = AdamOptions{}.learning_rate_pulses;
+  int n_hidden = Architecture{}.layer_sizes[1];
+  int n_pulses = Architecture{}.n_pulses;
+  double nonpulse_weight_mean_multiplier = InitOptions{}.nonpulse_weight_mean_multiplier;
+  double penalty_no_spike = LossOptions{}.penalty_no_spike;
+  double pulse_weight_mean_multiplier = InitOptions{}.pulse_weight_mean_multiplier;
 };
 
 // Column names in the order of the paper's table.

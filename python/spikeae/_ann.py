@@ -21,6 +21,7 @@ from . import _core
 from ._data import image_bytes, noise_seed, split_train_validation
 from ._fit import _load_data, _print_best, _print_epoch, _split_sizes
 from ._model import _fit_batch
+from ._options import RUN_DEFAULTS
 
 SpikeaeError = _core.SpikeaeError
 
@@ -29,8 +30,9 @@ _PARAMETERS = ("w1", "b1", "w2", "b2")
 # How often (seconds) the engine looks for Ctrl-C between batches.
 _SIGNAL_CHECK_SECONDS = 0.05
 # Training options a model carries (fit_ann sets them; they are saved with it).
-_TRAINING_DEFAULTS = {"learning_rate": 0.001, "batch_size": 7, "epochs": 20, "threads": 0,
-                      "gradient_shards": 2}
+_TRAINING_DEFAULTS = {"learning_rate": 0.001, "batch_size": 7,
+                      "epochs": RUN_DEFAULTS["epochs"], "threads": RUN_DEFAULTS["threads"],
+                      "gradient_shards": RUN_DEFAULTS["gradient_shards"]}
 
 
 def _core_model(input_size: int, hidden: int, encoder: str, decoder: str, inverted: bool,
@@ -286,8 +288,10 @@ def fit_ann(train_images: Any = None, train_labels: Any = None, test_images: Any
             train_size: Optional[int] = None, validation_size: Optional[int] = None,
             split: str = "shuffled", test_size: int = 0, hidden: int = 32, encoder: str = "relu",
             decoder: str = "sigmoid", inverted: bool = False, noise_factor: float = 0.0,
-            epochs: int = 20, batch_size: int = 7, learning_rate: float = 0.001,
-            threads: int = 0, gradient_shards: int = 2, seed: int = 1,
+            epochs: int = RUN_DEFAULTS["epochs"], batch_size: int = 7,
+            learning_rate: float = 0.001, threads: int = RUN_DEFAULTS["threads"],
+            gradient_shards: int = RUN_DEFAULTS["gradient_shards"],
+            seed: int = RUN_DEFAULTS["seed"],
             on_epoch: Optional[Callable[[Dict[str, Any], AnnModel], Any]] = None,
             verbose: bool = False) -> AnnFitResult:
     """Trains the dense baseline with the protocol of spikeae.fit.

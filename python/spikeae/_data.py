@@ -320,9 +320,14 @@ def load_dataset(name: str = "mnist", data_dir: Optional[PathLike] = None) -> Da
     return Data(*_core.load_dataset_files(*(os.fspath(path) for path in files)), name=name)
 
 
-def split_train_validation(images: Any, labels: Any = None, *, train_size: int = 54000,
-                           validation_size: int = 6000, split: str = "shuffled",
-                           seed: int = 1) -> Split:
+_RUN_DEFAULTS = _core.run_defaults()
+
+
+def split_train_validation(images: Any, labels: Any = None, *,
+                           train_size: int = _RUN_DEFAULTS["train_size"],
+                           validation_size: int = _RUN_DEFAULTS["validation_size"],
+                           split: str = "shuffled",
+                           seed: int = _RUN_DEFAULTS["seed"]) -> Split:
     """Divides a training file into training and validation images, as ``spikeae train``.
 
     Args:

@@ -14,7 +14,8 @@ import numpy as np
 from . import _core
 from ._data import Data, as_images, as_labels, load_dataset, load_idx
 from ._model import Model
-from ._options import check_names, keyword_parameters, option_defaults, option_docs, resolve
+from ._options import (RUN_DEFAULTS, check_names, keyword_parameters, option_defaults,
+                       option_docs, resolve)
 
 SpikeaeError = _core.SpikeaeError
 
@@ -117,8 +118,9 @@ def _split_sizes(count: int, train_size: Optional[int], validation_size: Optiona
     images validation_size defaults to a tenth of them (at least 1), train_size to the rest.
     Given sizes are kept (the split checks them)."""
     if not own:
-        return (54000 if train_size is None else int(train_size),
-                6000 if validation_size is None else int(validation_size))
+        return (RUN_DEFAULTS["train_size"] if train_size is None else int(train_size),
+                RUN_DEFAULTS["validation_size"] if validation_size is None
+                else int(validation_size))
     if validation_size is None:
         validation_size = max(1, count // _OWN_VALIDATION_FRACTION)
     if train_size is None:

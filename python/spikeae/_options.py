@@ -28,15 +28,18 @@ SpikeaeError = _core.SpikeaeError
 HYPERPARAMETER_NAMES: tuple = tuple(_core.hyperparameter_names())
 
 #: Defaults of the options outside the paper's table (those of ``spikeae train``).
+#: The library's defaults of ``spikeae train`` outside the paper's table.
+RUN_DEFAULTS: Dict[str, Any] = dict(_core.run_defaults())
+
 EXTRA_DEFAULTS: Dict[str, Any] = {
     "preset": None,
     "preset_file": None,
     "layer_sizes": None,
     "inverted": True,
-    "epochs": 20,
-    "threads": 0,
-    "gradient_shards": 2,
-    "seed": 1,
+    "epochs": RUN_DEFAULTS["epochs"],
+    "threads": RUN_DEFAULTS["threads"],
+    "gradient_shards": RUN_DEFAULTS["gradient_shards"],
+    "seed": RUN_DEFAULTS["seed"],
 }
 
 _EXTRA_DOCS = {

@@ -152,6 +152,21 @@ RunFolderMode folder_mode(const std::string& mode) {
 }  // namespace
 
 void bind_train(py::module_& m) {
+  m.def(
+      "run_defaults",
+      [] {
+        const TrainOptions train;
+        const SplitOptions split;
+        py::dict d;
+        d["epochs"] = kDefaultRunEpochs;
+        d["threads"] = train.threads;
+        d["gradient_shards"] = train.gradient_shards;
+        d["seed"] = train.seed;
+        d["train_size"] = split.train_size;
+        d["validation_size"] = split.validation_size;
+        return d;
+      },
+      "Defaults of spikeae train and spikeae.fit outside the paper's table.");
   py::class_<PyRunFolder>(m, "RunFolder",
                           "A run's output folder, locked while held (see docs/robustness.md).")
       .def(py::init([](const std::string& path, const std::string& mode) {
