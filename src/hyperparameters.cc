@@ -31,23 +31,31 @@ using IntField = int HyperparameterRow::*;
 struct Column {
   std::string_view name;
   std::variant<DoubleField, IntField> field;
+  std::string_view help;  // one line for --help and the Python docstrings
 };
 
 // The single list of columns: order here is the order of the paper's table.
 constexpr std::array<Column, 13> kColumns = {{
-    {"noise_factor_ae", &HyperparameterRow::noise_factor_ae},
-    {"latency_ae", &HyperparameterRow::latency_ae},
-    {"batch_size", &HyperparameterRow::batch_size},
-    {"clip_derivative", &HyperparameterRow::clip_derivative},
-    {"decay_rate", &HyperparameterRow::decay_rate},
-    {"fire_threshold", &HyperparameterRow::fire_threshold},
-    {"learning_rate", &HyperparameterRow::learning_rate},
-    {"learning_rate_pulses", &HyperparameterRow::learning_rate_pulses},
-    {"n_hidden", &HyperparameterRow::n_hidden},
-    {"n_pulses", &HyperparameterRow::n_pulses},
-    {"nonpulse_weight_mean_multiplier", &HyperparameterRow::nonpulse_weight_mean_multiplier},
-    {"penalty_no_spike", &HyperparameterRow::penalty_no_spike},
-    {"pulse_weight_mean_multiplier", &HyperparameterRow::pulse_weight_mean_multiplier},
+    {"noise_factor_ae", &HyperparameterRow::noise_factor_ae,
+     "input noise eta in [0, 1] (docs/model.md section 3)"},
+    {"latency_ae", &HyperparameterRow::latency_ae,
+     "output k should spike at latency_ae + its target time; > 0"},
+    {"batch_size", &HyperparameterRow::batch_size, "examples per Adam step"},
+    {"clip_derivative", &HyperparameterRow::clip_derivative,
+     "bound on |d t_out / d w| and |d t_out / d t_in|"},
+    {"decay_rate", &HyperparameterRow::decay_rate, "tau, the synaptic decay rate"},
+    {"fire_threshold", &HyperparameterRow::fire_threshold, "theta, the firing threshold"},
+    {"learning_rate", &HyperparameterRow::learning_rate, "Adam step size of the weights"},
+    {"learning_rate_pulses", &HyperparameterRow::learning_rate_pulses,
+     "Adam step size of the pulse times"},
+    {"n_hidden", &HyperparameterRow::n_hidden, "neurons of the middle (bottleneck) layer"},
+    {"n_pulses", &HyperparameterRow::n_pulses, "synchronisation pulses per layer"},
+    {"nonpulse_weight_mean_multiplier", &HyperparameterRow::nonpulse_weight_mean_multiplier,
+     "initial mean of neuron weights, in units of sigma"},
+    {"penalty_no_spike", &HyperparameterRow::penalty_no_spike,
+     "gradient pushing up the weights of a silent neuron"},
+    {"pulse_weight_mean_multiplier", &HyperparameterRow::pulse_weight_mean_multiplier,
+     "initial mean of pulse weights, in units of sigma"},
 }};
 
 constexpr int kInputSize = 784;  // MNIST pixels: the paper's input and output layers
@@ -257,6 +265,11 @@ const std::vector<std::string>& hyperparameter_names() {
     return out;
   }();
   return names;
+}
+
+std::string_view hyperparameter_help(std::string_view name) {
+  const auto index = column_index(name);
+  return index ? kColumns[*index].help : std::string_view{};
 }
 
 bool hyperparameter_is_integer(std::string_view name) {

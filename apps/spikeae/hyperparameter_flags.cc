@@ -76,7 +76,7 @@ void add_hyperparameter_flags(CLI::App& command, HyperparameterFlags& flags, Epo
         .add_option_function<std::string>(
             both_spellings("--" + name),
             [&flags, name](const std::string& value) { flags.given[name] = value; },
-            "Paper hyperparameter " + name)
+            std::string(hyperparameter_help(name)))
         ->type_name(hyperparameter_is_integer(name) ? "INT" : "FLOAT")
         ->default_str(default_text(name))
         ->group("Hyperparameters");

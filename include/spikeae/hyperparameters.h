@@ -33,6 +33,9 @@ struct HyperparameterRow {
 // Column names in the order of the paper's table.
 const std::vector<std::string>& hyperparameter_names();
 
+// One line describing a column (empty for an unknown name).
+std::string_view hyperparameter_help(std::string_view name);
+
 // True for the integer columns (batch_size, n_hidden, n_pulses).
 bool hyperparameter_is_integer(std::string_view name);
 

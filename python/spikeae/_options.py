@@ -72,28 +72,11 @@ def option_defaults() -> Dict[str, Any]:
     return defaults
 
 
-_COLUMN_DOCS = {
-    "noise_factor_ae": "input noise eta in [0, 1] (docs/model.md section 3)",
-    "latency_ae": "output k should spike at latency_ae + its target time; > 0",
-    "batch_size": "examples per Adam step",
-    "clip_derivative": "bound on |d t_out / d w| and |d t_out / d t_in|",
-    "decay_rate": "tau, the synaptic decay rate",
-    "fire_threshold": "theta, the firing threshold",
-    "learning_rate": "Adam step size of the weights",
-    "learning_rate_pulses": "Adam step size of the pulse times",
-    "n_hidden": "neurons of the middle (bottleneck) layer",
-    "n_pulses": "synchronisation pulses per layer",
-    "nonpulse_weight_mean_multiplier": "initial mean of neuron weights, in units of sigma",
-    "penalty_no_spike": "gradient pushing up the weights of a silent neuron",
-    "pulse_weight_mean_multiplier": "initial mean of pulse weights, in units of sigma",
-}
-
-
 def option_docs() -> str:
     """One line per option with its default, for docstrings and ``help()``."""
     lines = []
     for name, value in default_hyperparameters().items():
-        lines.append(f"        {name} (default {value!r}): {_COLUMN_DOCS.get(name, name)}")
+        lines.append(f"        {name} (default {value!r}): {_core.hyperparameter_help(name)}")
     for name, value in EXTRA_DEFAULTS.items():
         lines.append(f"        {name} (default {value!r}): {_EXTRA_DOCS[name]}")
     return "\n".join(lines)

@@ -142,6 +142,10 @@ void bind_config(py::module_& m) {
   m.def("hyperparameter_names", &hyperparameter_names,
         "The 13 columns of the paper's hyperparameter table, in its order.");
   m.def(
+      "hyperparameter_help",
+      [](const std::string& name) { return std::string(hyperparameter_help(name)); },
+      py::arg("name"), "One line describing a column of the paper's table.");
+  m.def(
       "default_hyperparameters", [] { return row_to_dict(HyperparameterRow{}); },
       "The library's default row (the paper's noise 0, latency 1, hidden 32 row).");
   m.def(
