@@ -111,8 +111,7 @@ void warn_if_plateau(const RunOutcome& outcome) {
 
 void print_end(const RunOutcome& outcome, const std::string& out) {
   if (outcome.result.stopped) {
-    std::printf("\ninterrupted: checkpoint saved; continue with --resume --out %s\n",
-                out.c_str());
+    std::printf("\ninterrupted: checkpoint saved; continue with --resume --out %s\n", out.c_str());
   }
   if (outcome.result.best_epoch == 0) throw Error("no epoch completed: nothing to save");
   std::printf("best epoch %d: validation loss %.5f, test loss %.5f\n", outcome.result.best_epoch,

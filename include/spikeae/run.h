@@ -24,10 +24,10 @@ namespace spikeae {
 inline constexpr int kDefaultRunEpochs = 20;
 
 struct RunSpec {
-  TrainingConfig config;          // of a new run (a resumed one continues its checkpoint's)
-  SplitOptions split;             // of the training file into training and validation images
-  std::string data_name;          // names the data in the model file ("mnist", a path, "arrays")
-  std::filesystem::path folder;   // the run folder; empty: write no files
+  TrainingConfig config;         // of a new run (a resumed one continues its checkpoint's)
+  SplitOptions split;            // of the training file into training and validation images
+  std::string data_name;         // names the data in the model file ("mnist", a path, "arrays")
+  std::filesystem::path folder;  // the run folder; empty: write no files
   RunFolderMode folder_mode = RunFolderMode::kNew;
   bool test_every_epoch = false;  // also test after every epoch (a learning curve)
   // With kResume and a checkpoint: the config to continue with, from the checkpoint's
@@ -47,7 +47,7 @@ struct RunStart {
   const ExampleSet& validation;
   const ExampleSet& test;
   const Network& network;
-  int resumed_epoch = 0;            // epochs done by the checkpoint (0: a new run)
+  int resumed_epoch = 0;             // epochs done by the checkpoint (0: a new run)
   std::size_t resumed_position = 0;  // examples done in the next epoch
   std::size_t stale_files_removed = 0;
 };
@@ -64,8 +64,8 @@ struct RunOutcome {
   TrainingConfig config;         // what was trained (the checkpoint's when resumed)
   std::string data_description;  // as stored in the model file
   TrainResult result;
-  RunSummary summary;            // best epoch, test loss, mean-image plateau
-  bool files_written = false;    // the run folder got its model, picture, table and log
+  RunSummary summary;          // best epoch, test loss, mean-image plateau
+  bool files_written = false;  // the run folder got its model, picture, table and log
 };
 
 // Runs (or, with kResume, continues) a training run. `start` continues training

@@ -180,11 +180,11 @@ void bind_train(py::module_& m) {
       .def("close", [](PyRunFolder& f) { f.folder.reset(); });
   m.def(
       "fit",
-      [](const TrainingConfig& config, const std::optional<Model>& start, const Bytes& training_file,
-         std::size_t train_size, std::size_t validation_size, bool shuffled, const std::string& name,
-         const std::optional<Bytes>& test_images, const std::string& folder, bool overwrite,
-         bool test_every_epoch, const py::object& on_epoch, const py::object& on_progress,
-         double check_seconds) {
+      [](const TrainingConfig& config, const std::optional<Model>& start,
+         const Bytes& training_file, std::size_t train_size, std::size_t validation_size,
+         bool shuffled, const std::string& name, const std::optional<Bytes>& test_images,
+         const std::string& folder, bool overwrite, bool test_every_epoch,
+         const py::object& on_epoch, const py::object& on_progress, double check_seconds) {
         const FitData data{training_file, train_size, validation_size, shuffled, name, test_images};
         return fit_from_python(config, start, data, folder, overwrite, test_every_epoch, on_epoch,
                                on_progress, check_seconds);

@@ -27,8 +27,8 @@ void write_reconstruction_png(const std::filesystem::path& path, const Network& 
   if (indices.empty()) throw Error(path.string() + ": no images to show");
   for (std::size_t i : indices) {
     if (i >= set.size()) {
-      throw Error(path.string() + ": image " + std::to_string(i) + " is out of range (the set has " +
-                  std::to_string(set.size()) + " images)");
+      throw Error(path.string() + ": image " + std::to_string(i) +
+                  " is out of range (the set has " + std::to_string(set.size()) + " images)");
     }
   }
   const std::size_t n_pixels = set.images.pixels_per_image();

@@ -95,10 +95,12 @@ RunOutcome run_training(const RunSpec& spec, RunData data, const RunCallbacks& c
     if (log) log->epoch(metrics, test_loss);
     if (callbacks.on_epoch) callbacks.on_epoch(metrics, network, test_loss);
   };
-  RunOutcome outcome{config, description,
-                     resume_training(std::move(state), config, sets.train, sets.validation,
-                                     train_callbacks),
-                     {}, false};
+  RunOutcome outcome{
+      config,
+      description,
+      resume_training(std::move(state), config, sets.train, sets.validation, train_callbacks),
+      {},
+      false};
   outcome.summary = summarize_run(outcome.result, &sets.test, sets.validation, latency, pool);
   if (folder && outcome.result.best_epoch > 0) {
     write_run_files(folder->path(),
