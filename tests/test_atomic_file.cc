@@ -203,4 +203,15 @@ TEST_F(AtomicFileTest, ConcurrentWritersLeaveOneCompleteVersion) {
 }
 
 }  // namespace
+// The writer's own temporary names are recognised with their pid, and nothing else is,
+// so a run folder only ever removes files that write_file_atomically left behind.
+TEST(TemporaryFileOwner, ReadsThePidOfTheWritersNamesOnly) {
+  EXPECT_EQ(temporary_file_owner(".checkpoint.spikeae.tmp-4242-7"), 4242);
+  EXPECT_EQ(temporary_file_owner(".a.tmp-b.tmp-12-0"), 12);
+  for (const char* name : {"checkpoint.spikeae.tmp-4242-7", ".x.tmp-12", ".x.tmp--1-0",
+                           ".x.tmp-0-0", ".x.tmp-12-", ".x.tmp-12-3a", ".x", ""}) {
+    EXPECT_EQ(temporary_file_owner(name), 0) << name;
+  }
+}
+
 }  // namespace spikeae

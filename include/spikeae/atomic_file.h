@@ -12,4 +12,9 @@ namespace spikeae {
 // existing file at `path` untouched.
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
 
+// The pid of the process that named a temporary file of write_file_atomically
+// (".NAME.tmp-PID-N"), or 0 when `file_name` is not such a name. A file whose
+// process no longer runs was left by a crash and may be removed.
+long temporary_file_owner(std::string_view file_name);
+
 }  // namespace spikeae

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -17,6 +18,9 @@ namespace spikeae {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Temporary files are named ".NAME" + kTempMarker + "PID-N" (temporary_file_owner reads it).
+constexpr std::string_view kTempMarker = ".tmp-";
 
 // Distinguishes temporary files of concurrent writers inside one process.
 std::atomic<std::uint64_t> temp_counter{0};
@@ -47,7 +51,7 @@ class TempFile {
     const std::string stem =
         (parent_folder(target_) / ("." + target_.filename().string())).string();
     for (int attempt = 0; attempt < 100; ++attempt) {
-      std::string candidate = stem + ".tmp-" + std::to_string(::getpid()) + "-" +
+      std::string candidate = stem + std::string(kTempMarker) + std::to_string(::getpid()) + "-" +
                               std::to_string(temp_counter.fetch_add(1));
       // 0666 lets the umask decide the final permissions, as for any newly created file.
       const int fd = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
@@ -116,6 +120,20 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
   temp.sync_and_close();
   temp.rename_over_target();
   sync_folder(parent_folder(path));
+}
+
+long temporary_file_owner(std::string_view file_name) {
+  if (file_name.empty() || file_name.front() != '.') return 0;
+  const std::size_t marker = file_name.rfind(kTempMarker);
+  if (marker == std::string_view::npos) return 0;
+  const char* first = file_name.data() + marker + kTempMarker.size();
+  const char* last = file_name.data() + file_name.size();
+  long pid = 0;
+  const auto [end, ec] = std::from_chars(first, last, pid);
+  if (ec != std::errc() || end == last || *end != '-' || pid <= 0) return 0;
+  long counter = 0;
+  const auto [counter_end, counter_ec] = std::from_chars(end + 1, last, counter);
+  return counter_ec == std::errc() && counter_end == last ? pid : 0;
 }
 
 }  // namespace spikeae
