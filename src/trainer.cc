@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cstdio>
 #include <numeric>
 
 #include "spikeae/backward.h"
@@ -410,6 +411,17 @@ double mean_image_loss(const ExampleSet& set) {
 bool on_mean_image_plateau(double loss, double mean_image) {
   constexpr double kClearlyBelow = 0.9;
   return !(loss < kClearlyBelow * mean_image);
+}
+
+std::string mean_image_plateau_advice(double loss, double mean_image) {
+  char text[320];
+  std::snprintf(text, sizeof text,
+                "the best validation loss %.5f is not clearly below the mean-image loss %.5f: "
+                "the network does no better than outputting the average image. More epochs, "
+                "more training images or another learning_rate usually help (the paper's "
+                "presets were tuned for 100 epochs on 54,000 images).",
+                loss, mean_image);
+  return text;
 }
 
 double evaluate_loss(const Network& network, const ExampleSet& set, double latency,

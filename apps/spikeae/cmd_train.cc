@@ -66,8 +66,9 @@ void print_start(const RunStart& start, const std::string& out) {
                 start.stale_files_removed, out.c_str());
   }
   if (start.resumed_epoch > 0 || start.resumed_position > 0) {
-    std::printf("resuming after epoch %d (+%zu examples) from %s/checkpoint.spikeae, to epoch %d\n",
-                start.resumed_epoch, start.resumed_position, out.c_str(), config.train.epochs);
+    std::printf("resuming after epoch %d (+%zu examples) from %s/%s, to epoch %d\n",
+                start.resumed_epoch, start.resumed_position, out.c_str(),
+                std::string(kCheckpointFile).c_str(), config.train.epochs);
   }
   std::fflush(stdout);
 }
@@ -81,7 +82,7 @@ RunFolderMode folder_mode(const TrainFlags& flags) {
 // A resumed run keeps its checkpoint's options: flags may only agree with them,
 // except --epochs (more, not fewer) and --threads.
 TrainingConfig resumed_config(const TrainFlags& flags, const Checkpoint& checkpoint) {
-  const std::string path = (std::filesystem::path(flags.out) / "checkpoint.spikeae").string();
+  const std::string path = (std::filesystem::path(flags.out) / kCheckpointFile).string();
   check_resume_flags(flags.hyperparameters, flags.given, checkpoint.config,
                      static_cast<std::size_t>(checkpoint.config.architecture.layer_sizes.front()),
                      path);
@@ -101,12 +102,9 @@ TrainingConfig resumed_config(const TrainFlags& flags, const Checkpoint& checkpo
 
 void warn_if_plateau(const RunOutcome& outcome) {
   if (!outcome.summary.plateau) return;
-  std::fprintf(stderr,
-               "warning: the best validation loss %.5f is not clearly below the mean-image loss "
-               "%.5f: the network does no better than outputting the average image. More epochs, "
-               "more training images or another learning_rate usually help (the paper's presets "
-               "were tuned for 100 epochs on 54,000 images).\n",
-               outcome.result.best_validation_loss, outcome.summary.mean_image_loss);
+  const std::string advice = mean_image_plateau_advice(outcome.result.best_validation_loss,
+                                                       outcome.summary.mean_image_loss);
+  std::fprintf(stderr, "warning: %s\n", advice.c_str());
 }
 
 void print_end(const RunOutcome& outcome, const std::string& out) {
@@ -117,10 +115,12 @@ void print_end(const RunOutcome& outcome, const std::string& out) {
   std::printf("best epoch %d: validation loss %.5f, test loss %.5f\n", outcome.result.best_epoch,
               outcome.result.best_validation_loss, outcome.summary.test_loss);
   warn_if_plateau(outcome);
-  std::printf(
-      "wrote %s/{model.spikeae, metrics.jsonl, reconstructions.png, hyperparameters.tsv, "
-      "checkpoint.spikeae}\n",
-      out.c_str());
+  std::string files;
+  for (const std::string_view name : kRunFiles) {
+    if (!files.empty()) files += ", ";
+    files += name;
+  }
+  std::printf("wrote %s/{%s}\n", out.c_str(), files.c_str());
 }
 
 RunCallbacks terminal_callbacks(const TrainFlags& flags, std::optional<ProgressPrinter>& printer) {

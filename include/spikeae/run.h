@@ -64,8 +64,7 @@ struct RunOutcome {
   TrainingConfig config;         // what was trained (the checkpoint's when resumed)
   std::string data_description;  // as stored in the model file
   TrainResult result;
-  RunSummary summary;          // best epoch, test loss, mean-image plateau
-  bool files_written = false;  // the run folder got its model, picture, table and log
+  RunSummary summary;  // best epoch, test loss, mean-image plateau
 };
 
 // Runs (or, with kResume, continues) a training run. `start` continues training

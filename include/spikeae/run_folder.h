@@ -2,9 +2,9 @@
 // (docs/robustness.md, "Run folders").
 #pragma once
 
+#include <array>
 #include <filesystem>
-#include <string>
-#include <vector>
+#include <string_view>
 
 namespace spikeae {
 
@@ -16,7 +16,13 @@ enum class RunFolderMode {
 };
 
 // The files a run writes; a folder holding any of them holds a run.
-const std::vector<std::string>& run_file_names();
+inline constexpr std::string_view kModelFile = "model.spikeae";
+inline constexpr std::string_view kMetricsFile = "metrics.jsonl";
+inline constexpr std::string_view kPictureFile = "reconstructions.png";
+inline constexpr std::string_view kHyperparameterFile = "hyperparameters.tsv";
+inline constexpr std::string_view kCheckpointFile = "checkpoint.spikeae";
+inline constexpr std::array<std::string_view, 5> kRunFiles = {
+    kModelFile, kMetricsFile, kPictureFile, kHyperparameterFile, kCheckpointFile};
 
 // Owns a run folder while it lives: creates the folder, takes an exclusive lock
 // (released by the kernel even on SIGKILL), removes temporary files that dead

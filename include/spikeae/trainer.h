@@ -7,6 +7,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "spikeae/config.h"
@@ -123,6 +124,10 @@ double mean_image_loss(const ExampleSet& set);
 // True when `loss` is not clearly below the mean-image loss (within 10% of it or
 // above): the network reconstructs little more than the mean image.
 bool on_mean_image_plateau(double loss, double mean_image);
+
+// What a front end tells the user when a run ends on the plateau: both losses and
+// what usually helps.
+std::string mean_image_plateau_advice(double loss, double mean_image);
 
 // Trains a new network built from config (weights from config.train.seed).
 TrainResult train(const TrainingConfig& config, const ExampleSet& train_set,

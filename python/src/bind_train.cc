@@ -105,6 +105,10 @@ py::dict outcome_to_dict(const RunOutcome& outcome, const TrainingConfig& kept, 
   out["test_loss"] = outcome.summary.test_loss;
   out["mean_image_loss"] = outcome.summary.mean_image_loss;
   out["plateau"] = outcome.summary.plateau;
+  out["plateau_advice"] =
+      outcome.summary.plateau
+          ? mean_image_plateau_advice(result.best_validation_loss, outcome.summary.mean_image_loss)
+          : std::string();
   return out;
 }
 
@@ -113,7 +117,6 @@ py::dict fit_from_python(const TrainingConfig& config, const std::optional<Model
                          const FitData& data, const std::string& folder, bool overwrite,
                          bool test_every_epoch, const py::object& on_epoch,
                          const py::object& on_progress, double check_seconds) {
-  validate(config);
   RunData run_data{to_dataset(data.training_file, std::nullopt), {}};
   if (data.test_images) run_data.test = to_dataset(*data.test_images, std::nullopt);
   // The thread count does not change the result; models keep 0 like the CLI's files.

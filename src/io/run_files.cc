@@ -8,33 +8,36 @@
 #include "spikeae/atomic_file.h"
 #include "spikeae/hyperparameters.h"
 #include "spikeae/reconstruction_picture.h"
+#include "spikeae/run_folder.h"
 
 namespace spikeae {
 
-RunSummary summarize_run(const TrainResult& result, const ExampleSet* test,
+RunSummary summarize_run(const TrainResult& result, const ExampleSet& test,
                          const ExampleSet& validation, double latency, ThreadPool& pool) {
   RunSummary summary;
   summary.best_epoch = result.best_epoch;
-  summary.test_loss = test != nullptr && test->size() > 0
-                          ? evaluate_loss(result.best_network, *test, latency, pool)
+  const bool trained = result.best_epoch > 0;
+  // Without a completed epoch there is no best model to test (nothing is saved either).
+  summary.test_loss = trained && test.size() > 0
+                          ? evaluate_loss(result.best_network, test, latency, pool)
                           : std::numeric_limits<double>::quiet_NaN();
   summary.mean_image_loss = mean_image_loss(validation);
-  summary.plateau = result.best_epoch > 0 &&
-                    on_mean_image_plateau(result.best_validation_loss, summary.mean_image_loss);
+  summary.plateau =
+      trained && on_mean_image_plateau(result.best_validation_loss, summary.mean_image_loss);
   return summary;
 }
 
-void write_run_files(const std::filesystem::path& folder, SavedModel model, const ExampleSet* test,
+void write_run_files(const std::filesystem::path& folder, SavedModel model, const ExampleSet& test,
                      const RunSummary& summary, MetricsLog& log) {
   model.config.train.threads = 0;
-  save_model(folder / "model.spikeae", model);
-  if (test != nullptr && test->size() > 0) {
-    std::vector<std::size_t> shown(std::min<std::size_t>(10, test->size()));
+  save_model(folder / kModelFile, model);
+  if (test.size() > 0) {
+    std::vector<std::size_t> shown(std::min<std::size_t>(10, test.size()));
     std::iota(shown.begin(), shown.end(), std::size_t{0});
-    write_reconstruction_png(folder / "reconstructions.png", model.network, *test,
-                             model.config.loss.latency, shown);
+    write_reconstruction_png(folder / kPictureFile, model.network, test, model.config.loss.latency,
+                             shown);
   }
-  write_file_atomically(folder / "hyperparameters.tsv",
+  write_file_atomically(folder / kHyperparameterFile,
                         format_hyperparameter_table({row_from_config(model.config)}));
   log.finish(summary);
 }

@@ -6,10 +6,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstring>
+#include <string>
 #include <string_view>
+#include <vector>
 
+#include "spikeae/atomic_file.h"
 #include "spikeae/error.h"
 
 namespace spikeae {
@@ -18,7 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view kLockName = ".spikeae.lock";
-constexpr std::string_view kTempMarker = ".tmp-";
 
 std::string reason(int error) { return std::strerror(error); }
 
@@ -54,28 +55,13 @@ int take_lock(const fs::path& folder) {
   return fd;
 }
 
-// The pid in ".NAME.tmp-PID-N", or 0 when the name is not one of our temporary files.
-long temp_file_pid(const std::string& name) {
-  if (name.empty() || name.front() != '.') return 0;
-  const std::size_t marker = name.rfind(kTempMarker);
-  if (marker == std::string::npos) return 0;
-  const char* first = name.data() + marker + kTempMarker.size();
-  const char* last = name.data() + name.size();
-  long pid = 0;
-  const auto [end, ec] = std::from_chars(first, last, pid);
-  if (ec != std::errc() || end == last || *end != '-' || pid <= 0) return 0;
-  long counter = 0;
-  const auto [counter_end, counter_ec] = std::from_chars(end + 1, last, counter);
-  return counter_ec == std::errc() && counter_end == last ? pid : 0;
-}
-
 bool process_is_gone(long pid) { return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH; }
 
 std::vector<std::string> run_files_in(const fs::path& folder) {
   std::vector<std::string> present;
-  for (const std::string& name : run_file_names()) {
+  for (const std::string_view name : kRunFiles) {
     std::error_code ec;
-    if (fs::exists(folder / name, ec)) present.push_back(name);
+    if (fs::exists(folder / name, ec)) present.emplace_back(name);
   }
   return present;
 }
@@ -100,7 +86,7 @@ void remove_run_files(const fs::path& folder, const std::vector<std::string>& na
 void apply_mode(const fs::path& folder, RunFolderMode mode) {
   const std::vector<std::string> present = run_files_in(folder);
   if (present.empty()) return;
-  const bool resumable = fs::exists(folder / "checkpoint.spikeae");
+  const bool resumable = fs::exists(folder / kCheckpointFile);
   switch (mode) {
     case RunFolderMode::kOverwrite:
       return;  // removed by clear_earlier_run, once the new run is ready to start
@@ -117,18 +103,11 @@ void apply_mode(const fs::path& folder, RunFolderMode mode) {
 
 }  // namespace
 
-const std::vector<std::string>& run_file_names() {
-  static const std::vector<std::string> names = {"model.spikeae", "checkpoint.spikeae",
-                                                 "metrics.jsonl", "reconstructions.png",
-                                                 "hyperparameters.tsv"};
-  return names;
-}
-
 std::size_t remove_stale_temporary_files(const fs::path& folder) {
   std::size_t removed = 0;
   std::error_code ec;
   for (const fs::directory_entry& entry : fs::directory_iterator(folder, ec)) {
-    const long pid = temp_file_pid(entry.path().filename().string());
+    const long pid = temporary_file_owner(entry.path().filename().string());
     if (pid == 0 || !process_is_gone(pid)) continue;
     std::error_code remove_ec;
     if (fs::remove(entry.path(), remove_ec)) ++removed;
@@ -162,7 +141,7 @@ void RunFolder::clear_earlier_run() {
 
 bool RunFolder::has_checkpoint() const {
   std::error_code ec;
-  return fs::exists(folder_ / "checkpoint.spikeae", ec);
+  return fs::exists(folder_ / kCheckpointFile, ec);
 }
 
 }  // namespace spikeae

@@ -42,15 +42,14 @@ std::optional<Checkpoint> read_checkpoint(const RunSpec& spec, const RunFolder* 
                                           const std::string& description) {
   if (folder == nullptr || spec.folder_mode != RunFolderMode::kResume || !folder->has_checkpoint())
     return std::nullopt;
-  const std::filesystem::path path = folder->path() / "checkpoint.spikeae";
+  const std::filesystem::path path = folder->path() / kCheckpointFile;
   Checkpoint checkpoint = load_checkpoint(path);
   if (checkpoint.dataset != description) {
     throw Error(path.string() + " was made on " + checkpoint.dataset + ", not on " + description +
                 ": resume with the same data flags");
   }
   if (spec.on_resume) checkpoint.config = spec.on_resume(checkpoint);
-  validate(checkpoint.config);
-  return checkpoint;
+  return checkpoint;  // validated with a new run's config, before the data are prepared
 }
 
 }  // namespace
@@ -77,7 +76,7 @@ RunOutcome run_training(const RunSpec& spec, RunData data, const RunCallbacks& c
                         folder ? folder->stale_files_removed() : 0});
   }
   std::optional<MetricsLog> log;
-  if (folder) log.emplace(folder->path() / "metrics.jsonl", state.history);
+  if (folder) log.emplace(folder->path() / kMetricsFile, state.history);
   ThreadPool pool(config.train.threads);
   const double latency = config.loss.latency;
   TrainCallbacks train_callbacks;
@@ -85,7 +84,7 @@ RunOutcome run_training(const RunSpec& spec, RunData data, const RunCallbacks& c
   train_callbacks.stop_requested = callbacks.stop_requested;
   if (folder) {
     train_callbacks.on_checkpoint = [&](const TrainingState& current) {
-      save_checkpoint(folder->path() / "checkpoint.spikeae", {config, description, current});
+      save_checkpoint(folder->path() / kCheckpointFile, {config, description, current});
     };
   }
   train_callbacks.on_epoch = [&](const EpochMetrics& metrics, const Network& network) {
@@ -99,15 +98,13 @@ RunOutcome run_training(const RunSpec& spec, RunData data, const RunCallbacks& c
       config,
       description,
       resume_training(std::move(state), config, sets.train, sets.validation, train_callbacks),
-      {},
-      false};
-  outcome.summary = summarize_run(outcome.result, &sets.test, sets.validation, latency, pool);
+      {}};
+  outcome.summary = summarize_run(outcome.result, sets.test, sets.validation, latency, pool);
   if (folder && outcome.result.best_epoch > 0) {
     write_run_files(folder->path(),
                     {outcome.result.best_network, config, outcome.result.best_epoch,
                      outcome.result.best_validation_loss, description},
-                    &sets.test, outcome.summary, *log);
-    outcome.files_written = true;
+                    sets.test, outcome.summary, *log);
   }
   return outcome;
 }
