@@ -277,6 +277,11 @@ bool hyperparameter_is_integer(std::string_view name) {
   return index && std::holds_alternative<IntField>(kColumns[*index].field);
 }
 
+std::string hyperparameter_text(const HyperparameterRow& row, std::string_view name) {
+  const auto index = column_index(name);
+  return index ? format_column(row, kColumns[*index]) : std::string();
+}
+
 void set_hyperparameter(HyperparameterRow& row, std::string_view name, std::string_view value) {
   const auto index = column_index(name);
   if (!index) {
@@ -378,9 +383,6 @@ HyperparameterRow row_from_config(const TrainingConfig& config) {
   return row;
 }
 
-}  // namespace spikeae
-
-namespace spikeae {
 namespace {
 
 // An explicit stack must agree with every other source of its sizes.
@@ -403,13 +405,12 @@ void check_explicit_stack(const std::vector<int>& sizes, const ArchitectureReque
                 ", which conflicts with " + stack + " (middle layer " + std::to_string(middle) +
                 "): give n_hidden " + std::to_string(middle) + " as well to override it");
   }
-  if (sizes.size() >= 2 && sizes.front() != sizes.back()) {
+  if (sizes.front() != sizes.back()) {
     throw Error(stack + " has " + std::to_string(sizes.front()) + " inputs but " +
                 std::to_string(sizes.back()) +
                 " outputs: an autoencoder's output layer is as large as its input layer");
   }
-  if (request.input_size && !sizes.empty() &&
-      static_cast<std::size_t>(sizes.front()) != *request.input_size) {
+  if (request.input_size && static_cast<std::size_t>(sizes.front()) != *request.input_size) {
     throw Error(stack + " has " + std::to_string(sizes.front()) + " inputs but the images have " +
                 std::to_string(*request.input_size) + " pixels");
   }

@@ -43,9 +43,7 @@ void add_data_flags(CLI::App& command, DataFlags& flags) {
 
 TrainTestData load_data(const DataFlags& flags) {
   DatasetFiles files;
-  const bool own = !flags.train_images.empty() || !flags.train_labels.empty() ||
-                   !flags.test_images.empty() || !flags.test_labels.empty();
-  if (own) {
+  if (uses_own_files(flags)) {
     if (flags.train_images.empty() || flags.train_labels.empty() || flags.test_images.empty() ||
         flags.test_labels.empty()) {
       throw Error(
@@ -68,6 +66,11 @@ TrainTestData load_data(const DataFlags& flags) {
     data.test = data.test.slice(0, flags.test_size);
   }
   return data;
+}
+
+bool uses_own_files(const DataFlags& flags) {
+  return !flags.train_images.empty() || !flags.train_labels.empty() || !flags.test_images.empty() ||
+         !flags.test_labels.empty();
 }
 
 std::string data_name(const DataFlags& flags) {
@@ -97,13 +100,8 @@ void add_split_flags(CLI::App& command, SplitFlags& flags) {
       ->group("Data");
 }
 
+// Sizes of 0 are refused by the flags' checks and again by split_train_validation.
 SplitOptions split_options(const SplitFlags& flags) {
-  if (flags.train_size == 0) throw Error("--train-size must be at least 1");
-  if (flags.validation_size == 0) {
-    throw Error(
-        "--validation-size must be at least 1: the best model is chosen by its "
-        "validation loss");
-  }
   return {flags.train_size, flags.validation_size, flags.order == "shuffled"};
 }
 

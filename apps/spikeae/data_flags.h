@@ -22,6 +22,9 @@ void add_data_flags(CLI::App& command, DataFlags& flags);
 // Loads the training and test files; test set cut to test_size when given.
 TrainTestData load_data(const DataFlags& flags);
 
+// True when any of the own-file flags is given (then all four are needed).
+bool uses_own_files(const DataFlags& flags);
+
 // A short name of the data for file contents and messages.
 std::string data_name(const DataFlags& flags);
 

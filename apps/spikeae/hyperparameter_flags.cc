@@ -13,20 +13,6 @@
 namespace spikeae::cli {
 namespace {
 
-std::string default_text(const std::string& name) {
-  const std::string table = format_hyperparameter_table({HyperparameterRow{}});
-  std::istringstream lines(table);
-  std::string header, values;
-  std::getline(lines, header);
-  std::getline(lines, values);
-  std::istringstream names(header), fields(values);
-  std::string column, field;
-  while (std::getline(names, column, '\t') && std::getline(fields, field, '\t')) {
-    if (column == name) return field;
-  }
-  return "";
-}
-
 std::vector<int> parse_layer_sizes(const std::string& text) {
   // getline drops a trailing empty field, so "784,16," would read as two sizes.
   if (!text.empty() && text.back() == ',') {
@@ -78,7 +64,7 @@ void add_hyperparameter_flags(CLI::App& command, HyperparameterFlags& flags, Epo
             [&flags, name](const std::string& value) { flags.given[name] = value; },
             std::string(hyperparameter_help(name)))
         ->type_name(hyperparameter_is_integer(name) ? "INT" : "FLOAT")
-        ->default_str(default_text(name))
+        ->default_str(hyperparameter_text(HyperparameterRow{}, name))
         ->group("Hyperparameters");
   }
   command

@@ -27,17 +27,12 @@ void add_model_flags(CLI::App& command, ModelFlags& flags) {
 
 namespace {
 
-bool own_files(const DataFlags& data) {
-  return !data.train_images.empty() || !data.test_images.empty() || !data.train_labels.empty() ||
-         !data.test_labels.empty();
-}
-
 // The model's own data set unless other data are named; says which in `test_name`.
 DataFlags choose_data(const ModelFlags& flags, const SavedModel& saved, std::string& test_name) {
   DataFlags data = flags.data;
   const DataDescription trained_on = parse_data_description(saved.dataset);
   const std::optional<std::string> model_dataset = named_dataset(trained_on);
-  if (own_files(data)) {
+  if (uses_own_files(data)) {
     test_name = data.test_images;
   } else if (flags.dataset_option != nullptr && flags.dataset_option->count() > 0) {
     const bool same = model_dataset && *model_dataset == data.dataset;

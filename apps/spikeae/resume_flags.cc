@@ -1,6 +1,5 @@
 #include "resume_flags.h"
 
-#include <sstream>
 #include <vector>
 
 #include "spikeae/error.h"
@@ -8,19 +7,6 @@
 
 namespace spikeae::cli {
 namespace {
-
-// The text of one column of a row, as hyperparameters.tsv writes it.
-std::string column_text(const HyperparameterRow& row, const std::string& name) {
-  std::istringstream lines(format_hyperparameter_table({row}));
-  std::string header, values, column, field;
-  std::getline(lines, header);
-  std::getline(lines, values);
-  std::istringstream names(header), fields(values);
-  while (std::getline(names, column, '\t') && std::getline(fields, field, '\t')) {
-    if (column == name) return field;
-  }
-  return "";
-}
 
 struct Conflict {
   std::string flag, asked, saved;
@@ -43,7 +29,7 @@ void check_resume_flags(const HyperparameterFlags& flags, const std::set<std::st
   std::vector<Conflict> conflicts;
   for (const std::string& name : hyperparameter_names()) {
     compare(conflicts, whole_row || flags.given.count(name), "--" + name,
-            column_text(asked_row, name), column_text(saved_row, name));
+            hyperparameter_text(asked_row, name), hyperparameter_text(saved_row, name));
   }
   compare(conflicts, given.count("--layer-sizes"), "--layer-sizes",
           format_layer_sizes(asked.architecture.layer_sizes, ','),

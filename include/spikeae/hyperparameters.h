@@ -39,6 +39,9 @@ std::string_view hyperparameter_help(std::string_view name);
 // True for the integer columns (batch_size, n_hidden, n_pulses).
 bool hyperparameter_is_integer(std::string_view name);
 
+// One field as the table writes it (shortest round-trip text); "" for an unknown name.
+std::string hyperparameter_text(const HyperparameterRow& row, std::string_view name);
+
 // Sets one field by its column name from text; throws Error for an unknown name
 // or a value that does not parse.
 void set_hyperparameter(HyperparameterRow& row, std::string_view name, std::string_view value);

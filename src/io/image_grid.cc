@@ -126,9 +126,12 @@ void validate_text(const ImageGrid& grid) {
          std::to_string(grid.grid_rows) + " rows");
   }
   for (const std::string& label : grid.row_labels) {
-    if (label.size() > kMaxText) fail("a row label is longer than 256 characters");
+    if (label.size() > kMaxText)
+      fail("a row label is longer than " + std::to_string(kMaxText) + " characters");
   }
-  if (grid.caption.size() > kMaxText) fail("the caption is longer than 256 characters");
+  if (grid.caption.size() > kMaxText) {
+    fail("the caption is longer than " + std::to_string(kMaxText) + " characters");
+  }
 }
 
 // Throws Error unless the grid describes a picture we can draw.
