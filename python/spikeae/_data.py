@@ -323,6 +323,13 @@ def load_dataset(name: str = "mnist", data_dir: Optional[PathLike] = None) -> Da
 _RUN_DEFAULTS = _core.run_defaults()
 
 
+def split_is_shuffled(split: Any) -> bool:
+    """True for "shuffled", False for "sequential"; anything else is refused."""
+    if split not in ("shuffled", "sequential"):
+        raise SpikeaeError(f'invalid split "{split}": must be "shuffled" or "sequential"')
+    return split == "shuffled"
+
+
 def split_train_validation(images: Any, labels: Any = None, *,
                            train_size: int = _RUN_DEFAULTS["train_size"],
                            validation_size: int = _RUN_DEFAULTS["validation_size"],
@@ -347,12 +354,10 @@ def split_train_validation(images: Any, labels: Any = None, *,
     Raises:
         SpikeaeError: fewer images than train_size + validation_size.
     """
-    if split not in ("shuffled", "sequential"):
-        raise SpikeaeError(f'invalid split "{split}": must be "shuffled" or "sequential"')
     array = as_images(images)
     return Split(*_core.split_train_validation(array, as_labels(labels, len(array)),
                                                int(train_size), int(validation_size),
-                                               split == "shuffled", int(seed)))
+                                               split_is_shuffled(split), int(seed)))
 
 
 def derive_seed(seed: int, stream: str, index: int = 0) -> int:

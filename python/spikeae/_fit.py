@@ -12,7 +12,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import numpy as np
 
 from . import _core
-from ._data import Data, as_images, as_labels, load_dataset, load_idx
+from ._data import Data, as_images, as_labels, load_dataset, load_idx, split_is_shuffled
 from ._model import Model
 from ._options import (RUN_DEFAULTS, check_names, keyword_parameters, option_defaults,
                        option_docs, resolve)
@@ -132,13 +132,6 @@ def _split_sizes(count: int, train_size: Optional[int], validation_size: Optiona
     return int(train_size), int(validation_size)
 
 
-def _check_split(split: Any) -> bool:
-    """True for "shuffled", False for "sequential"; anything else is refused."""
-    if split not in ("shuffled", "sequential"):
-        raise SpikeaeError(f'invalid split "{split}": must be "shuffled" or "sequential"')
-    return split == "shuffled"
-
-
 def _print_epoch(metrics: Dict[str, Any], epochs: int) -> None:
     best = " *best*" if metrics["best"] else ""
     print(f"epoch {metrics['epoch']}/{epochs}: train loss {metrics['train_loss']:.5f}, "
@@ -222,9 +215,9 @@ def fit(train_images: Any = None, train_labels: Any = None, test_images: Any = N
     start: Optional[Model] = args["model"]
     if start is not None and not isinstance(start, Model):
         raise TypeError(f"model must be a spikeae.Model, got {type(start).__name__}")
-    train, labels, test, name, own = _load_data(train_images, train_labels, test_images,
-                                                test_labels, args["dataset"], args["data_dir"],
-                                                args["test_size"])
+    # The labels are checked by the package's rule but not trained on.
+    train, _, test, name, own = _load_data(train_images, train_labels, test_images, test_labels,
+                                           args["dataset"], args["data_dir"], args["test_size"])
     pixels = train.shape[1] * train.shape[2]
     if start is not None:
         config = resolve(options, base=start._core.config)
@@ -254,7 +247,7 @@ def _run(config, settings, start, train, sizes, test, name, args) -> FitResult:
 
     out = args["out"]
     raw = _core.fit(config, None if start is None else start._core, np.ascontiguousarray(train),
-                    sizes[0], sizes[1], _check_split(args["split"]), name,
+                    sizes[0], sizes[1], split_is_shuffled(args["split"]), name,
                     None if test is None else np.ascontiguousarray(test),
                     "" if out is None else os.fspath(out), bool(args["overwrite"]),
                     bool(args["test_every_epoch"]), on_epoch, args["on_progress"],
@@ -269,11 +262,7 @@ def _run(config, settings, start, train, sizes, test, name, args) -> FitResult:
     if args["verbose"]:
         _print_best(result)
     if result.plateau:
-        warnings.warn(
-            f"the best validation loss {result.best_validation_loss:.5f} is not clearly below "
-            f"the mean-image loss {result.mean_image_loss:.5f}: the network does no better than "
-            "outputting the average image; more epochs, more training images or another "
-            "learning_rate usually help", RuntimeWarning, stacklevel=3)
+        warnings.warn(raw["plateau_advice"], RuntimeWarning, stacklevel=3)
     if pending is not None:
         if args["verbose"]:
             print("interrupted: keeping the best model of the epochs completed", flush=True)

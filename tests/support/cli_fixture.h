@@ -147,19 +147,16 @@ std::vector<std::string> with_flag(std::vector<std::string> flags, const std::st
 class CliTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    std::string pattern = (fs::temp_directory_path() / "spikeae_cli_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = new fs::path(pattern);
-    data_ = new std::vector<std::string>(write_data_set(*dir_ / "data", kSide));
-    train_run_ = new RunResult(train({"--threads", "2", "--out", (*dir_ / "run").string()}));
+    folder_ = new test_support::TempFolder("spikeae_cli");
+    ASSERT_FALSE(folder_->path().empty());
+    data_ = new std::vector<std::string>(write_data_set(path("data"), kSide));
+    train_run_ = new RunResult(train({"--threads", "2", "--out", run_dir().string()}));
   }
 
   static void TearDownTestSuite() {
-    std::error_code ignored;
-    if (dir_ != nullptr) fs::remove_all(*dir_, ignored);
     delete train_run_;
     delete data_;
-    delete dir_;
+    delete folder_;  // removes the folder
   }
 
   static RunResult train(const std::vector<std::string>& extra) {
@@ -171,14 +168,14 @@ class CliTest : public ::testing::Test {
     return run(std::vector<std::string>{command, model_path().string()} + *data_ + extra);
   }
 
-  static fs::path run_dir() { return *dir_ / "run"; }
+  static fs::path run_dir() { return path("run"); }
   static fs::path model_path() { return run_dir() / "model.spikeae"; }
-  static fs::path path(const std::string& name) { return *dir_ / name; }
+  static fs::path path(const std::string& name) { return folder_->path() / name; }
   static const std::vector<std::string>& data() { return *data_; }
   static const RunResult& train_run() { return *train_run_; }
 
  private:
-  static inline fs::path* dir_ = nullptr;
+  static inline test_support::TempFolder* folder_ = nullptr;
   static inline std::vector<std::string>* data_ = nullptr;
   static inline RunResult* train_run_ = nullptr;
 };
