@@ -42,6 +42,20 @@ class CliTrust : public CliTest {
     return run(std::vector<std::string>{"train"} + data() + base +
                std::vector<std::string>{"--threads", "1", "--out", path(folder).string()} + extra);
   }
+  // `train` with the tiny flags for `epochs` epochs into `folder`, on one thread.
+  static std::vector<std::string> long_run(const std::string& folder, const std::string& epochs) {
+    return std::vector<std::string>{"train"} + data() +
+           with_flag(tiny_training_flags(), "--epochs", epochs) +
+           std::vector<std::string>{"--threads", "1", "--out", path(folder).string()};
+  }
+  // Starts the tool and reads its output until `text` appears (or the output ends).
+  static testing::Child spawn_until(const std::vector<std::string>& args, const std::string& text,
+                                    std::string& output) {
+    const testing::Child child = spawn(args);
+    while (output.find(text) == std::string::npos && read_some(child, output)) {
+    }
+    return child;
+  }
   static std::vector<int> trained_sizes(const std::string& folder) {
     return load_model(path(folder) / "model.spikeae").network.architecture.layer_sizes;
   }
@@ -233,15 +247,10 @@ TEST_F(CliTrust, AFolderHoldingARunIsRefusedUnlessResumedOrOverwritten) {
 // Two trainings started together on one folder: one runs, the other is refused, and
 // the folder then holds exactly the run that ran.
 TEST_F(CliTrust, TwoRunsOnOneFolderOneIsRefused) {
-  const std::vector<std::string> flags =
-      std::vector<std::string>{"train"} + data() +
-      with_flag(tiny_training_flags(), "--epochs", "300") +
-      std::vector<std::string>{"--threads", "1", "--out", path("shared").string()};
-  const testing::Child first = spawn(flags);
+  const std::vector<std::string> flags = long_run("shared", "300");
   std::string first_output;
-  // Wait until the first one has started training (its header is printed).
-  while (first_output.find("training:") == std::string::npos && read_some(first, first_output)) {
-  }
+  // The second starts once the first has started training (its header is printed).
+  const testing::Child first = spawn_until(flags, "training:", first_output);
   const RunResult second = run(flags);
   const RunResult first_result = finish(first, first_output);
   ASSERT_EQ(first_result.status, 0) << first_result.output;
@@ -273,14 +282,9 @@ TEST_F(CliTrust, TemporaryFilesOfDeadProcessesAreRemovedAtTheNextStart) {
 
 // A run killed mid-way leaves a log that agrees with its checkpoint; resuming rewrites it.
 TEST_F(CliTrust, MetricsLogStaysConsistentAfterSigkill) {
-  const std::vector<std::string> flags =
-      std::vector<std::string>{"train"} + data() +
-      with_flag(tiny_training_flags(), "--epochs", "400") +
-      std::vector<std::string>{"--threads", "1", "--out", path("killed").string()};
-  const testing::Child child = spawn(flags);
+  const std::vector<std::string> flags = long_run("killed", "400");
   std::string output;
-  while (output.find("epoch 3/400: train loss") == std::string::npos && read_some(child, output)) {
-  }
+  const testing::Child child = spawn_until(flags, "epoch 3/400: train loss", output);
   kill(child.pid, SIGKILL);
   finish(child, output);
   const std::vector<std::string> lines = lines_of(read_bytes(path("killed") / "metrics.jsonl"));
