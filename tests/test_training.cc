@@ -208,11 +208,11 @@ TEST(Training, LearnsRealMnist) {
   const ExampleSet validation_set =
       make_example_set(data.train.slice(1000, 200), config.encoding, 2);
   const ExampleSet test_set = make_example_set(data.test.slice(0, 1000), config.encoding, 3);
-  ThreadPool pool(2);
+  const std::unique_ptr<Engine> engine = make_cpu_engine(2);
   const Network initial = make_network(config.architecture, config.neuron, config.init, 1);
-  const double initial_loss = evaluate_loss(initial, test_set, config.loss.latency, pool);
+  const double initial_loss = evaluate_loss(initial, test_set, config.loss.latency, *engine);
   const TrainResult result = train(config, train_set, validation_set);
-  const double test_loss = evaluate_loss(result.best_network, test_set, config.loss.latency, pool);
+  const double test_loss = evaluate_loss(result.best_network, test_set, config.loss.latency, *engine);
   RecordProperty("initial_test_loss", std::to_string(initial_loss));
   RecordProperty("test_loss", std::to_string(test_loss));
   // Measured: 0.952 before training, 0.066 after (seed 1). An untrained or

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "commands.h"
+#include "spikeae/engine.h"
 #include "data_flags.h"
 #include "hyperparameter_flags.h"
 #include "integer_flags.h"
@@ -68,17 +69,16 @@ double training_rate(const Network& start, TrainingConfig config, const ExampleS
 }
 
 double inference_rate(const Network& network, const ExampleSet& set, double latency, int threads) {
-  ThreadPool pool(threads);
+  const std::unique_ptr<Engine> engine = make_cpu_engine(threads);
   const auto start = std::chrono::steady_clock::now();
-  evaluate_loss(network, set, latency, pool);
+  evaluate_loss(network, set, latency, *engine);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return set.size() / std::max(seconds, 1e-9);
 }
 
 void print_activity(const Network& network, const ExampleSet& set) {
-  ThreadPool pool(0);
-  const std::vector<LayerActivity> activity = measure_activity(network, set, pool);
+  const std::vector<LayerActivity> activity = measure_activity(network, set, 0);
   std::printf("\nevent-driven work per example (test images):\n");
   std::printf("  layer  neurons  input spikes  neurons firing  causal inputs per firing neuron\n");
   for (std::size_t c = 0; c < activity.size(); ++c) {

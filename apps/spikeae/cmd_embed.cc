@@ -10,7 +10,7 @@
 #include "model_flags.h"
 #include "spikeae/atomic_file.h"
 #include "spikeae/error.h"
-#include "engine/cpu/forward.h"
+#include "spikeae/engine.h"
 #include "spikeae/npy.h"
 
 namespace spikeae::cli {
@@ -45,14 +45,12 @@ Embedding embed(const Network& network, const ExampleSet& set, int layer) {
                    static_cast<std::size_t>(network.architecture.layer_sizes[layer]),
                    {},
                    set.images.labels};
-  ForwardState state = make_forward_state(network);
-  for (std::size_t i = 0; i < set.size(); ++i) {
-    const std::size_t begin = set.inputs.offsets[i], count = set.inputs.events(i);
-    forward(network, {set.inputs.source.data() + begin, count},
-            {set.inputs.time.data() + begin, count}, state);
-    const std::vector<double>& times = state.spike_times[layer - 1];
-    result.times.insert(result.times.end(), times.begin(), times.end());
-  }
+  result.times.resize(result.rows * result.cols);
+  const std::unique_ptr<Engine> engine = make_cpu_engine(1);
+  engine->propagate(network, set, [&](std::size_t i, std::span<const std::vector<double>> layers) {
+    const std::vector<double>& times = layers[layer - 1];
+    std::copy(times.begin(), times.end(), result.times.begin() + i * result.cols);
+  });
   return result;
 }
 

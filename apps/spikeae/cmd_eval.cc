@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "spikeae/engine.h"
 #include "model_flags.h"
 
 namespace spikeae::cli {
@@ -13,9 +14,9 @@ void add_eval_command(CLI::App& app) {
   add_model_flags(*command, *flags);
   command->callback([flags] {
     const LoadedModel loaded = load_model_and_test_set(*flags);
-    ThreadPool pool(flags->threads);
+    const std::unique_ptr<Engine> engine = make_cpu_engine(flags->threads);
     const double latency = loaded.saved.config.loss.latency;
-    const double loss = evaluate_loss(loaded.saved.network, loaded.test, latency, pool);
+    const double loss = evaluate_loss(loaded.saved.network, loaded.test, latency, *engine);
     std::printf("test loss %.6f on %zu images of %s (noise %g, latency %g)\n", loss,
                 loaded.test.size(), loaded.test_name.c_str(),
                 flags->noise.value_or(loaded.saved.config.encoding.noise_factor), latency);

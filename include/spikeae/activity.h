@@ -4,7 +4,6 @@
 #include <vector>
 
 #include "spikeae/network.h"
-#include "spikeae/thread_pool.h"
 #include "spikeae/trainer.h"
 
 namespace spikeae {
@@ -15,8 +14,10 @@ struct LayerActivity {
   double causal_inputs = 0.0;     // mean causal inputs per neuron that fired
 };
 
-// Per connection c (into layer c + 1), averaged over the examples of `set`.
+// Per connection c (into layer c + 1), averaged over the examples of `set`, on
+// `threads` threads (0: all; the result does not depend on it). A view into the CPU
+// engine's event-driven kernels: what they do, not only what they output.
 std::vector<LayerActivity> measure_activity(const Network& network, const ExampleSet& set,
-                                            ThreadPool& pool);
+                                            int threads);
 
 }  // namespace spikeae

@@ -13,7 +13,7 @@ namespace spikeae {
 // What the end of a run measured: the best model's test loss (NaN without test images
 // or without a completed epoch) and the plateau check.
 RunSummary summarize_run(const TrainResult& result, const ExampleSet& test,
-                         const ExampleSet& validation, double latency, ThreadPool& pool);
+                         const ExampleSet& validation, double latency, Engine& engine);
 
 // Writes model.spikeae, reconstructions.png (the first ten test images; none without
 // test images) and hyperparameters.tsv, then the log's last line, which vouches for

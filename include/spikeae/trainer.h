@@ -14,7 +14,7 @@
 #include "spikeae/dataset.h"
 #include "spikeae/encoding.h"
 #include "spikeae/network.h"
-#include "spikeae/thread_pool.h"
+#include "spikeae/engine.h"
 
 namespace spikeae {
 
@@ -115,7 +115,7 @@ struct TrainResult {
 
 // Mean reconstruction loss of `network` over `set` (deterministic for any pool size).
 double evaluate_loss(const Network& network, const ExampleSet& set, double latency,
-                     ThreadPool& pool);
+                     Engine& engine);
 
 // The loss of a network that outputs, for every example, the set's mean target
 // image: what a run stuck on the mean-image plateau reaches (0 for an empty set).
@@ -145,5 +145,10 @@ TrainResult train_network(Network network, const TrainingConfig& config,
 TrainResult resume_training(TrainingState state, const TrainingConfig& config,
                             const ExampleSet& train_set, const ExampleSet& validation_set,
                             const TrainCallbacks& callbacks = {});
+// The same on a given engine (the functions above use the CPU engine with
+// config.train.threads threads).
+TrainResult resume_training(TrainingState state, const TrainingConfig& config,
+                            const ExampleSet& train_set, const ExampleSet& validation_set,
+                            const TrainCallbacks& callbacks, Engine& engine);
 
 }  // namespace spikeae

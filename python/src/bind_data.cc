@@ -11,7 +11,7 @@
 #include "spikeae/error.h"
 #include "spikeae/idx.h"
 #include "spikeae/image_grid.h"
-#include "neuron/neuron.h"
+#include "spikeae/membrane.h"
 #include "spikeae/random.h"
 
 namespace spikeae::python {
@@ -142,11 +142,13 @@ py::array_t<double> potential(const Doubles& t, const Doubles& input_times, cons
     throw Error("input_times and weights must be 1-D arrays of the same length");
   }
   check_times({input_times.data(), static_cast<std::size_t>(input_times.size())}, "input times");
+  NeuronParams neuron;
+  neuron.decay_rate = decay_rate;
   py::array_t<double> out = new_doubles(std::vector<py::ssize_t>(t.shape(), t.shape() + t.ndim()));
   const std::span<const double> inputs(input_times.data(), input_times.size());
   const std::span<const double> w(weights.data(), weights.size());
   for (py::ssize_t i = 0; i < t.size(); ++i) {
-    out.mutable_data()[i] = membrane_potential(t.data()[i], inputs, w, decay_rate);
+    out.mutable_data()[i] = membrane_potential(t.data()[i], inputs, w, neuron);
   }
   return out;
 }

@@ -12,7 +12,7 @@
 #include "spikeae/encoding.h"
 #include "spikeae/error.h"
 #include "spikeae/loss.h"
-#include "neuron/neuron.h"
+#include "spikeae/membrane.h"
 #include "spikeae/reconstruction_picture.h"
 
 namespace spikeae::python {
@@ -113,15 +113,16 @@ py::list forward(const Model& model, const Doubles& times, int first_layer, bool
   const double* in = times.data();
   {
     py::gil_scoped_release release;
-    Batch batch(net, count, n_threads);
-    batch.run([&](std::size_t i, int w) {
-      ForwardState& state = batch.state(w);
-      forward_from_layer(net, first_layer, {in + i * width, width}, state);
+    const auto source = [&](std::size_t i, std::span<double> layer) {
+      std::copy(in + i * width, in + (i + 1) * width, layer.begin());
+    };
+    const auto sink = [&](std::size_t i, std::span<const std::vector<double>> reached) {
       for (std::size_t k = 0; k < shown.size(); ++k) {
-        const std::vector<double>& spikes = state.spike_times[shown[k] - 1];
+        const std::vector<double>& spikes = reached[shown[k] - first_layer - 1];
         std::copy(spikes.begin(), spikes.end(), outputs[k] + i * spikes.size());
       }
-    });
+    };
+    make_engine(count, n_threads)->propagate(net, first_layer, count, source, sink);
   }
   return result;
 }
@@ -160,20 +161,22 @@ py::tuple losses(const Model& model, const Bytes& images, const std::optional<Do
   double mean = 0.0;
   {
     py::gil_scoped_release release;
-    Batch batch(net, count, n_threads);
-    std::vector<std::vector<double>> input(batch.workers(), std::vector<double>(pixels));
-    std::vector<std::vector<double>> target(batch.workers(), std::vector<double>(pixels));
-    batch.run([&](std::size_t i, int w) {
+    const auto source = [&](std::size_t i, std::span<double> x) {
       const std::span<const std::uint8_t> image(bytes + i * pixels, pixels);
-      if (given == nullptr) encode_image_dense(image, encoding, noise_seed, i, input[w]);
-      const std::span<const double> x =
-          given != nullptr ? std::span<const double>(given + i * pixels, pixels) : input[w];
-      for (std::size_t k = 0; k < pixels; ++k) {
-        target[w][k] = pixel_time(image[k], encoding.inverted);
+      if (given == nullptr) {
+        encode_image_dense(image, encoding, noise_seed, i, x);
+      } else {
+        std::copy(given + i * pixels, given + (i + 1) * pixels, x.begin());
       }
-      forward_dense(net, x, batch.state(w));
-      out[i] = reconstruction_loss(batch.state(w).output_times(), target[w], latency);
-    });
+    };
+    const auto sink = [&](std::size_t i, std::span<const std::vector<double>> layers) {
+      const std::span<const std::uint8_t> image(bytes + i * pixels, pixels);
+      thread_local std::vector<double> target;
+      target.resize(pixels);
+      for (std::size_t k = 0; k < pixels; ++k) target[k] = pixel_time(image[k], encoding.inverted);
+      out[i] = reconstruction_loss(layers.back(), target, latency);
+    };
+    make_engine(count, n_threads)->propagate(net, 0, count, source, sink);
     // Summed in index order, as evaluate_loss does: the same bits for any thread count.
     mean = std::accumulate(out, out + count, 0.0) / static_cast<double>(count);
   }
@@ -198,12 +201,12 @@ void check_neuron(const Model& model, int layer, int neuron) {
 std::pair<py::array_t<double>, py::array_t<double>> neuron_inputs(const Network& net, int c,
                                                                   int neuron,
                                                                   std::span<const double> x,
-                                                                  const ForwardState& state) {
+                                                                  std::span<const std::vector<double>> layers) {
   const int fan_in = net.fan_in(c);
   py::array_t<double> times = new_doubles({fan_in});
   py::array_t<double> weights = new_doubles({fan_in});
   const std::span<const double> previous =
-      c == 0 ? x : std::span<const double>(state.spike_times[c - 1]);
+      c == 0 ? x : std::span<const double>(layers[c - 1]);
   for (int i = 0; i < fan_in; ++i) {
     times.mutable_data()[i] = i < net.n_pre(c) ? previous[i] : net.pulses[c][i - net.n_pre(c)];
     weights.mutable_data()[i] = net.weight(c, i, neuron);
@@ -214,14 +217,13 @@ std::pair<py::array_t<double>, py::array_t<double>> neuron_inputs(const Network&
 // Term i of V(t_j): w_i (t_j - t_i) exp(-tau (t_j - t_i)) once input i has arrived.
 py::array_t<double> contributions_of(std::span<const double> inputs,
                                      std::span<const double> weights, std::span<const double> t,
-                                     double tau) {
+                                     const NeuronParams& neuron) {
   py::array_t<double> each =
       new_doubles({static_cast<py::ssize_t>(inputs.size()), static_cast<py::ssize_t>(t.size())});
   double* out = each.mutable_data();
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     for (std::size_t j = 0; j < t.size(); ++j) {
-      const double since = t[j] - inputs[i];
-      out[i * t.size() + j] = since > 0.0 ? weights[i] * since * std::exp(-tau * since) : 0.0;
+      out[i * t.size() + j] = input_contribution(t[j], inputs[i], weights[i], neuron);
     }
   }
   return each;
@@ -240,21 +242,24 @@ py::tuple membrane(const Model& model, const Doubles& example, int layer, int ne
   if (t.ndim() != 1) throw Error("t must be a 1-D array of times");
   const std::span<const double> x(example.data(), static_cast<std::size_t>(example.size()));
   check_times(x, "spike times");
-  ForwardState state = make_forward_state(net);
-  forward_dense(net, x, state);
+  std::vector<std::vector<double>> layers;
+  make_engine(1, 1)->propagate(
+      net, 0, 1, [&](std::size_t, std::span<double> times) { std::ranges::copy(x, times.begin()); },
+      [&](std::size_t, std::span<const std::vector<double>> reached) {
+        layers.assign(reached.begin(), reached.end());
+      });
   const int c = layer - 1;
-  const auto [input_times, weights] = neuron_inputs(net, c, neuron, x, state);
+  const auto [input_times, weights] = neuron_inputs(net, c, neuron, x, layers);
   const std::span<const double> in(input_times.data(), input_times.size());
   const std::span<const double> w(weights.data(), weights.size());
   const std::span<const double> grid(t.data(), static_cast<std::size_t>(t.size()));
-  const double tau = net.neuron.decay_rate;
   py::array_t<double> v = new_doubles({static_cast<py::ssize_t>(grid.size())});
   for (std::size_t j = 0; j < grid.size(); ++j) {
-    v.mutable_data()[j] = membrane_potential(grid[j], in, w, tau);
+    v.mutable_data()[j] = membrane_potential(grid[j], in, w, net.neuron);
   }
-  const py::object parts =
-      contributions ? py::object(contributions_of(in, w, grid, tau)) : py::object(py::none());
-  return py::make_tuple(v, state.spike_times[c][neuron], input_times, weights, parts);
+  const py::object parts = contributions ? py::object(contributions_of(in, w, grid, net.neuron))
+                                         : py::object(py::none());
+  return py::make_tuple(v, layers[c][neuron], input_times, weights, parts);
 }
 
 py::list activity(const Model& model, const Bytes& images, double noise_factor,
@@ -273,8 +278,7 @@ py::list activity(const Model& model, const Bytes& images, double noise_factor,
     py::gil_scoped_release release;
     const ExampleSet set = make_example_set(
         std::move(data), {model.saved.config.encoding.inverted, noise_factor}, noise_seed);
-    ThreadPool pool(n_threads);
-    layers = measure_activity(model.network(), set, pool);
+    layers = measure_activity(model.network(), set, n_threads);
   }
   py::list result;
   for (const LayerActivity& a : layers) {

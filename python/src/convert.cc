@@ -13,7 +13,7 @@ namespace {
 
 // Examples per pool task: small enough to balance a few hundred images over the
 // threads, large enough that task hand-out costs nothing.
-constexpr std::size_t kChunk = 16;
+constexpr std::size_t kChunk = 64;  // examples per task, as the CPU engine takes them
 
 std::string shape_text(const py::array& array) {
   std::string text = "(";
@@ -102,17 +102,8 @@ int thread_count(const Model& model, std::optional<int> threads) {
   return value;
 }
 
-Batch::Batch(const Network& network, std::size_t count, int threads)
-    : count_(count),
-      pool_(pool_size(count, threads)),
-      states_(static_cast<std::size_t>(pool_.size()), make_forward_state(network)) {}
-
-void Batch::run(const std::function<void(std::size_t, int)>& task) {
-  const std::size_t chunks = (count_ + kChunk - 1) / kChunk;
-  pool_.run(chunks, [&](std::size_t chunk, int worker) {
-    const std::size_t end = std::min(count_, (chunk + 1) * kChunk);
-    for (std::size_t i = chunk * kChunk; i < end; ++i) task(i, worker);
-  });
+std::unique_ptr<Engine> make_engine(std::size_t count, int threads) {
+  return make_cpu_engine(pool_size(count, threads));
 }
 
 py::dict row_to_dict(const HyperparameterRow& row) {

@@ -16,7 +16,7 @@
 
 #include "spikeae/config.h"
 #include "spikeae/dataset.h"
-#include "engine/cpu/forward.h"
+#include "spikeae/engine.h"
 #include "spikeae/hyperparameters.h"
 #include "spikeae/model_file.h"
 #include "spikeae/thread_pool.h"
@@ -59,20 +59,9 @@ void check_noise_factor(double noise_factor);
 // Worker threads for a call: `threads` or the model's, checked.
 int thread_count(const Model& model, std::optional<int> threads);
 
-// `count` examples in small chunks on a pool no larger than the work needs; each
-// worker owns a ForwardState. task(example, worker) may write only per-example results.
-class Batch {
- public:
-  Batch(const Network& network, std::size_t count, int threads);
-  int workers() const { return pool_.size(); }
-  ForwardState& state(int worker) { return states_[worker]; }
-  void run(const std::function<void(std::size_t, int)>& task);
-
- private:
-  std::size_t count_;
-  ThreadPool pool_;
-  std::vector<ForwardState> states_;
-};
+// An engine for `count` examples on `threads` threads (0: all), no more threads
+// than the work needs.
+std::unique_ptr<Engine> make_engine(std::size_t count, int threads);
 
 py::dict row_to_dict(const HyperparameterRow& row);  // paper column names, table order
 py::dict config_to_dict(const TrainingConfig& config);

@@ -13,13 +13,13 @@
 namespace spikeae {
 
 RunSummary summarize_run(const TrainResult& result, const ExampleSet& test,
-                         const ExampleSet& validation, double latency, ThreadPool& pool) {
+                         const ExampleSet& validation, double latency, Engine& engine) {
   RunSummary summary;
   summary.best_epoch = result.best_epoch;
   const bool trained = result.best_epoch > 0;
   // Without a completed epoch there is no best model to test (nothing is saved either).
   summary.test_loss = trained && test.size() > 0
-                          ? evaluate_loss(result.best_network, test, latency, pool)
+                          ? evaluate_loss(result.best_network, test, latency, engine)
                           : std::numeric_limits<double>::quiet_NaN();
   summary.mean_image_loss = mean_image_loss(validation);
   summary.plateau =

@@ -77,7 +77,7 @@ RunOutcome run_training(const RunSpec& spec, RunData data, const RunCallbacks& c
   }
   std::optional<MetricsLog> log;
   if (folder) log.emplace(folder->path() / kMetricsFile, state.history);
-  ThreadPool pool(config.train.threads);
+  const std::unique_ptr<Engine> engine = make_cpu_engine(config.train.threads);
   const double latency = config.loss.latency;
   TrainCallbacks train_callbacks;
   train_callbacks.on_progress = callbacks.on_progress;
@@ -89,7 +89,7 @@ RunOutcome run_training(const RunSpec& spec, RunData data, const RunCallbacks& c
   }
   train_callbacks.on_epoch = [&](const EpochMetrics& metrics, const Network& network) {
     const double test_loss = spec.test_every_epoch && sets.test.size() > 0
-                                 ? evaluate_loss(network, sets.test, latency, pool)
+                                 ? evaluate_loss(network, sets.test, latency, *engine)
                                  : std::numeric_limits<double>::quiet_NaN();
     if (log) log->epoch(metrics, test_loss);
     if (callbacks.on_epoch) callbacks.on_epoch(metrics, network, test_loss);
@@ -97,9 +97,10 @@ RunOutcome run_training(const RunSpec& spec, RunData data, const RunCallbacks& c
   RunOutcome outcome{
       config,
       description,
-      resume_training(std::move(state), config, sets.train, sets.validation, train_callbacks),
+      resume_training(std::move(state), config, sets.train, sets.validation, train_callbacks,
+                      *engine),
       {}};
-  outcome.summary = summarize_run(outcome.result, sets.test, sets.validation, latency, pool);
+  outcome.summary = summarize_run(outcome.result, sets.test, sets.validation, latency, *engine);
   if (folder && outcome.result.best_epoch > 0) {
     write_run_files(folder->path(),
                     {outcome.result.best_network, config, outcome.result.best_epoch,

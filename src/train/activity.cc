@@ -1,6 +1,7 @@
 #include "spikeae/activity.h"
 
 #include "engine/cpu/forward.h"
+#include "spikeae/thread_pool.h"
 
 namespace spikeae {
 namespace {
@@ -13,7 +14,8 @@ struct Counts {
 }  // namespace
 
 std::vector<LayerActivity> measure_activity(const Network& network, const ExampleSet& set,
-                                            ThreadPool& pool) {
+                                            int threads) {
+  ThreadPool pool(threads);
   const int n_connections = network.num_connections();
   std::vector<ForwardState> states(pool.size(), make_forward_state(network));
   std::vector<Counts> counts(set.size());

@@ -38,6 +38,11 @@ inline ::testing::AssertionResult ContainsAll(const std::string& text,
 // Equal to the bit (so -0.0 differs from 0.0 and a NaN equals the same NaN).
 inline bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
+inline bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() &&
+         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+}
+
 inline bool same_bits(const std::vector<std::vector<double>>& a,
                       const std::vector<std::vector<double>>& b) {
   if (a.size() != b.size()) return false;
