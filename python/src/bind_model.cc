@@ -214,14 +214,14 @@ std::pair<py::array_t<double>, py::array_t<double>> neuron_inputs(const Network&
 // Term i of V(t_j): w_i (t_j - t_i) exp(-tau (t_j - t_i)) once input i has arrived.
 py::array_t<double> contributions_of(std::span<const double> inputs,
                                      std::span<const double> weights, std::span<const double> t,
-                                     double tau) {
+                                     const NeuronParams& neuron) {
   py::array_t<double> each =
       new_doubles({static_cast<py::ssize_t>(inputs.size()), static_cast<py::ssize_t>(t.size())});
   double* out = each.mutable_data();
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     for (std::size_t j = 0; j < t.size(); ++j) {
-      const double since = t[j] - inputs[i];
-      out[i * t.size() + j] = since > 0.0 ? weights[i] * since * std::exp(-tau * since) : 0.0;
+      out[i * t.size() + j] = membrane_potential(t[j], inputs.subspan(i, 1),
+                                                 weights.subspan(i, 1), neuron);
     }
   }
   return each;
@@ -247,13 +247,12 @@ py::tuple membrane(const Model& model, const Doubles& example, int layer, int ne
   const std::span<const double> in(input_times.data(), input_times.size());
   const std::span<const double> w(weights.data(), weights.size());
   const std::span<const double> grid(t.data(), static_cast<std::size_t>(t.size()));
-  const double tau = net.neuron.decay_rate;
   py::array_t<double> v = new_doubles({static_cast<py::ssize_t>(grid.size())});
   for (std::size_t j = 0; j < grid.size(); ++j) {
-    v.mutable_data()[j] = membrane_potential(grid[j], in, w, tau);
+    v.mutable_data()[j] = membrane_potential(grid[j], in, w, net.neuron);
   }
-  const py::object parts =
-      contributions ? py::object(contributions_of(in, w, grid, tau)) : py::object(py::none());
+  const py::object parts = contributions ? py::object(contributions_of(in, w, grid, net.neuron))
+                                         : py::object(py::none());
   return py::make_tuple(v, state.spike_times[c][neuron], input_times, weights, parts);
 }
 
@@ -346,6 +345,12 @@ void bind_model(py::module_& m) {
       .def_property_readonly(
           "fire_threshold",
           [](const Model& model) { return model.network().neuron.fire_threshold; })
+      .def_property_readonly(
+          "neuron_kind",
+          [](const Model& model) {
+            return std::string(neuron_kind_name(model.network().neuron.kind));
+          },
+          "'alpha' or 'exponential': the membrane potential's kernel (docs/model.md 1.4).")
       .def_property(
           "epochs_trained", [](const Model& model) { return model.saved.epochs_trained; },
           [](Model& model, int value) { model.saved.epochs_trained = value; })
