@@ -220,8 +220,8 @@ py::array_t<double> contributions_of(std::span<const double> inputs,
   double* out = each.mutable_data();
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     for (std::size_t j = 0; j < t.size(); ++j) {
-      out[i * t.size() + j] = membrane_potential(t[j], inputs.subspan(i, 1),
-                                                 weights.subspan(i, 1), neuron);
+      out[i * t.size() + j] =
+          membrane_potential(t[j], inputs.subspan(i, 1), weights.subspan(i, 1), neuron);
     }
   }
   return each;

@@ -41,8 +41,8 @@ struct AlphaNeuron {
     std::int64_t last;
   };
   static Window window(const EventWindow& w, const Constants& k) {
-    return {w.t_k, w.t_next, k.threshold * w.exp_k, k.threshold * w.exp_next, k.inverse_tau,
-            w.last};
+    const double bound_limit = k.threshold * w.exp_k, exact_limit = k.threshold * w.exp_next;
+    return {w.t_k, w.t_next, bound_limit, exact_limit, k.inverse_tau, w.last};
   }
 
   // Section 1: A += w exp(tau t), B += w t exp(tau t).

@@ -40,8 +40,7 @@ DerivativeFactors derivative_factors(const SpikeSolution& spike, const NeuronPar
 SpikeDerivatives spike_derivatives(const DerivativeFactors& f, double weight, double input_time,
                                    double input_exp_decay, const NeuronParams& params) {
   return with_neuron_kind(params.kind, [&](auto neuron) {
-    return decltype(neuron)::derivatives(f, weight, input_time, input_exp_decay,
-                                         params.decay_rate);
+    return decltype(neuron)::derivatives(f, weight, input_time, input_exp_decay, params.decay_rate);
   });
 }
 

@@ -113,9 +113,9 @@ template <class Neuron, bool kAllCausal, bool kSendsError>
   // The same for one neuron.
   const auto one_neuron = [&](std::size_t j) {
     const double active = causal[j] > e ? delta[j] : 0.0;
-    const Derivatives<double> d = Neuron::derivatives(
-        Factors<double>{{factor0[j], factor1[j], factor2[j], factor3[j]}}, weights[j], t,
-        exp_decay, tau);
+    const Derivatives<double> d =
+        Neuron::derivatives(Factors<double>{{factor0[j], factor1[j], factor2[j], factor3[j]}},
+                            weights[j], t, exp_decay, tau);
     gradients[j] += active * std::min(std::max(d.d_weight, -limit), limit);
     return active * std::min(std::max(d.d_time, -limit), limit);
   };
@@ -155,9 +155,11 @@ struct BlockEvents {
 // (sources below first_delta_source take none, so it is not computed). The
 // event loop runs inside one vector-cloned function: no call per event.
 template <class Neuron>
-SPIKEAE_VECTOR_CLONES void backpropagate_events(std::size_t first, std::size_t n, const BlockEvents& block, double tau,
-                          double limit, const double* weights, std::size_t row_stride,
-                          const NeuronTerms& terms, double* gradients, double* input_delta) {
+SPIKEAE_VECTOR_CLONES void backpropagate_events(std::size_t first, std::size_t n,
+                                                const BlockEvents& block, double tau, double limit,
+                                                const double* weights, std::size_t row_stride,
+                                                const NeuronTerms& terms, double* gradients,
+                                                double* input_delta) {
   for (std::size_t e = 0; e < block.n_events; ++e) {
     const std::uint32_t source = block.events.source[e];
     const BlockEvent event{first,
@@ -184,10 +186,10 @@ SPIKEAE_VECTOR_CLONES void backpropagate_events(std::size_t first, std::size_t n
 template <class Neuron>
 void backpropagate_block(const Network& network, int c, const ForwardState& state,
                          std::span<const double> post_delta, const LossOptions& options,
-                         std::size_t first, std::size_t n, Gradients& gradients,
-                         NeuronTerms& terms, std::span<double> input_delta) {
+                         std::size_t first, std::size_t n, Gradients& gradients, NeuronTerms& terms,
+                         std::span<double> input_delta) {
   prepare_neurons<Neuron>(network, c, state, post_delta, options.penalty_no_spike, first, n, terms,
-                  gradients.weights[c]);
+                          gradients.weights[c]);
   const std::size_t n_post = network.n_post(c);
   const EventView events = state.inputs[c].view();
   // The first layer's regular inputs are data: only its pulses need an error.
@@ -196,9 +198,9 @@ void backpropagate_block(const Network& network, int c, const ForwardState& stat
   const auto [fewest_causal, most_causal] = std::minmax_element(causal, causal + n);
   const BlockEvents block{events, static_cast<std::size_t>(*most_causal),
                           static_cast<std::size_t>(*fewest_causal), first_delta_source};
-  backpropagate_events<Neuron>(first, n, block, network.neuron.decay_rate,
-                               options.clip_derivative, network.weights[c].data() + first, n_post,
-                               terms, gradients.weights[c].data() + first, input_delta.data());
+  backpropagate_events<Neuron>(first, n, block, network.neuron.decay_rate, options.clip_derivative,
+                               network.weights[c].data() + first, n_post, terms,
+                               gradients.weights[c].data() + first, input_delta.data());
 }
 
 void backpropagate_connection(const Network& network, int c, const ForwardState& state,

@@ -179,9 +179,8 @@ void fire_block(const Network& network, int c, std::size_t first, std::size_t n,
     // Rounded up to whole vectors: the scalar remainder loop would cost more
     // than the extra lanes, whose stale inputs give results nobody reads.
     const std::size_t lanes = (count + kSolveLanes - 1) / kSolveLanes * kSolveLanes;
-    solve_packed<Neuron>(lanes, constants, all ? a : s.packed_a.data(),
-                         all ? b : s.packed_b.data(), s.packed_time.data(),
-                         s.packed_extra.data(), s.packed_check.data());
+    solve_packed<Neuron>(lanes, constants, all ? a : s.packed_a.data(), all ? b : s.packed_b.data(),
+                         s.packed_time.data(), s.packed_extra.data(), s.packed_check.data());
     for (std::size_t i = 0; i < count; ++i) {
       const double t_out = s.packed_time[i];
       if (!(t_out >= window.t_k) || t_out > window.t_next) continue;

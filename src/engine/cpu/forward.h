@@ -32,7 +32,7 @@ inline constexpr std::size_t kSolveLanes = 4;
 
 // Running sums of a layer while its inputs are scanned (docs/model.md sections 1.2, 1.4).
 struct LayerScratch {
-  std::vector<double> a, b;             // the kind's two sums of every neuron; b = NaN once it fired
+  std::vector<double> a, b;             // the kind's two sums per neuron; b = NaN once fired
   std::vector<std::uint8_t> open;       // 1 until the neuron has fired
   std::vector<std::int64_t> candidate;  // 1 if solved for the current input (64-bit: vectorises)
   // The candidates of one input event, packed so they are solved in one vector loop.
