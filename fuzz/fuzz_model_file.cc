@@ -52,11 +52,13 @@ bool same_model(const spikeae::SavedModel& a, const spikeae::SavedModel& b) {
   return a.network.architecture == b.network.architecture &&
          same_bits(a.network.neuron.decay_rate, b.network.neuron.decay_rate) &&
          same_bits(a.network.neuron.fire_threshold, b.network.neuron.fire_threshold) &&
+         a.network.neuron.kind == b.network.neuron.kind &&
          same_bits(a.network.weights, b.network.weights) &&
          same_bits(a.network.pulses, b.network.pulses) && a.epochs_trained == b.epochs_trained &&
          same_bits(a.validation_loss, b.validation_loss) && a.dataset == b.dataset &&
          x.architecture == y.architecture && same_bits(x.neuron.decay_rate, y.neuron.decay_rate) &&
          same_bits(x.neuron.fire_threshold, y.neuron.fire_threshold) &&
+         x.neuron.kind == y.neuron.kind &&
          same_bits(x.init.nonpulse_weight_mean_multiplier,
                    y.init.nonpulse_weight_mean_multiplier) &&
          same_bits(x.init.pulse_weight_mean_multiplier, y.init.pulse_weight_mean_multiplier) &&

@@ -199,6 +199,34 @@ SavedModel train_model(const std::vector<std::string>& train_args, const fs::pat
   return load_model(out / "model.spikeae");
 }
 
+TEST_F(CliTest, NeuronKindFlagTrainsAndSavesTheKind) {
+  const std::vector<std::string> args = std::vector<std::string>{"train"} + data() +
+                                        tiny_training_flags() +
+                                        std::vector<std::string>{"--decay_rate", "1"};
+  const fs::path out = path("exponential");
+  const RunResult r =
+      run(args + std::vector<std::string>{"--neuron-kind", "exponential", "--out", out.string()});
+  ASSERT_EQ(r.status, 0) << r.output;
+  const SavedModel saved = load_model(out / "model.spikeae");
+  EXPECT_EQ(saved.network.neuron.kind, NeuronKind::exponential);
+  EXPECT_EQ(saved.config.neuron.kind, NeuronKind::exponential);
+  // The other spelling, and the default.
+  EXPECT_EQ(train_model(args + std::vector<std::string>{"--neuron_kind", "alpha"}, path("alpha"))
+                .network.neuron.kind,
+            NeuronKind::alpha);
+  EXPECT_EQ(load_model(model_path()).network.neuron.kind, NeuronKind::alpha);
+  const RunResult bad =
+      run(args + std::vector<std::string>{"--neuron-kind", "lif", "--out", path("no").string()});
+  EXPECT_NE(bad.status, 0);
+  EXPECT_TRUE(Contains(bad.output, "--neuron-kind")) << bad.output;
+  // A run continues with the kind it started with.
+  const RunResult resumed = run(
+      args + std::vector<std::string>{"--neuron-kind", "alpha", "--resume", "--out", out.string()});
+  EXPECT_EQ(resumed.status, 1) << resumed.output;
+  EXPECT_TRUE(Contains(resumed.output, "--neuron-kind alpha (checkpoint: exponential)"))
+      << resumed.output;
+}
+
 TEST_F(CliTest, ThreadCountDoesNotChangeTheModel) {
   const std::vector<std::string> args =
       std::vector<std::string>{"train"} + data() + tiny_training_flags();

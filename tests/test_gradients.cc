@@ -20,12 +20,13 @@ struct Problem {
   double latency = 1.0;
 };
 
-Problem make_problem(std::vector<int> layer_sizes, int n_pulses, std::uint64_t seed) {
+Problem make_problem(std::vector<int> layer_sizes, int n_pulses, std::uint64_t seed,
+                     NeuronKind kind = NeuronKind::alpha) {
   Rng rng(seed);
   Problem problem;
   Network& net = problem.network;
   net.architecture = {layer_sizes, n_pulses};
-  net.neuron = {1.0, 0.6};
+  net.neuron = {1.0, 0.6, kind};
   for (int c = 0; c + 1 < static_cast<int>(layer_sizes.size()); ++c) {
     const int fan_in = layer_sizes[c] + n_pulses;
     auto& weights = net.weights.emplace_back(std::size_t(layer_sizes[c + 1]) * fan_in);
@@ -88,8 +89,9 @@ void check_parameter(const Problem& problem, double* parameter, double analytic,
   if (std::abs(central) > 1e-6) ++counts.nonzero;
 }
 
-CheckCounts check_network(std::vector<int> layer_sizes, int n_pulses, std::uint64_t seed) {
-  Problem problem = make_problem(layer_sizes, n_pulses, seed);
+CheckCounts check_network(std::vector<int> layer_sizes, int n_pulses, std::uint64_t seed,
+                          NeuronKind kind) {
+  Problem problem = make_problem(layer_sizes, n_pulses, seed, kind);
   const Gradients gradients = analytic_gradients(problem);
   CheckCounts counts;
   Network& net = problem.network;
@@ -108,10 +110,10 @@ CheckCounts check_network(std::vector<int> layer_sizes, int n_pulses, std::uint6
 
 // Checks several random networks of one shape; asserts the check was not vacuous.
 void expect_gradients_match(const std::vector<int>& layer_sizes, int n_pulses,
-                            std::uint64_t first_seed) {
+                            std::uint64_t first_seed, NeuronKind kind = NeuronKind::alpha) {
   CheckCounts total;
   for (std::uint64_t seed = first_seed; seed < first_seed + 5; ++seed) {
-    const CheckCounts counts = check_network(layer_sizes, n_pulses, seed);
+    const CheckCounts counts = check_network(layer_sizes, n_pulses, seed, kind);
     total.checked += counts.checked;
     total.nonzero += counts.nonzero;
     total.kinks += counts.kinks;
@@ -126,6 +128,14 @@ TEST(Gradients, ThreeLayerNetworkMatchesFiniteDifferences) {
 
 TEST(Gradients, FiveLayerNetworkMatchesFiniteDifferences) {
   expect_gradients_match({10, 7, 4, 7, 10}, 2, 11);
+}
+
+TEST(Gradients, ExponentialNeuronThreeLayerNetworkMatchesFiniteDifferences) {
+  expect_gradients_match({12, 6, 12}, 3, 21, NeuronKind::exponential);
+}
+
+TEST(Gradients, ExponentialNeuronFiveLayerNetworkMatchesFiniteDifferences) {
+  expect_gradients_match({10, 7, 4, 7, 10}, 2, 31, NeuronKind::exponential);
 }
 
 TEST(Gradients, SilentNeuronGetsPenaltyOnEveryInputWeightAndPassesNoError) {

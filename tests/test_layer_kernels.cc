@@ -19,9 +19,10 @@ struct Case {
 
 // Paper-like initialisation (inhibitory regular weights, excitatory pulses) so
 // that many neurons spike late, some never, and inhibition cancels candidates.
-Case make_case(std::vector<int> sizes, int pulses, std::uint64_t seed, double nonpulse_mean) {
+Case make_case(std::vector<int> sizes, int pulses, std::uint64_t seed, double nonpulse_mean,
+               NeuronKind kind = NeuronKind::alpha) {
   Case result;
-  result.network = make_network({sizes, pulses}, {0.3, 0.8}, {nonpulse_mean, 4.0}, seed);
+  result.network = make_network({sizes, pulses}, {0.3, 0.8, kind}, {nonpulse_mean, 4.0}, seed);
   Rng rng(seed + 100);
   for (int i = 0; i < std::max(sizes.front(), sizes.back()); ++i) {
     if (i < sizes.front()) result.inputs.push_back(rng.uniform() < 0.3 ? kNoSpike : rng.uniform());
@@ -35,17 +36,18 @@ Case make_case(std::vector<int> sizes, int pulses, std::uint64_t seed, double no
 constexpr std::uint64_t kSeeds = 33;
 static_assert(block_width(1100) == 368);
 
-Case make_seeded_case(std::uint64_t seed) {
+Case make_seeded_case(std::uint64_t seed, NeuronKind kind = NeuronKind::alpha) {
   // Excitatory wide cases, so that their hidden neurons spike and get errors
   // summed over the three blocks.
-  if (seed > 30) return make_case({40, 10, 1100}, 3, seed, 1.0);
-  return make_case({40, 12, 7, 40}, 3, seed, seed % 2 ? -2.0 : 1.0);
+  if (seed > 30) return make_case({40, 10, 1100}, 3, seed, 1.0, kind);
+  return make_case({40, 12, 7, 40}, 3, seed, seed % 2 ? -2.0 : 1.0, kind);
 }
 
-TEST(LayerKernels, ForwardMatchesNeuronByNeuronOracleBitForBit) {
-  int spiking = 0, silent = 0;
+// Every case's forward pass, kernels against oracle; counts spiking and silent neurons.
+// (void: ASSERT_EQ returns from it.)
+void expect_forward_matches_oracle(NeuronKind kind, int& spiking, int& silent) {
   for (std::uint64_t seed = 1; seed <= kSeeds; ++seed) {
-    const Case k = make_seeded_case(seed);
+    const Case k = make_seeded_case(seed, kind);
     ForwardState state = make_forward_state(k.network);
     forward_dense(k.network, k.inputs, state);
     const reference::Pass pass = reference::forward(k.network, k.inputs);
@@ -66,6 +68,18 @@ TEST(LayerKernels, ForwardMatchesNeuronByNeuronOracleBitForBit) {
       }
     }
   }
+}
+
+TEST(LayerKernels, ForwardMatchesNeuronByNeuronOracleBitForBit) {
+  int spiking = 0, silent = 0;
+  expect_forward_matches_oracle(NeuronKind::alpha, spiking, silent);
+  EXPECT_GT(spiking, 500);
+  EXPECT_GT(silent, 50);
+}
+
+TEST(LayerKernels, ExponentialNeuronForwardMatchesOracleBitForBit) {
+  int spiking = 0, silent = 0;
+  expect_forward_matches_oracle(NeuronKind::exponential, spiking, silent);
   EXPECT_GT(spiking, 500);
   EXPECT_GT(silent, 50);
 }
@@ -137,10 +151,10 @@ TEST(LayerKernels, SparseAndDenseInputsGiveTheSameSpikes) {
   }
 }
 
-TEST(LayerKernels, BackwardMatchesOracleUpToReassociation) {
+void expect_backward_matches_oracle(NeuronKind kind) {
   const LossOptions options{1.0, 50.0, 3.0};
   for (std::uint64_t seed = 1; seed <= kSeeds; ++seed) {
-    const Case k = make_seeded_case(seed);
+    const Case k = make_seeded_case(seed, kind);
     ForwardState state = make_forward_state(k.network);
     forward_dense(k.network, k.inputs, state);
     BackwardState backward_state = make_backward_state(k.network);
@@ -163,6 +177,14 @@ TEST(LayerKernels, BackwardMatchesOracleUpToReassociation) {
     // The output layer's weight gradients involve no sums over neurons: exact.
     EXPECT_EQ(fast.weights.back(), slow.weights.back()) << "seed " << seed;
   }
+}
+
+TEST(LayerKernels, BackwardMatchesOracleUpToReassociation) {
+  expect_backward_matches_oracle(NeuronKind::alpha);
+}
+
+TEST(LayerKernels, ExponentialNeuronBackwardMatchesOracleUpToReassociation) {
+  expect_backward_matches_oracle(NeuronKind::exponential);
 }
 
 }  // namespace

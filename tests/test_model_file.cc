@@ -98,20 +98,27 @@ SavedModel test_model() {
 constexpr std::size_t kVersionOffset = 8;
 constexpr std::size_t kEpochsOffset = 12;
 constexpr std::size_t kDatasetLengthOffset = 28;
-constexpr std::size_t kConfigFixedBytes = 16 + 16 + 1 + 8 + 24 + 40 + 40;  // after architecture
+constexpr std::size_t kNeuronBytes = 8 + 8 + 4;  // decay rate, threshold, kind (version 2)
+constexpr std::size_t kConfigFixedBytes = kNeuronBytes + 16 + 1 + 8 + 24 + 40 + 40;
 
 std::size_t architecture_bytes(const Architecture& architecture) {
   return 8 + 8 * architecture.layer_sizes.size() + 8;
 }
 std::size_t config_offset(const SavedModel& model) { return 36 + model.dataset.size(); }
 std::size_t inverted_offset(const SavedModel& model) {
-  return config_offset(model) + architecture_bytes(model.config.architecture) + 32;
+  return config_offset(model) + architecture_bytes(model.config.architecture) + kNeuronBytes + 16;
+}
+std::size_t config_kind_offset(const SavedModel& model) {
+  return config_offset(model) + architecture_bytes(model.config.architecture) + 16;
 }
 std::size_t network_offset(const SavedModel& model) {
   return config_offset(model) + architecture_bytes(model.config.architecture) + kConfigFixedBytes;
 }
-std::size_t pulses_offset(const SavedModel& model) {
+std::size_t network_kind_offset(const SavedModel& model) {
   return network_offset(model) + architecture_bytes(model.network.architecture) + 16;
+}
+std::size_t pulses_offset(const SavedModel& model) {
+  return network_offset(model) + architecture_bytes(model.network.architecture) + kNeuronBytes;
 }
 std::size_t weights_offset(const SavedModel& model) {
   return pulses_offset(model) + 8 * model.network.n_pulses() * model.network.num_connections();
@@ -160,6 +167,7 @@ void expect_same_network(const Network& a, const Network& b) {
   EXPECT_EQ(a.architecture.n_pulses, b.architecture.n_pulses);
   EXPECT_TRUE(same_bits(a.neuron.decay_rate, b.neuron.decay_rate));
   EXPECT_TRUE(same_bits(a.neuron.fire_threshold, b.neuron.fire_threshold));
+  EXPECT_EQ(a.neuron.kind, b.neuron.kind);
 }
 
 void expect_same_model(const SavedModel& a, const SavedModel& b) {
@@ -175,6 +183,7 @@ void expect_same_model(const SavedModel& a, const SavedModel& b) {
   EXPECT_EQ(x.architecture.n_pulses, y.architecture.n_pulses);
   EXPECT_TRUE(same_bits(x.neuron.decay_rate, y.neuron.decay_rate));
   EXPECT_TRUE(same_bits(x.neuron.fire_threshold, y.neuron.fire_threshold));
+  EXPECT_EQ(x.neuron.kind, y.neuron.kind);
   EXPECT_TRUE(
       same_bits(x.init.nonpulse_weight_mean_multiplier, y.init.nonpulse_weight_mean_multiplier));
   EXPECT_TRUE(same_bits(x.init.pulse_weight_mean_multiplier, y.init.pulse_weight_mean_multiplier));
@@ -215,7 +224,7 @@ TEST(ModelFormat, HeaderAndTrailerFollowTheDocumentedLayout) {
   const SavedModel model = test_model();
   const std::string bytes = serialize_model(model);
   EXPECT_EQ(bytes.substr(0, 8), std::string("SPIKEAE\x1a", 8));
-  EXPECT_EQ(get_u32(bytes, kVersionOffset), 1u);
+  EXPECT_EQ(get_u32(bytes, kVersionOffset), 2u);
   EXPECT_EQ(get_u32(bytes, kEpochsOffset), 42u);
   EXPECT_EQ(get_u32(bytes, kDatasetLengthOffset), model.dataset.size());
   EXPECT_EQ(static_cast<unsigned char>(bytes[inverted_offset(model)]), 0);
@@ -313,6 +322,63 @@ TEST_F(ModelFileTest, TruncatedFileNamesPathAndPosition) {
   }
 }
 
+TEST(ModelFormat, NeuronKindRoundTripsInConfigAndNetwork) {
+  SavedModel model = test_model();
+  model.network.neuron.kind = NeuronKind::exponential;
+  model.config.neuron.kind = NeuronKind::exponential;
+  const std::string bytes = serialize_model(model);
+  EXPECT_EQ(get_u32(bytes, config_kind_offset(model)), 1u);
+  EXPECT_EQ(get_u32(bytes, network_kind_offset(model)), 1u);
+  const SavedModel loaded = parse_model(bytes, "memory");
+  expect_same_model(model, loaded);
+  EXPECT_EQ(serialize_model(loaded), bytes);
+  model.network.neuron.kind = NeuronKind::alpha;  // the two are stored independently
+  EXPECT_EQ(parse_model(serialize_model(model), "memory").network.neuron.kind, NeuronKind::alpha);
+}
+
+TEST(ModelFormat, UnknownNeuronKindIsRefused) {
+  const SavedModel model = test_model();
+  for (const auto& [offset, what] : {std::pair{config_kind_offset(model), "config"},
+                                     std::pair{network_kind_offset(model), "network"}}) {
+    std::string bytes = serialize_model(model);
+    bytes[offset] = 7;
+    fix_checksum(bytes);
+    EXPECT_TRUE(Contains(parse_error(bytes), std::string("test.model: unknown ") + what +
+                                                 " neuron kind 7 (this build knows 0 = alpha, "
+                                                 "1 = exponential)"));
+  }
+}
+
+// tests/data/model_v1.spikeae was written by the version 1 code (before neuron
+// kinds) from this model; it loads as alpha neurons, and its version 2 bytes are
+// the same but for the version and the two kind fields.
+TEST(ModelFormat, Version1FileLoadsAsAlphaNeurons) {
+  const fs::path path = fs::path(SPIKEAE_SOURCE_DIR) / "tests" / "data" / "model_v1.spikeae";
+  const SavedModel loaded = load_model(path);
+  EXPECT_EQ(loaded.network.neuron.kind, NeuronKind::alpha);
+  EXPECT_EQ(loaded.config.neuron.kind, NeuronKind::alpha);
+  EXPECT_EQ(loaded.network.architecture.layer_sizes, (std::vector<int>{3, 2, 3}));
+  EXPECT_EQ(loaded.network.neuron.decay_rate, 0.5);
+  EXPECT_EQ(loaded.network.neuron.fire_threshold, 0.75);
+  EXPECT_EQ(loaded.network.pulses, (std::vector<std::vector<double>>{{0.25}, {0.5}}));
+  EXPECT_EQ(loaded.network.weights[0],
+            (std::vector<double>{0.5, -0.25, 1.0, 2.0, -1.5, 0.75, 0.125, 3.0}));
+  EXPECT_EQ(loaded.network.weights[1],
+            (std::vector<double>{1.0, 2.0, 3.0, -1.0, -2.0, -3.0, 0.5, 0.25, 0.125}));
+  EXPECT_EQ(loaded.epochs_trained, 3);
+  EXPECT_EQ(loaded.dataset, "v1 fixture");
+
+  std::ifstream file(path, std::ios::binary);
+  const std::string version1((std::istreambuf_iterator<char>(file)), {});
+  std::string version2 = serialize_model(loaded);
+  EXPECT_EQ(get_u32(version2, kVersionOffset), 2u);
+  version2.erase(network_kind_offset(loaded), 4);  // the later field first
+  version2.erase(config_kind_offset(loaded), 4);
+  version2[kVersionOffset] = 1;
+  fix_checksum(version2);
+  EXPECT_EQ(version2, version1);
+}
+
 TEST(ModelFormat, WrongMagicIsNotAModelFile) {
   std::string bytes = serialize_model(test_model());
   bytes[3] = 'X';
@@ -326,7 +392,7 @@ TEST(ModelFormat, UnsupportedVersionSaysFoundAndSupported) {
   bytes[kVersionOffset] = 99;
   EXPECT_TRUE(Contains(parse_error(bytes),
                        "test.model: unsupported model format version 99 (this build reads "
-                       "version 1)"));
+                       "versions 1 to 2)"));
 }
 
 TEST(ModelFormat, EveryTruncationIsReportedWithItsPosition) {

@@ -22,8 +22,9 @@ struct RandomNeuron {
   EventView view() const { return {times, exp_decay, source}; }
 };
 
-RandomNeuron make_random_neuron(Rng& rng) {
+RandomNeuron make_random_neuron(Rng& rng, NeuronKind kind = NeuronKind::alpha) {
   RandomNeuron n;
+  n.params.kind = kind;
   n.params.decay_rate = 0.5 + 1.5 * rng.uniform();
   n.params.fire_threshold = 0.2 + rng.uniform();
   const int count = 1 + static_cast<int>(rng.below(30));
@@ -49,13 +50,13 @@ double oracle_spike_time(const RandomNeuron& n, double dt, double* max_potential
   double previous_t = 0.0;
   *max_potential = -1e300;
   for (double t : samples) {
-    const double v = membrane_potential(t, n.times, n.weights, n.params.decay_rate);
+    const double v = membrane_potential(t, n.times, n.weights, n.params);
     *max_potential = std::max(*max_potential, v);
     if (v >= n.params.fire_threshold) {
       double low = previous_t, high = t;
       for (int i = 0; i < 80; ++i) {
         const double mid = 0.5 * (low + high);
-        const double vm = membrane_potential(mid, n.times, n.weights, n.params.decay_rate);
+        const double vm = membrane_potential(mid, n.times, n.weights, n.params);
         (vm >= n.params.fire_threshold ? high : low) = mid;
       }
       return high;
@@ -68,10 +69,11 @@ double oracle_spike_time(const RandomNeuron& n, double dt, double* max_potential
 // Threshold crossing predicted from the first k inputs alone.
 double prefix_crossing(const RandomNeuron& n, int k) {
   double a = 0.0, b = 0.0;
-  for (int i = 0; i < k; ++i) {
-    a += n.weights[i] * n.exp_decay[i];
-    b += n.weights[i] * n.exp_decay[i] * n.times[i];
-  }
+  with_neuron_kind(n.params.kind, [&](auto neuron) {
+    for (int i = 0; i < k; ++i) {
+      decltype(neuron)::add_input(n.weights[i], n.exp_decay[i], n.times[i], a, b);
+    }
+  });
   return crossing_time(a, b, n.params, nullptr);
 }
 
@@ -84,11 +86,17 @@ bool had_overruled_candidate(const RandomNeuron& n, int n_causal) {
   return false;
 }
 
-TEST(SolveSpike, MatchesBruteForceSimulationOnRandomNeurons) {
-  Rng rng(20261128);
+struct OracleCounts {
   int spiking = 0, silent = 0, grazing = 0, cancelled = 0, delayed = 0;
+};
+
+// 3,000 random neurons of one kind against the brute-force oracle.
+OracleCounts compare_with_brute_force(NeuronKind kind, std::uint64_t seed) {
+  Rng rng(seed);
+  OracleCounts counts;
+  auto& [spiking, silent, grazing, cancelled, delayed] = counts;
   for (int trial = 0; trial < 3000; ++trial) {
-    const RandomNeuron n = make_random_neuron(rng);
+    const RandomNeuron n = make_random_neuron(rng, kind);
     const SpikeSolution spike = solve_spike(n.view(), n.weights, n.params);
     double max_potential = 0.0;
     const double oracle = oracle_spike_time(n, 0.004, &max_potential);
@@ -110,10 +118,26 @@ TEST(SolveSpike, MatchesBruteForceSimulationOnRandomNeurons) {
         std::count_if(n.times.begin(), n.times.end(), [&](double t) { return t < spike.time; });
     EXPECT_EQ(spike.n_causal, arrived) << "trial " << trial;
   }
+  return counts;
+}
+
+TEST(SolveSpike, MatchesBruteForceSimulationOnRandomNeurons) {
+  const auto [spiking, silent, grazing, cancelled, delayed] =
+      compare_with_brute_force(NeuronKind::alpha, 20261128);
   EXPECT_GT(spiking, 1000);
   EXPECT_GT(silent, 200);
   EXPECT_LT(grazing, 10);
   // Coverage: later inputs overruled a predicted spike, cancelling or moving it.
+  EXPECT_GT(cancelled, 20);
+  EXPECT_GT(delayed, 20);
+}
+
+TEST(SolveSpike, ExponentialNeuronMatchesBruteForceSimulationOnRandomNeurons) {
+  const auto [spiking, silent, grazing, cancelled, delayed] =
+      compare_with_brute_force(NeuronKind::exponential, 20261203);
+  EXPECT_GT(spiking, 1000);
+  EXPECT_GT(silent, 200);
+  EXPECT_LT(grazing, 10);
   EXPECT_GT(cancelled, 20);
   EXPECT_GT(delayed, 20);
 }
@@ -149,44 +173,84 @@ TEST(SolveSpike, ReproducesPaperFigureOne) {
   EXPECT_NEAR(membrane_potential(spike.time, times, weights, 1.0), 0.5, 1e-12);
 }
 
-TEST(SpikeDerivatives, MatchFiniteDifferencesOfSpikeTime) {
-  Rng rng(7);
+// True when the spike only just reaches the threshold, where finite differences break down.
+bool grazes(const RandomNeuron& n, const SpikeSolution& spike) {
+  if (n.params.kind == NeuronKind::alpha) return spike.lambert < -0.9;  // W near -1
+  // Exponential: S - theta small puts the spike far out, where V is nearly flat.
+  return spike.b - n.params.fire_threshold < 0.05;
+}
+
+// Both derivatives of every causal input against central differences of solve_spike.
+void check_derivatives(const RandomNeuron& n, const SpikeSolution& spike) {
+  for (int p = 0; p < spike.n_causal; ++p) {
+    const SpikeDerivatives d =
+        n.params.kind == NeuronKind::alpha
+            ? spike_derivatives(derivative_factors(spike, n.params.decay_rate), n.weights[p],
+                                n.times[p], n.exp_decay[p], n.params.decay_rate)
+            : spike_derivatives(derivative_factors(spike, n.params), n.weights[p], n.times[p],
+                                n.exp_decay[p], n.params);
+    const double h = 1e-6;
+    auto time_with_weight = [&](double w) {
+      RandomNeuron m = n;
+      m.weights[p] = w;
+      return solve_spike(m.view(), m.weights, m.params).time;
+    };
+    const double fd_w =
+        (time_with_weight(n.weights[p] + h) - time_with_weight(n.weights[p] - h)) / (2 * h);
+    EXPECT_NEAR(d.d_weight, fd_w, 1e-5 * std::max(1.0, std::abs(fd_w)));
+    auto time_with_input = [&](double t) {
+      RandomNeuron m = n;
+      m.times[p] = t;
+      m.exp_decay[p] = std::exp(m.params.decay_rate * t);
+      return solve_spike(m.view(), m.weights, m.params).time;
+    };
+    // Moving an input must not reorder the events.
+    const double lo = p > 0 ? n.times[p - 1] : 0.0;
+    const double hi = p + 1 < static_cast<int>(n.times.size()) ? n.times[p + 1] : 1e9;
+    if (n.times[p] - h <= lo || n.times[p] + h >= std::min(hi, spike.time)) continue;
+    const double fd_t =
+        (time_with_input(n.times[p] + h) - time_with_input(n.times[p] - h)) / (2 * h);
+    EXPECT_NEAR(d.d_time, fd_t, 1e-5 * std::max(1.0, std::abs(fd_t)));
+  }
+}
+
+// Random spiking neurons of one kind, grazing ones skipped; returns how many were checked.
+int check_random_derivatives(NeuronKind kind, std::uint64_t seed) {
+  Rng rng(seed);
   int checked = 0;
   for (int trial = 0; trial < 400 && checked < 200; ++trial) {
-    RandomNeuron n = make_random_neuron(rng);
+    const RandomNeuron n = make_random_neuron(rng, kind);
     const SpikeSolution spike = solve_spike(n.view(), n.weights, n.params);
-    // Near W = -1 the potential grazes the threshold: finite differences break down.
-    if (!spike.spiked() || spike.lambert < -0.9) continue;
-    for (int p = 0; p < spike.n_causal; ++p) {
-      const SpikeDerivatives d =
-          spike_derivatives(derivative_factors(spike, n.params.decay_rate), n.weights[p],
-                            n.times[p], n.exp_decay[p], n.params.decay_rate);
-      const double h = 1e-6;
-      auto time_with_weight = [&](double w) {
-        RandomNeuron m = n;
-        m.weights[p] = w;
-        return solve_spike(m.view(), m.weights, m.params).time;
-      };
-      const double fd_w =
-          (time_with_weight(n.weights[p] + h) - time_with_weight(n.weights[p] - h)) / (2 * h);
-      EXPECT_NEAR(d.d_weight, fd_w, 1e-5 * std::max(1.0, std::abs(fd_w)));
-      auto time_with_input = [&](double t) {
-        RandomNeuron m = n;
-        m.times[p] = t;
-        m.exp_decay[p] = std::exp(m.params.decay_rate * t);
-        return solve_spike(m.view(), m.weights, m.params).time;
-      };
-      // Moving an input must not reorder the events.
-      const double lo = p > 0 ? n.times[p - 1] : 0.0;
-      const double hi = p + 1 < static_cast<int>(n.times.size()) ? n.times[p + 1] : 1e9;
-      if (n.times[p] - h <= lo || n.times[p] + h >= std::min(hi, spike.time)) continue;
-      const double fd_t =
-          (time_with_input(n.times[p] + h) - time_with_input(n.times[p] - h)) / (2 * h);
-      EXPECT_NEAR(d.d_time, fd_t, 1e-5 * std::max(1.0, std::abs(fd_t)));
-    }
+    if (!spike.spiked() || grazes(n, spike)) continue;
+    check_derivatives(n, spike);
     ++checked;
   }
-  EXPECT_GE(checked, 100);
+  return checked;
+}
+
+TEST(SpikeDerivatives, MatchFiniteDifferencesOfSpikeTime) {
+  EXPECT_GE(check_random_derivatives(NeuronKind::alpha, 7), 100);
+}
+
+TEST(SpikeDerivatives, ExponentialNeuronMatchesFiniteDifferencesOfSpikeTime) {
+  EXPECT_GE(check_random_derivatives(NeuronKind::exponential, 8), 100);
+}
+
+// The exponential neuron's closed form on a hand-made case: one input of weight
+// w at t0 crosses theta at t0 + ln(w / (w - theta)) / tau.
+TEST(SolveSpike, ExponentialNeuronSingleInputClosedForm) {
+  const NeuronParams params{0.5, 0.75, NeuronKind::exponential};
+  const std::vector<double> times = {0.25};
+  const std::vector<double> exp_decay = {std::exp(0.5 * 0.25)};
+  const std::vector<std::uint32_t> source = {0};
+  const std::vector<double> weights = {2.0};
+  const SpikeSolution spike = solve_spike({times, exp_decay, source}, weights, params);
+  ASSERT_TRUE(spike.spiked());
+  EXPECT_NEAR(spike.time, 0.25 + std::log(2.0 / 1.25) / 0.5, 1e-14);
+  EXPECT_NEAR(membrane_potential(spike.time, times, weights, params), 0.75, 1e-14);
+  // A weight at or below theta never reaches it: V tends to w.
+  const std::vector<double> weak = {0.75};
+  EXPECT_FALSE(solve_spike({times, exp_decay, source}, weak, params).spiked());
 }
 
 }  // namespace

@@ -193,6 +193,26 @@ TEST(Training, RejectsImagesOfTheWrongSize) {
 }
 
 // A short run on 1,000 real MNIST images with the paper's README configuration.
+// A second neuron kind goes through the same kernels and training loop
+// (docs/model.md section 1.4): its reconstruction loss must fall clearly.
+TEST(Training, ExponentialNeuronNetworkLearns) {
+  TrainingConfig config = small_config(2);
+  config.neuron = {1.0, 0.5, NeuronKind::exponential};
+  config.encoding.noise_factor = 0.0;
+  config.train.epochs = 6;
+  const ExampleSet train_set = make_example_set(testing::ink_blobs(200, 1), config.encoding, 3);
+  const ExampleSet validation_set = make_example_set(testing::ink_blobs(40, 2), config.encoding, 4);
+  const std::unique_ptr<Engine> engine = make_cpu_engine(2);
+  const Network initial = make_network(config.architecture, config.neuron, config.init, 42);
+  const double initial_loss = evaluate_loss(initial, validation_set, config.loss.latency, *engine);
+  const TrainResult result = train(config, train_set, validation_set);
+  EXPECT_EQ(result.best_network.neuron.kind, NeuronKind::exponential);
+  const double loss = evaluate_loss(result.best_network, validation_set, config.loss.latency, *engine);
+  RecordProperty("initial_loss", std::to_string(initial_loss));
+  RecordProperty("loss", std::to_string(loss));
+  EXPECT_LT(loss, 0.5 * initial_loss) << "initial " << initial_loss;
+}
+
 TEST(Training, LearnsRealMnist) {
   TrainTestData data;
   try {

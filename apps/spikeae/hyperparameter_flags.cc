@@ -77,6 +77,14 @@ void add_hyperparameter_flags(CLI::App& command, HyperparameterFlags& flags, Epo
       .add_flag(both_spellings("--non-inverted"), flags.non_inverted,
                 "Encode brightness b as spike time b (default: 1 - b)")
       ->group("Hyperparameters");
+  command
+      .add_option(both_spellings("--neuron-kind"), flags.neuron_kind,
+                  "Membrane potential kernel: alpha, or exponential (non-leaky, exponentially "
+                  "decaying current; docs/model.md section 1.4)")
+      ->check(CLI::IsMember({std::string(neuron_kind_name(NeuronKind::alpha)),
+                             std::string(neuron_kind_name(NeuronKind::exponential))}))
+      ->capture_default_str()
+      ->group("Hyperparameters");
   if (epochs == EpochsFlag::kShown) {
     command.add_option("--epochs", flags.epochs, "Training epochs")
         ->check(integer_in(0, 1'000'000))
@@ -146,6 +154,7 @@ TrainingConfig resolve_config(const HyperparameterFlags& flags, std::optional<st
   request.input_size = pixels;
   config.architecture.layer_sizes = resolve_layer_sizes(request);
   config.encoding.inverted = !flags.non_inverted;
+  config.neuron.kind = neuron_kind_from_name(flags.neuron_kind).value_or(NeuronKind::alpha);
   config.train.epochs = flags.epochs;
   config.train.threads = flags.threads;
   config.train.gradient_shards = flags.gradient_shards;

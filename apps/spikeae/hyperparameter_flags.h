@@ -20,6 +20,7 @@ struct HyperparameterFlags {
   std::map<std::string, std::string> given;  // column name -> text, as typed
   std::optional<std::string> layer_sizes;    // e.g. "784,128,32,128,784", when given
   bool non_inverted = false;
+  std::string neuron_kind{neuron_kind_name(NeuronParams{}.kind)};  // "alpha" or "exponential"
   int epochs = kDefaultRunEpochs;
   int threads = TrainOptions{}.threads;
   int gradient_shards = TrainOptions{}.gradient_shards;

@@ -37,6 +37,9 @@ void check_resume_flags(const HyperparameterFlags& flags, const std::set<std::st
   compare(conflicts, given.count("--non-inverted"), "--non-inverted",
           asked.encoding.inverted ? "inverted" : "non-inverted",
           checkpoint.encoding.inverted ? "inverted" : "non-inverted");
+  compare(conflicts, given.count("--neuron-kind"), "--neuron-kind",
+          std::string(neuron_kind_name(asked.neuron.kind)),
+          std::string(neuron_kind_name(checkpoint.neuron.kind)));
   compare(conflicts, given.count("--seed"), "--seed", std::to_string(asked.train.seed),
           std::to_string(checkpoint.train.seed));
   compare(conflicts, given.count("--gradient-shards"), "--gradient-shards",

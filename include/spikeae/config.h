@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "spikeae/adam.h"
 #include "spikeae/encoding.h"
@@ -37,5 +38,8 @@ struct TrainingConfig {
 
 // Throws Error naming the first option outside its accepted range (or not finite).
 void validate(const TrainingConfig& config);
+
+// The kind named "alpha" or "exponential"; throws Error naming both for any other name.
+NeuronKind parse_neuron_kind(std::string_view name);
 
 }  // namespace spikeae

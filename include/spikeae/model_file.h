@@ -13,8 +13,10 @@
 
 namespace spikeae {
 
-// The format version written by this library; loading accepts exactly this version.
-inline constexpr std::uint32_t kModelFormatVersion = 1;
+// The format version written by this library; loading accepts the versions from
+// kOldestModelFormatVersion to this one (version 2 added the neuron kind).
+inline constexpr std::uint32_t kModelFormatVersion = 2;
+inline constexpr std::uint32_t kOldestModelFormatVersion = 1;
 
 // Limits applied when loading (and saving), so a damaged file cannot request huge allocations.
 inline constexpr int kMaxModelLayers = kMaxLayers;

@@ -91,7 +91,7 @@ def encode_images(images: _Images, *, inverted: bool = True, noise_factor: float
 def target_times(images: _Images, *, inverted: bool = True) -> np.ndarray: ...
 def brightness(times: _Array, *, inverted: bool = True) -> np.ndarray: ...
 def membrane_potential(t: _Array, input_times: _Array, weights: _Array,
-                       decay_rate: float) -> np.ndarray: ...
+                       decay_rate: float, neuron_kind: str = "alpha") -> np.ndarray: ...
 def write_image_grid(path: _PathLike, tiles: _Array, *, padding: int = 2, scale: int = 2,
                      background: int = 128, row_labels: Optional[Sequence[str]] = None,
                      caption: str = "") -> None: ...
@@ -127,6 +127,7 @@ class Model:
                  preset_file: Optional[_PathLike] = None,
                  layer_sizes: Optional[_LayerSizes] = None,
                  inverted: bool = True,
+                 neuron_kind: str = "alpha",
                  epochs: int = 20,
                  threads: int = 0,
                  gradient_shards: int = 2,
@@ -164,6 +165,8 @@ class Model:
     def decay_rate(self) -> float: ...
     @property
     def fire_threshold(self) -> float: ...
+    @property
+    def neuron_kind(self) -> str: ...
     @property
     def seed(self) -> int: ...
     epochs_trained: int
@@ -261,6 +264,7 @@ def fit(train_images: Optional[Union[_PathLike, _Images, Data]] = None,
         preset_file: Optional[_PathLike] = None,
         layer_sizes: Optional[_LayerSizes] = None,
         inverted: bool = True,
+        neuron_kind: str = "alpha",
         epochs: int = 20,
         threads: int = 0,
         gradient_shards: int = 2,

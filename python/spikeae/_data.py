@@ -435,16 +435,20 @@ def brightness(times: Any, *, inverted: bool = True) -> np.ndarray:
     return 1.0 - clamped if inverted else clamped
 
 
-def membrane_potential(t: Any, input_times: Any, weights: Any, decay_rate: float) -> np.ndarray:
-    """V(t) = sum over inputs i with t_i < t of w_i (t - t_i) exp(-decay_rate (t - t_i)).
+def membrane_potential(t: Any, input_times: Any, weights: Any, decay_rate: float,
+                       neuron_kind: str = "alpha") -> np.ndarray:
+    """V(t) of a neuron with these inputs, ignoring its own spike: the direct definition.
 
-    The direct definition (docs/model.md section 1), ignoring the neuron's own spike.
+    alpha: sum over inputs i with t_i < t of w_i (t - t_i) exp(-decay_rate (t - t_i))
+    (docs/model.md section 1); exponential: w_i (1 - exp(-decay_rate (t - t_i)))
+    (section 1.4).
 
     Args:
         t: times (any shape).
         input_times: (n,) input spike times, inf for silent inputs.
         weights: (n,) weights.
         decay_rate: tau.
+        neuron_kind: 'alpha' or 'exponential'.
 
     Returns:
         float64 array shaped like ``t``.
@@ -452,7 +456,7 @@ def membrane_potential(t: Any, input_times: Any, weights: Any, decay_rate: float
     return _core.membrane_potential(np.asarray(t, dtype=np.float64),
                                     np.asarray(input_times, dtype=np.float64).ravel(),
                                     np.asarray(weights, dtype=np.float64).ravel(),
-                                    float(decay_rate))
+                                    float(decay_rate), str(neuron_kind))
 
 
 def write_image_grid(path: PathLike, tiles: Any, *, padding: int = 2, scale: int = 2,

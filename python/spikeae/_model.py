@@ -151,7 +151,7 @@ class Model:
     @property
     def config(self) -> Dict[str, Any]:
         """Every option as a flat dict: the 13 paper columns, layer_sizes, inverted,
-        epochs, threads, gradient_shards, seed, and Adam's beta1, beta2, epsilon."""
+        neuron_kind, epochs, threads, gradient_shards, seed, and Adam's beta1, beta2, epsilon."""
         return self._core.config.as_dict()
 
     @property
@@ -223,6 +223,11 @@ class Model:
     def fire_threshold(self) -> float:
         """theta, the firing threshold."""
         return self._core.fire_threshold
+
+    @property
+    def neuron_kind(self) -> str:
+        """'alpha' or 'exponential': the membrane potential's kernel (docs/model.md 1.4)."""
+        return self._core.neuron_kind
 
     @property
     def seed(self) -> int:

@@ -3,7 +3,7 @@
 The paper's 13 hyperparameter columns keep their column names
 (``learning_rate``, ``n_hidden``, ``noise_factor_ae``, ...). The options outside
 the paper's table are ``preset``, ``preset_file``, ``layer_sizes``, ``inverted``
-(the CLI's ``--non-inverted`` reversed), ``epochs``, ``threads``,
+(the CLI's ``--non-inverted`` reversed), ``neuron_kind``, ``epochs``, ``threads``,
 ``gradient_shards`` and ``seed``.
 
 Options apply in the CLI's order: the library defaults, then ``preset`` or
@@ -36,6 +36,7 @@ EXTRA_DEFAULTS: Dict[str, Any] = {
     "preset_file": None,
     "layer_sizes": None,
     "inverted": True,
+    "neuron_kind": "alpha",
     "epochs": RUN_DEFAULTS["epochs"],
     "threads": RUN_DEFAULTS["threads"],
     "gradient_shards": RUN_DEFAULTS["gradient_shards"],
@@ -47,6 +48,7 @@ _EXTRA_DOCS = {
     "preset_file": "a tab-separated table with one row (paper column names)",
     "layer_sizes": "deeper stacks, e.g. [784, 128, 32, 128, 784] or '784,128,32,128,784'",
     "inverted": "encode brightness b as spike time 1 - b (False: as b)",
+    "neuron_kind": "membrane potential kernel: 'alpha' or 'exponential' (docs/model.md 1.4)",
     "epochs": "training epochs",
     "threads": "worker threads (0: all cores); results do not depend on it",
     "gradient_shards": "fixed partial sums per batch; results depend on this, not on threads",
@@ -163,7 +165,7 @@ def resolve(options: Mapping[str, Any], *, input_size: Optional[int] = None,
     epochs = extras["epochs"]
     # Ranges are checked by the library (the same messages as the CLI); here only
     # that the values fit the C++ types.
-    return _core.resolve_config(
+    config = _core.resolve_config(
         base,
         _preset(extras["preset"]),
         os.fspath(preset_file) if preset_file is not None else None,
@@ -176,6 +178,9 @@ def resolve(options: Mapping[str, Any], *, input_size: Optional[int] = None,
         None if gradient_shards is None else _int32("gradient_shards", gradient_shards),
         None if seed is None else _integer("seed", seed, 0, _UINT64_LIMIT - 1),
     )
+    if extras["neuron_kind"] is not None:
+        config = _core.with_neuron_kind(config, str(extras["neuron_kind"]), base is not None)
+    return config
 
 
 def _int32(name: str, value: Any) -> int:

@@ -200,6 +200,22 @@ void bind_config(py::module_& m) {
       py::arg("layer_sizes"), py::arg("input_size"), py::arg("inverted"), py::arg("epochs"),
       py::arg("threads"), py::arg("gradient_shards"), py::arg("seed"),
       "Options resolved in the CLI's order and validated (SpikeaeError names the first bad one).");
+  m.def(
+      "with_neuron_kind",
+      [](TrainingConfig config, const std::string& name, bool continues) {
+        const NeuronKind kind = parse_neuron_kind(name);
+        if (continues && kind != config.neuron.kind) {
+          throw Error("neuron_kind cannot change when a model's training continues: it is " +
+                      std::string(neuron_kind_name(config.neuron.kind)) + ", got " + name);
+        }
+        config.neuron.kind = kind;
+        return config;
+      },
+      py::arg("config"), py::arg("neuron_kind"), py::arg("continues"),
+      "The config with this neuron kind (alpha or exponential); continuing training keeps it.");
+  m.def(
+      "neuron_kind_of", [](const TrainingConfig& c) { return neuron_kind_name(c.neuron.kind); },
+      py::arg("config"), "The config's neuron kind, 'alpha' or 'exponential'.");
 }
 
 }  // namespace spikeae::python

@@ -137,13 +137,14 @@ py::array_t<double> targets(const Bytes& images, bool inverted) {
 }
 
 py::array_t<double> potential(const Doubles& t, const Doubles& input_times, const Doubles& weights,
-                              double decay_rate) {
+                              double decay_rate, const std::string& neuron_kind) {
+  NeuronParams neuron;
+  neuron.decay_rate = decay_rate;
+  neuron.kind = parse_neuron_kind(neuron_kind);
   if (input_times.ndim() != 1 || weights.ndim() != 1 || input_times.size() != weights.size()) {
     throw Error("input_times and weights must be 1-D arrays of the same length");
   }
   check_times({input_times.data(), static_cast<std::size_t>(input_times.size())}, "input times");
-  NeuronParams neuron;
-  neuron.decay_rate = decay_rate;
   py::array_t<double> out = new_doubles(std::vector<py::ssize_t>(t.shape(), t.shape() + t.ndim()));
   const std::span<const double> inputs(input_times.data(), input_times.size());
   const std::span<const double> w(weights.data(), weights.size());
@@ -216,7 +217,7 @@ void bind_data(py::module_& m) {
       py::arg("seed"), py::arg("stream"), py::arg("index") = 0,
       "The seed of one random stream derived from a run's seed.");
   m.def("membrane_potential", &potential, py::arg("t"), py::arg("input_times"), py::arg("weights"),
-        py::arg("decay_rate"),
+        py::arg("decay_rate"), py::arg("neuron_kind") = "alpha",
         "V(t) of a neuron with these inputs (ignoring its own spike), for every t.");
   m.def("write_image_grid", &image_grid, py::arg("path"), py::arg("tiles"), py::arg("padding"),
         py::arg("scale"), py::arg("background"), py::arg("row_labels"), py::arg("caption"),

@@ -350,6 +350,12 @@ void bind_model(py::module_& m) {
       .def_property_readonly(
           "fire_threshold",
           [](const Model& model) { return model.network().neuron.fire_threshold; })
+      .def_property_readonly(
+          "neuron_kind",
+          [](const Model& model) {
+            return std::string(neuron_kind_name(model.network().neuron.kind));
+          },
+          "'alpha' or 'exponential': the membrane potential's kernel (docs/model.md 1.4).")
       .def_property(
           "epochs_trained", [](const Model& model) { return model.saved.epochs_trained; },
           [](Model& model, int value) { model.saved.epochs_trained = value; })

@@ -128,6 +128,7 @@ py::dict config_to_dict(const TrainingConfig& config) {
   py::dict d = row_to_dict(row_from_config(config));
   d["layer_sizes"] = config.architecture.layer_sizes;
   d["inverted"] = config.encoding.inverted;
+  d["neuron_kind"] = std::string(neuron_kind_name(config.neuron.kind));
   d["epochs"] = config.train.epochs;
   d["threads"] = config.train.threads;
   d["gradient_shards"] = config.train.gradient_shards;

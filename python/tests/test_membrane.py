@@ -47,6 +47,26 @@ def test_potential_reaches_threshold_exactly_at_the_spike(which, model, trained,
     assert fired > 20  # the check is not vacuous
 
 
+def test_exponential_neuron_potential_reaches_threshold_at_the_spike(images):
+    """membrane_potential follows the model's neuron kind (docs/model.md section 1.4)."""
+    model = spikeae.fit(images, train_size=48, validation_size=12, n_hidden=8, n_pulses=4,
+                        epochs=2, seed=2, learning_rate=0.01, decay_rate=1.0,
+                        fire_threshold=0.5, neuron_kind="exponential").model
+    assert model.neuron_kind == "exponential" and model.config["neuron_kind"] == "exponential"
+    fired = 0
+    for example in images[:3]:
+        for layer in (1, 2):
+            for neuron in range(model.layer_sizes[layer]):
+                fired += check_neuron(model, example, layer, neuron)
+    assert fired > 20
+    trace = model.membrane_potential(images[0], 2, 3, [0.5, 1.0, 2.0])
+    direct = spikeae.membrane_potential([0.5, 1.0, 2.0], trace.input_times, trace.weights,
+                                        model.decay_rate, neuron_kind="exponential")
+    np.testing.assert_array_equal(direct, trace.v)
+    with pytest.raises(spikeae.SpikeaeError, match="must be alpha or exponential"):
+        spikeae.Model(neuron_kind="lif")
+
+
 def test_trace_parts_agree_with_the_forward_pass(trained, images):
     grid = np.linspace(0.0, 4.0, 401)
     layers = trained.forward(images[5])

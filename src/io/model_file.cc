@@ -13,6 +13,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <span>
 #include <sstream>
 #include <vector>
@@ -50,6 +51,7 @@ void write_architecture(ByteWriter& out, const Architecture& architecture) {
 void write_neuron(ByteWriter& out, const NeuronParams& neuron) {
   out.f64(neuron.decay_rate);
   out.f64(neuron.fire_threshold);
+  out.u32(static_cast<std::uint32_t>(neuron.kind));
 }
 
 // Every field of every option struct, in the documented order.
@@ -209,17 +211,26 @@ Architecture read_architecture(ByteReader& in, const std::string& what) {
   return architecture;
 }
 
-NeuronParams read_neuron(ByteReader& in, const std::string& what) {
+// Version 1 files have no kind: their neurons are alpha neurons.
+NeuronParams read_neuron(ByteReader& in, const std::string& what, std::uint32_t version) {
   NeuronParams neuron;
   neuron.decay_rate = in.f64(what + " decay rate");
   neuron.fire_threshold = in.f64(what + " fire threshold");
+  if (version == 1) return neuron;
+  const std::uint32_t number = in.u32(what + " neuron kind");
+  const std::optional<NeuronKind> kind = neuron_kind_from_number(number);
+  if (!kind) {
+    throw Error(str(in.source()) + ": unknown " + what + " neuron kind " + std::to_string(number) +
+                " (this build knows 0 = alpha, 1 = exponential)");
+  }
+  neuron.kind = *kind;
   return neuron;
 }
 
-TrainingConfig read_config(ByteReader& in) {
+TrainingConfig read_config(ByteReader& in, std::uint32_t version) {
   TrainingConfig config;
   config.architecture = read_architecture(in, "config");
-  config.neuron = read_neuron(in, "config");
+  config.neuron = read_neuron(in, "config", version);
   config.init.nonpulse_weight_mean_multiplier = in.f64("config nonpulse weight mean multiplier");
   config.init.pulse_weight_mean_multiplier = in.f64("config pulse weight mean multiplier");
   config.encoding.inverted = in.boolean("config inverted encoding flag");
@@ -240,10 +251,10 @@ TrainingConfig read_config(ByteReader& in) {
   return config;
 }
 
-Network read_network(ByteReader& in) {
+Network read_network(ByteReader& in, std::uint32_t version) {
   Network network;
   network.architecture = read_architecture(in, "network");
-  network.neuron = read_neuron(in, "network");
+  network.neuron = read_neuron(in, "network", version);
   const int connections = static_cast<int>(network.architecture.layer_sizes.size()) - 1;
   const auto pulses = static_cast<std::size_t>(network.architecture.n_pulses);
   for (int c = 0; c < connections; ++c) {
@@ -259,20 +270,21 @@ Network read_network(ByteReader& in) {
 }
 
 // Everything between the header and the checksum, with all structural and value checks.
-SavedModel read_body(ByteReader& in) {
+SavedModel read_body(ByteReader& in, std::uint32_t version) {
   SavedModel model;
   model.epochs_trained = in.any_int("epochs trained");
   model.validation_loss = in.f64("validation loss");
   model.dataset = in.text("dataset name");
-  model.config = read_config(in);
+  model.config = read_config(in, version);
   check_config(model.config, in.source());
-  model.network = read_network(in);
+  model.network = read_network(in, version);
   check_network(model.network, in.source());
   return model;
 }
 
 // Magic and version come first: a newer version may change everything after them.
-void check_header(std::string_view bytes, std::string_view source) {
+// Returns the version.
+std::uint32_t check_header(std::string_view bytes, std::string_view source) {
   // A short prefix of the magic is a truncated model file, anything else is not one.
   const std::string_view magic = bytes.substr(0, kMagic.size());
   if (magic != kMagic.substr(0, magic.size())) {
@@ -280,21 +292,24 @@ void check_header(std::string_view bytes, std::string_view source) {
   }
   ByteReader(bytes, 0, source).require(kHeaderSize, 1, "the header");
   const std::uint32_t version = ByteReader(bytes, kMagic.size(), source).u32("format version");
-  if (version != kModelFormatVersion) {
+  if (version < kOldestModelFormatVersion || version > kModelFormatVersion) {
     throw Error(str(source) + ": unsupported model format version " + std::to_string(version) +
-                " (this build reads version " + std::to_string(kModelFormatVersion) + ")");
+                " (this build reads versions " + std::to_string(kOldestModelFormatVersion) +
+                " to " + std::to_string(kModelFormatVersion) + ")");
   }
   ByteReader(bytes, kHeaderSize, source).require(kTrailerSize, 1, "the checksum");
+  return version;
 }
 
 // The checksum does not match: report truncation when the fields run past the end, extra
 // bytes when a complete, intact model is followed by more data, and corruption otherwise.
 [[noreturn]] void throw_damaged(std::string_view bytes, std::string_view source,
-                                std::uint32_t stored, std::uint32_t computed) {
+                                std::uint32_t version, std::uint32_t stored,
+                                std::uint32_t computed) {
   ByteReader in(bytes, kHeaderSize, source);
   bool intact_prefix = false;
   try {
-    read_body(in);
+    read_body(in, version);
     const std::size_t body_end = in.offset();
     intact_prefix = in.u32("checksum") == crc32_of(bytes.substr(0, body_end));
   } catch (const Truncated&) {
@@ -318,14 +333,14 @@ std::string serialize_model(const SavedModel& model) {
 }
 
 SavedModel parse_model(std::string_view bytes, std::string_view source) {
-  check_header(bytes, source);
+  const std::uint32_t version = check_header(bytes, source);
   const std::size_t body_end = bytes.size() - kTrailerSize;
   const std::uint32_t stored = ByteReader(bytes, body_end, source).u32("checksum");
   const std::uint32_t computed = crc32_of(bytes.substr(0, body_end));
-  if (stored != computed) throw_damaged(bytes, source, stored, computed);
+  if (stored != computed) throw_damaged(bytes, source, version, stored, computed);
 
   ByteReader in(bytes.substr(0, body_end), kHeaderSize, source);
-  SavedModel model = read_body(in);
+  SavedModel model = read_body(in, version);
   if (in.remaining() > 0) {
     throw Error(str(source) + ": " + std::to_string(in.remaining()) +
                 " unexpected trailing bytes before the checksum, from byte " +

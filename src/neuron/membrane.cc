@@ -4,15 +4,11 @@
 
 namespace spikeae {
 
+// membrane_potential(NeuronParams) is defined with the kinds' kernels in neuron.cc.
 double input_contribution(double t, double input_time, double weight, const NeuronParams& neuron) {
-  const double one[] = {input_time};
-  const double weights[] = {weight};
-  return membrane_potential(t, one, weights, neuron.decay_rate);
-}
-
-double membrane_potential(double t, std::span<const double> input_times,
-                          std::span<const double> weights, const NeuronParams& neuron) {
-  return membrane_potential(t, input_times, weights, neuron.decay_rate);
+  const double one_time[] = {input_time};
+  const double one_weight[] = {weight};
+  return membrane_potential(t, one_time, one_weight, neuron);
 }
 
 }  // namespace spikeae

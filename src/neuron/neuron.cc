@@ -2,53 +2,73 @@
 
 #include <cmath>
 
-#include "neuron/crossing.h"
-
 namespace spikeae {
+namespace {
 
-double crossing_time(double a, double b, const NeuronParams& params, double* lambert_out) {
-  double lambert = 0.0;
-  const double time = crossing(a, b, CrossingConstants(params), &lambert);
-  if (lambert_out != nullptr && time != kNoSpike) *lambert_out = lambert;
-  return time;
+NeuronParams alpha_with_decay_rate(double decay_rate) {
+  NeuronParams params;
+  params.decay_rate = decay_rate;
+  return params;
 }
 
-// See docs/model.md section 1.2: scan events in time order; the candidate spike
-// of the first k events counts only if it falls in [t_k, t_{k+1}].
+}  // namespace
+
 SpikeSolution solve_spike(const EventView& events, std::span<const double> weights,
                           const NeuronParams& params) {
-  const double inverse_tau = 1.0 / params.decay_rate;
-  const std::size_t n = events.time.size();
-  double a = 0.0;
-  double b = 0.0;
-  for (std::size_t k = 0; k < n; ++k) {
-    const double t_k = events.time[k];
-    const double weighted = weights[events.source[k]] * events.exp_decay[k];
-    a += weighted;
-    b += weighted * t_k;
-    if (!(a > 0.0)) continue;
-    const bool last = k + 1 == n;
-    const double t_next = last ? kNoSpike : events.time[k + 1];
-    const double exp_next = last ? kNoSpike : events.exp_decay[k + 1];
-    if (!may_cross(a, b, inverse_tau, t_k, t_next, exp_next, params.fire_threshold, last)) {
-      continue;
+  return with_neuron_kind(params.kind, [&](auto neuron) {
+    return solve_spike_of_kind<decltype(neuron)>(events, weights, params);
+  });
+}
+
+double crossing_time(double a, double b, const NeuronParams& params, double* lambert_out) {
+  return with_neuron_kind(params.kind, [&](auto neuron) {
+    using Neuron = decltype(neuron);
+    double extra = 0.0;
+    const double time = Neuron::crossing(a, b, typename Neuron::Constants(params), &extra);
+    if (lambert_out != nullptr && time != kNoSpike) *lambert_out = extra;
+    return time;
+  });
+}
+
+DerivativeFactors derivative_factors(const SpikeSolution& spike, const NeuronParams& params) {
+  return with_neuron_kind(params.kind, [&](auto neuron) {
+    using Neuron = decltype(neuron);
+    return Neuron::derivative_factors(spike, typename Neuron::Constants(params));
+  });
+}
+
+SpikeDerivatives spike_derivatives(const DerivativeFactors& f, double weight, double input_time,
+                                   double input_exp_decay, const NeuronParams& params) {
+  return with_neuron_kind(params.kind, [&](auto neuron) {
+    return decltype(neuron)::derivatives(f, weight, input_time, input_exp_decay, params.decay_rate);
+  });
+}
+
+DerivativeFactors derivative_factors(const SpikeSolution& spike, double decay_rate) {
+  return derivative_factors(spike, alpha_with_decay_rate(decay_rate));
+}
+
+SpikeDerivatives spike_derivatives(const DerivativeFactors& f, double weight, double input_time,
+                                   double input_exp_decay, double decay_rate) {
+  return spike_derivatives(f, weight, input_time, input_exp_decay,
+                           alpha_with_decay_rate(decay_rate));
+}
+
+double membrane_potential(double t, std::span<const double> input_times,
+                          std::span<const double> weights, const NeuronParams& params) {
+  return with_neuron_kind(params.kind, [&](auto neuron) {
+    double v = 0.0;
+    for (std::size_t i = 0; i < input_times.size(); ++i) {
+      const double since = t - input_times[i];
+      if (since > 0.0) v += decltype(neuron)::potential_term(weights[i], since, params.decay_rate);
     }
-    double lambert = 0.0;
-    const double t_out = crossing_time(a, b, params, &lambert);
-    if (!(t_out >= t_k) || t_out > t_next) continue;
-    return {t_out, static_cast<int>(k + 1), a, b, lambert};
-  }
-  return {kNoSpike, static_cast<int>(n), a, b, 0.0};
+    return v;
+  });
 }
 
 double membrane_potential(double t, std::span<const double> input_times,
                           std::span<const double> weights, double decay_rate) {
-  double v = 0.0;
-  for (std::size_t i = 0; i < input_times.size(); ++i) {
-    const double since = t - input_times[i];
-    if (since > 0.0) v += weights[i] * since * std::exp(-decay_rate * since);
-  }
-  return v;
+  return membrane_potential(t, input_times, weights, alpha_with_decay_rate(decay_rate));
 }
 
 }  // namespace spikeae

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -107,6 +108,10 @@ void validate_architecture(const Architecture& architecture) {
 void validate_neuron(const NeuronParams& neuron) {
   check_positive("decay_rate", neuron.decay_rate, kMaxDecayRate);
   check_positive("fire_threshold", neuron.fire_threshold, kMaxFireThreshold);
+  const auto number = static_cast<std::uint32_t>(neuron.kind);
+  if (!neuron_kind_from_number(number)) {
+    fail("neuron_kind", "alpha or exponential", std::to_string(number));
+  }
 }
 
 void validate_init(const InitOptions& init) {
@@ -152,6 +157,14 @@ void validate(const TrainingConfig& config) {
   validate_loss(config.loss);
   validate_adam(config.adam);
   validate_train(config.train);
+}
+
+NeuronKind parse_neuron_kind(std::string_view name) {
+  const std::optional<NeuronKind> kind = neuron_kind_from_name(name);
+  if (!kind) {
+    throw Error("invalid neuron_kind \"" + std::string(name) + "\": must be alpha or exponential");
+  }
+  return *kind;
 }
 
 }  // namespace spikeae

@@ -53,7 +53,6 @@ Pass forward(const Network& network, std::span<const double> input_times) {
 Gradients backward(const Network& network, const Pass& pass, std::span<const double> target_times,
                    const LossOptions& options) {
   Gradients gradients = make_gradients(network);
-  const double tau = network.neuron.decay_rate;
   std::vector<double> post_delta(network.n_outputs());
   const std::vector<double>& outputs = pass.layer_times.back();
   for (int k = 0; k < network.n_outputs(); ++k) {
@@ -69,11 +68,12 @@ Gradients backward(const Network& network, const Pass& pass, std::span<const dou
         }
         continue;
       }
-      const DerivativeFactors factors = derivative_factors(spike, tau);
+      const DerivativeFactors factors = derivative_factors(spike, network.neuron);
       for (int e = 0; e < spike.n_causal; ++e) {
         const std::uint32_t s = pass.event_source[c][e];
-        const SpikeDerivatives d = spike_derivatives(
-            factors, network.weight(c, s, post), pass.event_time[c][e], pass.event_exp[c][e], tau);
+        const SpikeDerivatives d =
+            spike_derivatives(factors, network.weight(c, s, post), pass.event_time[c][e],
+                              pass.event_exp[c][e], network.neuron);
         gradients.weights[c][s * network.n_post(c) + post] +=
             post_delta[post] * clip(d.d_weight, options.clip_derivative);
         input_delta[s] += post_delta[post] * clip(d.d_time, options.clip_derivative);

@@ -5,42 +5,51 @@
 
 #include "engine/cpu/simd.h"
 #include "engine/cpu/vector_clones.h"
+#include "neuron/neuron_kinds.h"
 
 namespace spikeae {
 namespace {
 
 // The per-neuron factors of n neurons from their spikes and errors; neurons that
 // are silent or have no error get zeros (no causal inputs). Branch-free, so it vectorises.
-SPIKEAE_VECTOR_CLONES
-void fill_terms(std::size_t n, const SpikeSolution* __restrict spikes,
-                const double* __restrict post_delta, double decay_rate, double* __restrict delta,
-                double* __restrict causal_count, double* __restrict inverse,
-                double* __restrict b_over_a, double* __restrict w_over_tau,
-                double* __restrict w_plus_one) {
+template <class Neuron>
+SPIKEAE_VECTOR_CLONES void fill_terms(std::size_t n, const SpikeSolution* __restrict spikes,
+                                      const double* __restrict post_delta,
+                                      const typename Neuron::Constants& constants,
+                                      double* __restrict delta, double* __restrict causal_count,
+                                      double* __restrict const (&factors)[kFactorCount]) {
+  const typename Neuron::Constants k = constants;
+  double* __restrict factor0 = factors[0];
+  double* __restrict factor1 = factors[1];
+  double* __restrict factor2 = factors[2];
+  double* __restrict factor3 = factors[3];
   for (std::size_t j = 0; j < n; ++j) {
     const SpikeSolution& spike = spikes[j];
     const bool passes_error = (spike.time != kNoSpike) & (post_delta[j] != 0.0);
     // Computed for every neuron (junk for the others, then dropped).
-    const DerivativeFactors f = derivative_factors(spike, decay_rate);
+    const Factors<double> f = Neuron::derivative_factors(spike, k);
     delta[j] = passes_error ? post_delta[j] : 0.0;
     causal_count[j] = passes_error ? static_cast<double>(spike.n_causal) : 0.0;
-    inverse[j] = passes_error ? f.inverse : 0.0;
-    b_over_a[j] = passes_error ? f.b_over_a : 0.0;
-    w_over_tau[j] = passes_error ? f.w_over_tau : 0.0;
-    w_plus_one[j] = passes_error ? f.w_plus_one : 0.0;
+    factor0[j] = passes_error ? f.value[0] : 0.0;
+    factor1[j] = passes_error ? f.value[1] : 0.0;
+    factor2[j] = passes_error ? f.value[2] : 0.0;
+    factor3[j] = passes_error ? f.value[3] : 0.0;
   }
 }
 
 // Fills the per-neuron factors of neurons [first, first + n) of connection c;
 // silent neurons also get the no-spike penalty on every input weight.
+template <class Neuron>
 void prepare_neurons(const Network& network, int c, const ForwardState& state,
                      std::span<const double> post_delta, double penalty, std::size_t first,
                      std::size_t n, NeuronTerms& terms, std::vector<double>& weight_gradients) {
   const SpikeSolution* spikes = state.solutions[c].data();
-  fill_terms(n, spikes + first, post_delta.data() + first, network.neuron.decay_rate,
-             terms.delta.data() + first, terms.causal_count.data() + first,
-             terms.inverse.data() + first, terms.b_over_a.data() + first,
-             terms.w_over_tau.data() + first, terms.w_plus_one.data() + first);
+  double* const factors[kFactorCount] = {
+      terms.factor[0].data() + first, terms.factor[1].data() + first,
+      terms.factor[2].data() + first, terms.factor[3].data() + first};
+  fill_terms<Neuron>(n, spikes + first, post_delta.data() + first,
+                     typename Neuron::Constants(network.neuron), terms.delta.data() + first,
+                     terms.causal_count.data() + first, factors);
   const std::size_t n_post = network.n_post(c);
   const std::size_t fan_in = network.fan_in(c);
   for (std::size_t j = first; j < first + n; ++j) {
@@ -62,12 +71,12 @@ struct BlockEvent {
 // One causal input event e, for a block of neurons [first, first + n) of the
 // layer: adds delta_j * clip(dt_j/dw) to the event's weight-gradient
 // row and returns the sum over j of delta_j * clip(dt_j/dt_e), the error sent to the
-// event's source. The expressions are those of spike_derivatives; the sum puts
-// term j in partial sum j mod 8, so its order is fixed whatever the block size.
+// event's source. The expressions are Neuron::derivatives, on four lanes or
+// one; the sum puts term j in partial sum j mod 8, so its order is fixed whatever the block size.
 // kAllCausal: the event is causal for every neuron of the block, so the test
 // that zeroes the others is left out (same bits). kSendsError: false when the
 // source takes no error (the first layer's data inputs); the sum is then skipped.
-template <bool kAllCausal, bool kSendsError>
+template <class Neuron, bool kAllCausal, bool kSendsError>
 [[gnu::always_inline]] inline double event_kernel(const BlockEvent& event,
                                                   const NeuronTerms& terms) {
   const auto [first, n, e, t, exp_decay, tau, limit, event_weights, event_gradients] = event;
@@ -75,40 +84,38 @@ template <bool kAllCausal, bool kSendsError>
   double* __restrict gradients = event_gradients;
   const double* __restrict delta = terms.delta.data() + first;
   const double* __restrict causal = terms.causal_count.data() + first;
-  const double* __restrict inverse = terms.inverse.data() + first;
-  const double* __restrict b_over_a = terms.b_over_a.data() + first;
-  const double* __restrict w_over_tau = terms.w_over_tau.data() + first;
-  const double* __restrict w_plus_one = terms.w_plus_one.data() + first;
+  const double* __restrict factor0 = terms.factor[0].data() + first;
+  const double* __restrict factor1 = terms.factor[1].data() + first;
+  const double* __restrict factor2 = terms.factor[2].data() + first;
+  const double* __restrict factor3 = terms.factor[3].data() + first;
   // Neurons j..j+3: adds their weight gradients, adds their error terms to `sum`.
   const auto four_neurons = [&](std::size_t j, Vec4& sum) {
-    Vec4 active, common, relative, d_weight, d_time, v;
+    Vec4 active, v, weight{};
     load4(active, delta + j);
     if constexpr (!kAllCausal) {
       load4(v, causal + j);
       active = v > e ? active : 0.0;
     }
-    load4(v, inverse + j);
-    common = exp_decay * v;
-    load4(v, b_over_a + j);
-    relative = t - v;
-    load4(v, w_over_tau + j);
-    d_weight = common * (relative + v);
-    clamp4(d_weight, -limit, limit);
+    Factors<Vec4> f;
+    load4(f.value[0], factor0 + j);
+    load4(f.value[1], factor1 + j);
+    load4(f.value[2], factor2 + j);
+    load4(f.value[3], factor3 + j);
+    if constexpr (kSendsError) load4(weight, weights + j);
+    Derivatives<Vec4> d = Neuron::derivatives(f, weight, t, exp_decay, tau);
+    clamp4(d.d_weight, -limit, limit);
     load4(v, gradients + j);
-    store4(gradients + j, v + active * d_weight);
+    store4(gradients + j, v + active * d.d_weight);
     if constexpr (!kSendsError) return;
-    load4(v, w_plus_one + j);
-    d_time = tau * relative + v;
-    load4(v, weights + j);
-    d_time = v * common * d_time;
-    clamp4(d_time, -limit, limit);
-    sum += active * d_time;
+    clamp4(d.d_time, -limit, limit);
+    sum += active * d.d_time;
   };
   // The same for one neuron.
   const auto one_neuron = [&](std::size_t j) {
     const double active = causal[j] > e ? delta[j] : 0.0;
-    const SpikeDerivatives d = spike_derivatives(
-        {inverse[j], b_over_a[j], w_over_tau[j], w_plus_one[j]}, weights[j], t, exp_decay, tau);
+    const Derivatives<double> d =
+        Neuron::derivatives(Factors<double>{{factor0[j], factor1[j], factor2[j], factor3[j]}},
+                            weights[j], t, exp_decay, tau);
     gradients[j] += active * std::min(std::max(d.d_weight, -limit), limit);
     return active * std::min(std::max(d.d_time, -limit), limit);
   };
@@ -147,10 +154,12 @@ struct BlockEvents {
 // its row of weight gradients and sends its error to input_delta[source]
 // (sources below first_delta_source take none, so it is not computed). The
 // event loop runs inside one vector-cloned function: no call per event.
-SPIKEAE_VECTOR_CLONES
-void backpropagate_events(std::size_t first, std::size_t n, const BlockEvents& block, double tau,
-                          double limit, const double* weights, std::size_t row_stride,
-                          const NeuronTerms& terms, double* gradients, double* input_delta) {
+template <class Neuron>
+SPIKEAE_VECTOR_CLONES void backpropagate_events(std::size_t first, std::size_t n,
+                                                const BlockEvents& block, double tau, double limit,
+                                                const double* weights, std::size_t row_stride,
+                                                const NeuronTerms& terms, double* gradients,
+                                                double* input_delta) {
   for (std::size_t e = 0; e < block.n_events; ++e) {
     const std::uint32_t source = block.events.source[e];
     const BlockEvent event{first,
@@ -164,13 +173,34 @@ void backpropagate_events(std::size_t first, std::size_t n, const BlockEvents& b
                            gradients + source * row_stride};
     const bool all_causal = e < block.all_causal_events;
     if (source < block.first_delta_source) {
-      all_causal ? event_kernel<true, false>(event, terms)
-                 : event_kernel<false, false>(event, terms);
+      all_causal ? event_kernel<Neuron, true, false>(event, terms)
+                 : event_kernel<Neuron, false, false>(event, terms);
       continue;
     }
-    input_delta[source] += all_causal ? event_kernel<true, true>(event, terms)
-                                      : event_kernel<false, true>(event, terms);
+    input_delta[source] += all_causal ? event_kernel<Neuron, true, true>(event, terms)
+                                      : event_kernel<Neuron, false, true>(event, terms);
   }
+}
+
+// The backward pass of one block of neurons, for one neuron kind (backpropagate_neurons).
+template <class Neuron>
+void backpropagate_block(const Network& network, int c, const ForwardState& state,
+                         std::span<const double> post_delta, const LossOptions& options,
+                         std::size_t first, std::size_t n, Gradients& gradients, NeuronTerms& terms,
+                         std::span<double> input_delta) {
+  prepare_neurons<Neuron>(network, c, state, post_delta, options.penalty_no_spike, first, n, terms,
+                          gradients.weights[c]);
+  const std::size_t n_post = network.n_post(c);
+  const EventView events = state.inputs[c].view();
+  // The first layer's regular inputs are data: only its pulses need an error.
+  const auto first_delta_source = static_cast<std::uint32_t>(c == 0 ? network.n_pre(0) : 0);
+  const double* causal = terms.causal_count.data() + first;
+  const auto [fewest_causal, most_causal] = std::minmax_element(causal, causal + n);
+  const BlockEvents block{events, static_cast<std::size_t>(*most_causal),
+                          static_cast<std::size_t>(*fewest_causal), first_delta_source};
+  backpropagate_events<Neuron>(first, n, block, network.neuron.decay_rate, options.clip_derivative,
+                               network.weights[c].data() + first, n_post, terms,
+                               gradients.weights[c].data() + first, input_delta.data());
 }
 
 void backpropagate_connection(const Network& network, int c, const ForwardState& state,
@@ -193,19 +223,11 @@ void backpropagate_neurons(const Network& network, int c, const ForwardState& st
                            std::span<const double> post_delta, const LossOptions& options,
                            std::size_t first, std::size_t n, Gradients& gradients,
                            NeuronTerms& terms, std::span<double> input_delta) {
-  prepare_neurons(network, c, state, post_delta, options.penalty_no_spike, first, n, terms,
-                  gradients.weights[c]);
-  const std::size_t n_post = network.n_post(c);
-  const EventView events = state.inputs[c].view();
-  // The first layer's regular inputs are data: only its pulses need an error.
-  const auto first_delta_source = static_cast<std::uint32_t>(c == 0 ? network.n_pre(0) : 0);
-  const double* causal = terms.causal_count.data() + first;
-  const auto [fewest_causal, most_causal] = std::minmax_element(causal, causal + n);
-  const BlockEvents block{events, static_cast<std::size_t>(*most_causal),
-                          static_cast<std::size_t>(*fewest_causal), first_delta_source};
-  backpropagate_events(first, n, block, network.neuron.decay_rate, options.clip_derivative,
-                       network.weights[c].data() + first, n_post, terms,
-                       gradients.weights[c].data() + first, input_delta.data());
+  // The one branch on the neuron kind of a block's backward pass.
+  with_neuron_kind(network.neuron.kind, [&](auto neuron) {
+    backpropagate_block<decltype(neuron)>(network, c, state, post_delta, options, first, n,
+                                          gradients, terms, input_delta);
+  });
 }
 
 void add_pulse_gradients(const Network& network, int c, std::span<const double> input_delta,
@@ -224,9 +246,9 @@ void backward_below(const Network& network, int c, const ForwardState& state,
 }
 
 void NeuronTerms::resize(std::size_t n) {
-  for (auto* v : {&delta, &causal_count, &inverse, &b_over_a, &w_over_tau, &w_plus_one}) {
-    v->resize(n);
-  }
+  delta.resize(n);
+  causal_count.resize(n);
+  for (std::vector<double>& values : factor) values.resize(n);
 }
 
 BackwardState make_backward_state(const Network& network) {

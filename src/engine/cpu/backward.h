@@ -16,7 +16,7 @@ namespace spikeae {
 struct NeuronTerms {
   std::vector<double> delta;         // error signal; 0 for neurons passing none
   std::vector<double> causal_count;  // causal inputs; 0 for neurons passing no error
-  std::vector<double> inverse, b_over_a, w_over_tau, w_plus_one;  // DerivativeFactors
+  std::vector<double> factor[kFactorCount];  // the neuron kind's Factors, one array each
 
   void resize(std::size_t n);
 };

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <limits>
 
-#include "neuron/crossing.h"
 #include "engine/cpu/vector_clones.h"
+#include "neuron/neuron_kinds.h"
 
 namespace spikeae {
 namespace {
@@ -52,33 +52,31 @@ void collect_hidden_events(const Network& network, int c, std::span<const double
   finish_events(events, network.neuron.decay_rate);
 }
 
-// Adds input events e = first_event, first_event + 1, ... (weight row,
-// exp(tau t_e), t_e) to A and B of every neuron until, after adding one, some
-// neuron passes the one-comparison bound of docs/model.md section 1.2,
-// A t_next - B >= theta exp(tau t_e), without which V cannot reach theta in
-// [t_e, t_next]. Returns that event, or the event count if none passes.
-// Neurons that fired have B = NaN and never pass. The neuron loop is
-// branch-free, so it vectorises; events loop inside, so there is no call per event.
-SPIKEAE_VECTOR_CLONES
-std::size_t accumulate_until_bound(std::size_t n, const double* __restrict weights,
-                                   std::size_t row_stride, const EventView& events,
-                                   std::size_t first_event, double threshold, double* __restrict a,
-                                   double* __restrict b) {
+// Adds input events e = first_event, first_event + 1, ... to the running sums
+// of every neuron (Neuron::add_input) until, after adding one, some neuron
+// passes its kind's bound (Neuron::passes_bound; docs/model.md sections 1.2
+// and 1.4), without which V cannot reach theta before the next event. Returns
+// that event, or the event count if none passes. Neurons that fired have
+// b = NaN and never pass. The neuron loop is branch-free, so it vectorises;
+// events loop inside, so there is no call per event.
+template <class Neuron>
+SPIKEAE_VECTOR_CLONES std::size_t accumulate_until_bound(
+    std::size_t n, const double* __restrict weights, std::size_t row_stride,
+    const EventView& events, std::size_t first_event, const typename Neuron::Constants& constants,
+    double* __restrict a, double* __restrict b) {
+  const typename Neuron::Constants k = constants;
   const std::size_t n_events = events.time.size();
   for (std::size_t e = first_event; e < n_events; ++e) {
     const double* __restrict row = weights + events.source[e] * row_stride;
     const double exp_k = events.exp_decay[e], t_k = events.time[e];
-    // With t_next infinite (last input) the bound is A > 0.
-    const double t_next = e + 1 == n_events ? kNoSpike : events.time[e + 1];
-    const double limit = threshold * exp_k;
+    const typename Neuron::Window window = Neuron::window(event_window(events, e), k);
     std::int64_t any = 0;
     for (std::size_t j = 0; j < n; ++j) {
-      const double weighted = row[j] * exp_k;
-      const double aj = a[j] + weighted;
-      const double bj = b[j] + weighted * t_k;
+      double aj = a[j], bj = b[j];
+      Neuron::add_input(row[j], exp_k, t_k, aj, bj);
       a[j] = aj;
       b[j] = bj;
-      any |= aj * t_next - bj >= limit ? std::int64_t{-1} : std::int64_t{0};
+      any |= Neuron::passes_bound(aj, bj, window) ? std::int64_t{-1} : std::int64_t{0};
     }
     if (any != 0) return e;
   }
@@ -86,21 +84,17 @@ std::size_t accumulate_until_bound(std::size_t n, const double* __restrict weigh
 }
 
 // Marks the neurons that pass the bound of accumulate_until_bound and the exact
-// pre-check (may_cross of neuron.h). Branch-free, so it vectorises. Returns how
+// pre-check (Neuron::is_candidate). Branch-free, so it vectorises. Returns how
 // many there are.
-SPIKEAE_VECTOR_CLONES
-std::size_t mark_candidates(std::size_t n, const double* __restrict a, const double* __restrict b,
-                            double inverse_tau, double t_k, double t_next, double bound_limit,
-                            double exact_limit, std::int64_t last,
-                            std::int64_t* __restrict candidate) {
+template <class Neuron>
+SPIKEAE_VECTOR_CLONES std::size_t mark_candidates(std::size_t n, const double* __restrict a,
+                                                  const double* __restrict b,
+                                                  const typename Neuron::Window& event_window,
+                                                  std::int64_t* __restrict candidate) {
+  const typename Neuron::Window window = event_window;
   std::int64_t count = 0;
   for (std::size_t j = 0; j < n; ++j) {
-    const std::int64_t bound = a[j] * t_next - b[j] >= bound_limit;
-    const double peak_times_a = b[j] + a[j] * inverse_tau;
-    const std::int64_t rising = peak_times_a > a[j] * t_k;
-    const std::int64_t before_next = peak_times_a < a[j] * t_next;
-    const std::int64_t reaches_next = a[j] * t_next - b[j] >= exact_limit;
-    candidate[j] = bound & rising & (last | before_next | reaches_next);
+    candidate[j] = Neuron::is_candidate(a[j], b[j], window);
     count += candidate[j];
   }
   return static_cast<std::size_t>(count);
@@ -122,49 +116,49 @@ void pack_candidates(std::size_t n, std::size_t count, const double* a, const do
   }
 }
 
-// Whether W0 may need a series at some of the n distances p. Branch-free, so
-// it vectorises.
-SPIKEAE_VECTOR_CLONES
-bool may_need_series(std::size_t n, const double* __restrict distance) {
+// Whether the fast solve may have been inexact in some of the n lanes
+// (Neuron::needs_exact_solve of their checks). Branch-free, so it vectorises.
+template <class Neuron>
+SPIKEAE_VECTOR_CLONES bool may_need_exact_solve(std::size_t n, const double* __restrict check) {
   std::int64_t any = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    any |=
-        vector_math::lambert_w0_may_need_series(distance[i]) ? std::int64_t{-1} : std::int64_t{0};
+    any |= Neuron::needs_exact_solve(check[i]) ? std::int64_t{-1} : std::int64_t{0};
   }
   return any != 0;
 }
 
 // Threshold crossings of the packed candidates, one vector lane per neuron.
 // Callers solve whole vectors of kSolveLanes (LayerScratch has room for them).
-// The vector loop leaves out W0's series, which about one lane in 7,000 needs
-// (the first training epoch of the README network); if any may, the lanes are
-// solved again with them. Either way each lane gets the bits of crossing().
-SPIKEAE_VECTOR_CLONES
-void solve_packed(std::size_t count, const CrossingConstants& constants, const double* __restrict a,
-                  const double* __restrict b, double* __restrict time, double* __restrict lambert,
-                  double* __restrict distance) {
-  const CrossingConstants k = constants;
+// The vector loop may leave out the rare costly cases of the exact solve (the
+// alpha neuron's W0 series, which about one lane in 7,000 needs in the first
+// training epoch of the README network); if any lane may need them, the lanes
+// are solved again exactly. Either way each lane gets the bits of Neuron::crossing.
+template <class Neuron>
+SPIKEAE_VECTOR_CLONES void solve_packed(std::size_t count,
+                                        const typename Neuron::Constants& constants,
+                                        const double* __restrict a, const double* __restrict b,
+                                        double* __restrict time, double* __restrict extra,
+                                        double* __restrict check) {
+  const typename Neuron::Constants k = constants;
   for (std::size_t i = 0; i < count; ++i) {
-    const CrossingArgument x = crossing_argument(a[i], b[i], k);
-    const double z = lambert_argument(x);
-    distance[i] = vector_math::branch_distance(z);
-    time[i] = crossing_time(x, vector_math::lambert_w0_halley(z, distance[i]), k, &lambert[i]);
+    time[i] = Neuron::fast_crossing(a[i], b[i], k, &extra[i], &check[i]);
   }
-  if (!may_need_series(count, distance)) return;
-  for (std::size_t i = 0; i < count; ++i) time[i] = crossing(a[i], b[i], k, &lambert[i]);
+  if constexpr (Neuron::kFastSolveMayBeInexact) {
+    if (!may_need_exact_solve<Neuron>(count, check)) return;
+    for (std::size_t i = 0; i < count; ++i) time[i] = Neuron::crossing(a[i], b[i], k, &extra[i]);
+  }
 }
 
 // Scans the events for neurons [first, first + n) of connection c: each event
-// updates A and B of all of them at once (the same arithmetic as solve_spike,
-// per neuron); the candidates are then solved together (crossing.h).
+// updates the running sums of all of them at once (the same arithmetic as
+// solve_spike, per neuron); the candidates are then solved together.
+template <class Neuron>
 void fire_block(const Network& network, int c, std::size_t first, std::size_t n,
                 ForwardState& state, LayerScratch& s) {
   const EventView events = state.inputs[c].view();
   const std::size_t n_post = network.n_post(c);
   const std::size_t n_events = events.time.size();
-  const NeuronParams& params = network.neuron;
-  const CrossingConstants constants(params);
-  const double inverse_tau = 1.0 / params.decay_rate;
+  const typename Neuron::Constants constants(network.neuron);
   double* a = s.a.data();
   double* b = s.b.data();
   std::fill_n(a, n, 0.0);
@@ -174,29 +168,24 @@ void fire_block(const Network& network, int c, std::size_t first, std::size_t n,
   std::size_t still_open = n;
   const double* weights = network.weights[c].data() + first;
   for (std::size_t e = 0; e < n_events && still_open > 0; ++e) {
-    e = accumulate_until_bound(n, weights, n_post, events, e, params.fire_threshold, a, b);
+    e = accumulate_until_bound<Neuron>(n, weights, n_post, events, e, constants, a, b);
     if (e == n_events) break;
-    const double t_k = events.time[e];
-    const bool last = e + 1 == n_events;
-    const double t_next = last ? kNoSpike : events.time[e + 1];
-    const double exp_next = last ? kNoSpike : events.exp_decay[e + 1];
-    const double bound_limit = params.fire_threshold * events.exp_decay[e];
+    const EventWindow window = event_window(events, e);
     const std::size_t count =
-        mark_candidates(n, a, b, inverse_tau, t_k, t_next, bound_limit,
-                        params.fire_threshold * exp_next, last, s.candidate.data());
+        mark_candidates<Neuron>(n, a, b, Neuron::window(window, constants), s.candidate.data());
     // All of them (typical at a layer's last input): solved in place, unpacked.
     const bool all = count == n;
     if (!all) pack_candidates(n, count, a, b, s);
     // Rounded up to whole vectors: the scalar remainder loop would cost more
     // than the extra lanes, whose stale inputs give results nobody reads.
     const std::size_t lanes = (count + kSolveLanes - 1) / kSolveLanes * kSolveLanes;
-    solve_packed(lanes, constants, all ? a : s.packed_a.data(), all ? b : s.packed_b.data(),
-                 s.packed_time.data(), s.packed_lambert.data(), s.packed_distance.data());
+    solve_packed<Neuron>(lanes, constants, all ? a : s.packed_a.data(), all ? b : s.packed_b.data(),
+                         s.packed_time.data(), s.packed_extra.data(), s.packed_check.data());
     for (std::size_t i = 0; i < count; ++i) {
       const double t_out = s.packed_time[i];
-      if (!(t_out >= t_k) || t_out > t_next) continue;
+      if (!(t_out >= window.t_k) || t_out > window.t_next) continue;
       const std::size_t j = all ? i : s.packed_index[i];
-      solutions[j] = {t_out, static_cast<int>(e + 1), a[j], b[j], s.packed_lambert[i]};
+      solutions[j] = {t_out, static_cast<int>(e + 1), a[j], b[j], s.packed_extra[i]};
       s.open[j] = 0;
       b[j] = std::numeric_limits<double>::quiet_NaN();  // never passes the bound again
       --still_open;
@@ -267,8 +256,8 @@ LayerScratch::LayerScratch(std::size_t width)
       packed_a(width + kSolveLanes - 1),
       packed_b(width + kSolveLanes - 1),
       packed_time(width + kSolveLanes - 1),
-      packed_lambert(width + kSolveLanes - 1),
-      packed_distance(width + kSolveLanes - 1) {}
+      packed_extra(width + kSolveLanes - 1),
+      packed_check(width + kSolveLanes - 1) {}
 
 ForwardState make_forward_state(const Network& network) {
   ForwardState state;
@@ -285,7 +274,10 @@ ForwardState make_forward_state(const Network& network) {
 
 void fire_neurons(const Network& network, int c, std::size_t first, std::size_t n,
                   ForwardState& state, LayerScratch& scratch) {
-  fire_block(network, c, first, n, state, scratch);
+  // The one branch on the neuron kind of a block's forward pass.
+  with_neuron_kind(network.neuron.kind, [&](auto neuron) {
+    fire_block<decltype(neuron)>(network, c, first, n, state, scratch);
+  });
   for (std::size_t j = first; j < first + n; ++j) {
     state.spike_times[c][j] = state.solutions[c][j].time;
   }

@@ -30,15 +30,16 @@ struct LayerEvents {
 // arrays they are solved from and into have kSolveLanes - 1 spare entries.
 inline constexpr std::size_t kSolveLanes = 4;
 
-// Running sums of a layer while its inputs are scanned (docs/model.md section 1.2).
+// Running sums of a layer while its inputs are scanned (docs/model.md sections 1.2, 1.4).
 struct LayerScratch {
-  std::vector<double> a, b;             // A and B of every neuron; B = NaN once it fired
+  std::vector<double> a, b;             // the kind's two sums per neuron; b = NaN once fired
   std::vector<std::uint8_t> open;       // 1 until the neuron has fired
   std::vector<std::int64_t> candidate;  // 1 if solved for the current input (64-bit: vectorises)
   // The candidates of one input event, packed so they are solved in one vector loop.
   std::vector<std::uint32_t> packed_index;
-  std::vector<double> packed_a, packed_b, packed_time, packed_lambert;
-  std::vector<double> packed_distance;  // W0's p of each (vector_math.h)
+  std::vector<double> packed_a, packed_b, packed_time;
+  std::vector<double> packed_extra;  // the kind's extra term of each (SpikeSolution::lambert)
+  std::vector<double> packed_check;  // what tells whether the fast solve was exact (alpha: W0's p)
 
   explicit LayerScratch(std::size_t width = 0);
 };
