@@ -83,20 +83,19 @@ RunFolderMode folder_mode(const TrainFlags& flags) {
 // except --epochs (more, not fewer) and --threads.
 TrainingConfig resumed_config(const TrainFlags& flags, const Checkpoint& checkpoint) {
   const std::string path = (std::filesystem::path(flags.out) / kCheckpointFile).string();
-  check_resume_flags(flags.hyperparameters, flags.given, checkpoint.config,
-                     static_cast<std::size_t>(checkpoint.config.architecture.layer_sizes.front()),
-                     path);
+  const auto pixels = static_cast<std::size_t>(checkpoint.config.architecture.layer_sizes.front());
+  check_resume_flags(flags.hyperparameters, flags.given, checkpoint.config, pixels, path);
+  const TrainingConfig asked = resolve_config(flags.hyperparameters, pixels);
   TrainingConfig config = checkpoint.config;
   const int done = checkpoint.state.epoch;
   if (flags.given.count("--epochs")) {
-    if (flags.hyperparameters.epochs < done) {
-      throw Error("--epochs " + std::to_string(flags.hyperparameters.epochs) +
-                  " is fewer than the " + std::to_string(done) + " epochs " + path +
-                  " has completed");
+    if (asked.train.epochs < done) {
+      throw Error("--epochs " + std::to_string(asked.train.epochs) + " is fewer than the " +
+                  std::to_string(done) + " epochs " + path + " has completed");
     }
-    config.train.epochs = flags.hyperparameters.epochs;
+    config.train.epochs = asked.train.epochs;
   }
-  config.train.threads = flags.hyperparameters.threads;
+  config.train.threads = asked.train.threads;
   return config;
 }
 

@@ -19,10 +19,6 @@
 
 namespace spikeae {
 
-// Training length of spikeae train and spikeae.fit when not given (the library's
-// TrainOptions keeps 1 epoch for callers that train directly).
-inline constexpr int kDefaultRunEpochs = 20;
-
 struct RunSpec {
   TrainingConfig config;         // of a new run (a resumed one continues its checkpoint's)
   SplitOptions split;            // of the training file into training and validation images

@@ -19,6 +19,7 @@
 #include "spikeae/forward.h"
 #include "spikeae/hyperparameters.h"
 #include "spikeae/model_file.h"
+#include "spikeae/option_table.h"
 #include "spikeae/thread_pool.h"
 #include "spikeae/trainer.h"
 
@@ -74,7 +75,8 @@ class Batch {
   std::vector<ForwardState> states_;
 };
 
-py::dict row_to_dict(const HyperparameterRow& row);  // paper column names, table order
+py::object option_to_python(const OptionValue& value);  // None for none
+py::dict row_to_dict(const HyperparameterRow& row);     // paper column names, table order
 py::dict config_to_dict(const TrainingConfig& config);
 py::dict metrics_to_dict(const EpochMetrics& metrics);
 
