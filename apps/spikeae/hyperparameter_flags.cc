@@ -46,15 +46,14 @@ std::string both_spellings(const std::string& flag) {
   return other == flag ? flag : flag + "," + other;
 }
 
-namespace {
-
-// The help line as --help shows it: capitalised, with the accepted values.
 std::string flag_help(const OptionSpec& spec) {
   std::string help(spec.help);
   if (!help.empty()) help[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(help[0])));
   const std::string accepted = accepted_values(spec);
   return accepted.empty() ? help : help + "; " + accepted;
 }
+
+namespace {
 
 // A paper column is kept as typed and parsed by the library's strict table parser.
 CLI::Option* add_column_flag(CLI::App& command, const OptionSpec& spec,
@@ -72,10 +71,6 @@ CLI::Option* add_integer_flag(CLI::App& command, const OptionSpec& spec,
                               HyperparameterFlags& flags) {
   const std::string name(spec.name);
   const bool wide = spec.type == OptionType::kUint64;
-  const bool bounded = spec.range.style != RangeStyle::kNone;
-  const auto low = bounded ? static_cast<std::int64_t>(spec.range.low) : 0;
-  const auto high = bounded ? static_cast<std::uint64_t>(spec.range.high)
-                            : std::numeric_limits<std::uint64_t>::max();
   return command
       .add_option_function<std::string>(
           both_spellings(std::string(spec.flag)),
@@ -84,7 +79,7 @@ CLI::Option* add_integer_flag(CLI::App& command, const OptionSpec& spec,
                                    : OptionValue(std::stoi(text));
           },
           flag_help(spec))
-      ->check(integer_in(low, high))
+      ->check(integer_in(spec))
       ->default_str(option_value_text(option_default(spec)));
 }
 

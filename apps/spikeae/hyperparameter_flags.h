@@ -34,6 +34,9 @@ void add_hyperparameter_flags(CLI::App& command, HyperparameterFlags& flags,
 TrainingConfig resolve_config(const HyperparameterFlags& flags,
                               std::optional<std::size_t> pixels = std::nullopt);
 
+// An option's help line as --help shows it: capitalised, with the accepted values.
+std::string flag_help(const OptionSpec& spec);
+
 // "--name,--other_spelling": every flag answers to both its hyphen and underscore forms.
 std::string both_spellings(const std::string& flag);
 
