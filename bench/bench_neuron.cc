@@ -9,17 +9,17 @@
 #include <optional>
 #include <vector>
 
-#include "spikeae/backward.h"
+#include "engine/cpu/backward.h"
 #include "spikeae/data_paths.h"
 #include "spikeae/error.h"
-#include "spikeae/forward.h"
+#include "engine/cpu/forward.h"
 #include "spikeae/hyperparameters.h"
-#include "spikeae/lambert_w.h"
+#include "neuron/lambert_w.h"
 #include "spikeae/random.h"
 #include "spikeae/thread_pool.h"
 #include "spikeae/trainer.h"
-#include "vector_clones.h"
-#include "vector_math.h"
+#include "engine/cpu/vector_clones.h"
+#include "engine/cpu/vector_math.h"
 
 namespace spikeae {
 namespace {

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <vector>
 
-#include "spikeae/backward.h"
-#include "spikeae/forward.h"
+#include "engine/cpu/backward.h"
+#include "engine/cpu/forward.h"
 #include "spikeae/random.h"
 
 namespace spikeae {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numbers>
 
-#include "spikeae/lambert_w.h"
+#include "neuron/lambert_w.h"
 
 namespace spikeae {
 namespace {

@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "reference_network.h"
-#include "spikeae/backward.h"
-#include "spikeae/forward.h"
+#include "engine/cpu/backward.h"
+#include "engine/cpu/forward.h"
 #include "spikeae/random.h"
 
 namespace spikeae {

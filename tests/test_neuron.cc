@@ -6,7 +6,7 @@
 #include <cmath>
 #include <vector>
 
-#include "spikeae/neuron.h"
+#include "neuron/neuron.h"
 #include "spikeae/random.h"
 
 namespace spikeae {

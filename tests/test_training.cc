@@ -5,7 +5,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "spikeae/backward.h"
+#include "engine/cpu/backward.h"
 #include "spikeae/data_paths.h"
 #include "spikeae/error.h"
 #include "spikeae/hyperparameters.h"

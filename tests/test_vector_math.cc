@@ -1,12 +1,12 @@
-// The vectorisable exp and W0 of src/vector_math.h against long-double oracles.
+// The vectorisable exp and W0 of src/engine/cpu/vector_math.h against long-double oracles.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 
-#include "spikeae/lambert_w.h"
+#include "neuron/lambert_w.h"
 #include "spikeae/random.h"
-#include "vector_math.h"
+#include "engine/cpu/vector_math.h"
 
 namespace spikeae {
 namespace {

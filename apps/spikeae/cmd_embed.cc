@@ -10,7 +10,7 @@
 #include "model_flags.h"
 #include "spikeae/atomic_file.h"
 #include "spikeae/error.h"
-#include "spikeae/forward.h"
+#include "engine/cpu/forward.h"
 #include "spikeae/npy.h"
 
 namespace spikeae::cli {

@@ -11,7 +11,7 @@
 #include "spikeae/error.h"
 #include "spikeae/idx.h"
 #include "spikeae/image_grid.h"
-#include "spikeae/neuron.h"
+#include "neuron/neuron.h"
 #include "spikeae/random.h"
 
 namespace spikeae::python {

@@ -12,7 +12,7 @@
 #include "spikeae/encoding.h"
 #include "spikeae/error.h"
 #include "spikeae/loss.h"
-#include "spikeae/neuron.h"
+#include "neuron/neuron.h"
 #include "spikeae/reconstruction_picture.h"
 
 namespace spikeae::python {

@@ -16,7 +16,7 @@
 
 #include "spikeae/config.h"
 #include "spikeae/dataset.h"
-#include "spikeae/forward.h"
+#include "engine/cpu/forward.h"
 #include "spikeae/hyperparameters.h"
 #include "spikeae/model_file.h"
 #include "spikeae/option_table.h"

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "spikeae/error.h"
-#include "spikeae/forward.h"
+#include "engine/cpu/forward.h"
 #include "spikeae/image_grid.h"
 #include "spikeae/loss.h"
 

@@ -8,7 +8,7 @@
 #include "spikeae/adam.h"
 #include "spikeae/loss.h"
 #include "spikeae/network.h"
-#include "spikeae/neuron.h"
+#include "neuron/neuron.h"
 
 namespace spikeae::reference {
 

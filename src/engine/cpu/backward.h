@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "spikeae/adam.h"
-#include "spikeae/forward.h"
+#include "engine/cpu/forward.h"
 #include "spikeae/loss.h"
 #include "spikeae/network.h"
 

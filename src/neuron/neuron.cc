@@ -1,8 +1,8 @@
-#include "spikeae/neuron.h"
+#include "neuron/neuron.h"
 
 #include <cmath>
 
-#include "crossing.h"
+#include "neuron/crossing.h"
 
 namespace spikeae {
 

@@ -4,9 +4,9 @@
 #pragma once
 
 #include "spikeae/encoding.h"
-#include "spikeae/lambert_w.h"
+#include "neuron/lambert_w.h"
 #include "spikeae/neuron_params.h"
-#include "vector_math.h"
+#include "engine/cpu/vector_math.h"
 
 namespace spikeae {
 

@@ -2,7 +2,7 @@
 #include <cmath>
 #include <string>
 
-#include "ann_kernels.h"
+#include "ann/ann_kernels.h"
 #include "spikeae/ann.h"
 #include "spikeae/error.h"
 #include "spikeae/random.h"

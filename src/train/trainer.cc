@@ -6,12 +6,12 @@
 #include <cstdio>
 #include <numeric>
 
-#include "spikeae/backward.h"
+#include "engine/cpu/backward.h"
 #include "spikeae/error.h"
-#include "spikeae/forward.h"
+#include "engine/cpu/forward.h"
 #include "spikeae/loss.h"
 #include "spikeae/random.h"
-#include "training_common.h"
+#include "train/training_common.h"
 
 namespace spikeae {
 namespace {

@@ -5,10 +5,10 @@
 #include <numeric>
 #include <string>
 
-#include "ann_kernels.h"
+#include "ann/ann_kernels.h"
 #include "spikeae/adam.h"
 #include "spikeae/error.h"
-#include "training_common.h"
+#include "train/training_common.h"
 
 namespace spikeae {
 namespace {

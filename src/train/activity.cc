@@ -1,6 +1,6 @@
 #include "spikeae/activity.h"
 
-#include "spikeae/forward.h"
+#include "engine/cpu/forward.h"
 
 namespace spikeae {
 namespace {

@@ -1,10 +1,10 @@
-#include "spikeae/backward.h"
+#include "engine/cpu/backward.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "simd.h"
-#include "vector_clones.h"
+#include "engine/cpu/simd.h"
+#include "engine/cpu/vector_clones.h"
 
 namespace spikeae {
 namespace {

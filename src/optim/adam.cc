@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "vector_clones.h"
+#include "engine/cpu/vector_clones.h"
 
 namespace spikeae {
 namespace {

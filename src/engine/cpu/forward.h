@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "spikeae/network.h"
-#include "spikeae/neuron.h"
+#include "neuron/neuron.h"
 
 namespace spikeae {
 

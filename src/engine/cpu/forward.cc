@@ -1,11 +1,11 @@
-#include "spikeae/forward.h"
+#include "engine/cpu/forward.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "crossing.h"
-#include "vector_clones.h"
+#include "neuron/crossing.h"
+#include "engine/cpu/vector_clones.h"
 
 namespace spikeae {
 namespace {

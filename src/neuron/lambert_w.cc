@@ -1,11 +1,11 @@
 // Lambert W0: on [-1/e, 0] the vectorisable kernel of vector_math.h; above 0 an
 // initial guess by region refined by Halley's iteration (docs/model.md section 5).
-#include "spikeae/lambert_w.h"
+#include "neuron/lambert_w.h"
 
 #include <cmath>
 #include <limits>
 
-#include "vector_math.h"
+#include "engine/cpu/vector_math.h"
 
 namespace spikeae {
 namespace {

@@ -1,4 +1,4 @@
-#include "ann_kernels.h"
+#include "ann/ann_kernels.h"
 
 #include "spikeae/loss.h"
 
