@@ -4,6 +4,7 @@
 
 #include "spikeae/error.h"
 #include "spikeae/option_table.h"
+#include "spikeae/run.h"
 
 namespace spikeae::cli {
 namespace {
@@ -11,9 +12,6 @@ namespace {
 struct Conflict {
   std::string flag, asked, saved;
 };
-
-// Options a resumed run may change: its length and its speed.
-bool may_change(const OptionSpec& spec) { return spec.name == "epochs" || spec.name == "threads"; }
 
 // A value as the conflict list shows it; a bool is named, since its flag reverses it.
 std::string shown(const OptionSpec& spec, const TrainingConfig& config) {
@@ -30,7 +28,7 @@ void check_resume_flags(const HyperparameterFlags& flags, const std::set<std::st
   const bool whole_row = given.count("--preset") || given.count("--preset-file");
   std::vector<Conflict> conflicts;
   for (const OptionSpec& spec : option_table()) {
-    if (spec.access.get == nullptr || may_change(spec)) continue;
+    if (spec.access.get == nullptr || may_change_on_resume(spec.name)) continue;
     const std::string flag(spec.flag);
     const bool typed = given.count(flag) > 0 || (whole_row && spec.paper_column());
     const std::string asked_text = shown(spec, asked);
