@@ -75,8 +75,8 @@ CLI::Option* add_integer_flag(CLI::App& command, const OptionSpec& spec,
       .add_option_function<std::string>(
           both_spellings(std::string(spec.flag)),
           [&flags, name, wide](const std::string& text) {
-            flags.run[name] = wide ? OptionValue(std::uint64_t{std::stoull(text)})
-                                   : OptionValue(std::stoi(text));
+            flags.run[name] =
+                wide ? OptionValue(std::uint64_t{std::stoull(text)}) : OptionValue(std::stoi(text));
           },
           flag_help(spec))
       ->check(integer_in(spec))
@@ -95,11 +95,14 @@ CLI::Option* add_flag_for(CLI::App& command, const OptionSpec& spec, Hyperparame
     case OptionType::kBool:  // the flag turns the default round (--non-inverted)
       return command.add_flag_callback(
           flag,
-          [&flags, &spec] { flags.run[std::string(spec.name)] = !std::get<bool>(option_default(spec)); },
+          [&flags, &spec] {
+            flags.run[std::string(spec.name)] = !std::get<bool>(option_default(spec));
+          },
           flag_help(spec));
     case OptionType::kInt:
     case OptionType::kUint64:
     case OptionType::kDouble:
+      // Outside the paper's columns the table's numbers are all integers.
       if (spec.paper_column()) return add_column_flag(command, spec, flags);
       return add_integer_flag(command, spec, flags);
   }

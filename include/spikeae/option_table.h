@@ -52,7 +52,8 @@ struct OptionAccess {
   void (*set)(TrainingConfig&, const OptionValue&) = nullptr;
 };
 
-using RowField = std::variant<std::monostate, double HyperparameterRow::*, int HyperparameterRow::*>;
+using RowField =
+    std::variant<std::monostate, double HyperparameterRow::*, int HyperparameterRow::*>;
 
 struct OptionSpec {
   std::string_view name;  // Python keyword, paper column, the name messages use

@@ -132,7 +132,8 @@ py::object option_to_python(const OptionValue& value) {
 py::dict row_to_dict(const HyperparameterRow& row) {
   py::dict d;
   for (const OptionSpec& spec : option_table()) {
-    if (spec.paper_column()) d[py::str(std::string(spec.name))] = option_to_python(row_value(row, spec));
+    if (spec.paper_column())
+      d[py::str(std::string(spec.name))] = option_to_python(row_value(row, spec));
   }
   return d;
 }

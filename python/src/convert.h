@@ -14,9 +14,9 @@
 #include <span>
 #include <vector>
 
+#include "engine/cpu/forward.h"
 #include "spikeae/config.h"
 #include "spikeae/dataset.h"
-#include "engine/cpu/forward.h"
 #include "spikeae/hyperparameters.h"
 #include "spikeae/model_file.h"
 #include "spikeae/option_table.h"

@@ -85,7 +85,7 @@ constexpr std::array<OptionSpec, 21> kOptions = {{
      field<&C::adam, &AdamOptions::learning_rate_pulses>(), &R::learning_rate_pulses},
     {"n_hidden", "--n_hidden", T::kInt, interval(1, 100'000),
      "neurons of the middle (bottleneck) layer", "architecture",
-     {&get_hidden, &set_hidden}, &R::n_hidden},
+     OptionAccess{&get_hidden, &set_hidden}, &R::n_hidden},
     {"n_pulses", "--n_pulses", T::kInt, interval(0, 1000), "synchronisation pulses per layer",
      "architecture", field<&C::architecture, &Architecture::n_pulses>(), &R::n_pulses},
     {"nonpulse_weight_mean_multiplier", "--nonpulse_weight_mean_multiplier", T::kDouble,
@@ -101,27 +101,29 @@ constexpr std::array<OptionSpec, 21> kOptions = {{
      &R::pulse_weight_mean_multiplier},
     // Where the row starts from: the library defaults, a paper row or a table file.
     {"preset", "--preset", T::kPreset, any(),
-     "the paper's tuned row for (noise, latency, hidden), e.g. 0.2 1 32", "preset", {}, {}},
+     "the paper's tuned row for (noise, latency, hidden), e.g. 0.2 1 32", "preset", OptionAccess{},
+     RowField{}},
     {"preset_file", "--preset-file", T::kPath, any(),
-     "the single row of this tab-separated table (paper column names)", "preset", {}, {}},
+     "the single row of this tab-separated table (paper column names)", "preset", OptionAccess{},
+     RowField{}},
     // Outside the paper's table.
     {"layer_sizes", "--layer-sizes", T::kIntList, any(),
      "an explicit stack, e.g. 784,128,32,128,784 (n_hidden may only agree with its middle "
      "layer)",
-     "architecture", {&get_layers, &set_layers}, {}, true},
+     "architecture", OptionAccess{&get_layers, &set_layers}, RowField{}, true},
     {"inverted", "--non-inverted", T::kBool, any(),
-     "encode brightness b as spike time 1 - b (--non-inverted, inverted=False: as b)",
-     "encoding", field<&C::encoding, &EncodingOptions::inverted>(), {}},
+     "encode brightness b as spike time 1 - b (--non-inverted, inverted=False: as b)", "encoding",
+     field<&C::encoding, &EncodingOptions::inverted>(), RowField{}},
     {"epochs", "--epochs", T::kInt, at_least(0, 1'000'000), "training epochs", "train",
-     field<&C::train, &TrainOptions::epochs>(), {}},
+     field<&C::train, &TrainOptions::epochs>(), RowField{}},
     {"threads", "--threads", T::kInt, interval(0, 1024),
      "worker threads (0: all cores); results do not depend on it", "train",
-     field<&C::train, &TrainOptions::threads>(), {}},
+     field<&C::train, &TrainOptions::threads>(), RowField{}},
     {"gradient_shards", "--gradient-shards", T::kInt, interval(1, 4096),
      "fixed partial sums per batch; results depend on this, not on threads", "train",
-     field<&C::train, &TrainOptions::gradient_shards>(), {}},
+     field<&C::train, &TrainOptions::gradient_shards>(), RowField{}},
     {"seed", "--seed", T::kUint64, any(), "seed of weights, noise, split and shuffling", "train",
-     field<&C::train, &TrainOptions::seed>(), {}},
+     field<&C::train, &TrainOptions::seed>(), RowField{}},
 }};
 
 }  // namespace
@@ -153,7 +155,7 @@ OptionValue row_value(const HyperparameterRow& row, const OptionSpec& spec) {
 
 void set_row_value(HyperparameterRow& row, const OptionSpec& spec, const OptionValue& value) {
   if (const auto* field = std::get_if<double R::*>(&spec.column)) {
-    row.**field = std::get<double>(value);
+    row.** field = std::get<double>(value);
   } else {
     row.*std::get<int R::*>(spec.column) = std::get<int>(value);
   }

@@ -33,8 +33,7 @@ bool in_range(const OptionRange& range, double value) {
     case RangeStyle::kInterval:
       return value >= range.low && value <= range.high;
     case RangeStyle::kLowerBound:
-      return (range.low_inclusive ? value >= range.low : value > range.low) &&
-             value <= range.high;
+      return (range.low_inclusive ? value >= range.low : value > range.low) && value <= range.high;
     case RangeStyle::kMagnitude:
       return std::abs(value) <= range.high;
   }
