@@ -1,6 +1,5 @@
 // spikeae train: the full protocol (split, train, validate every epoch, test the
 // best-validation model) with a saved model, metrics and a picture.
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -10,10 +9,11 @@
 #include "commands.h"
 #include "data_flags.h"
 #include "hyperparameter_flags.h"
+#include "interrupts.h"
 #include "progress.h"
 #include "resume_flags.h"
+#include "train_report.h"
 #include "spikeae/error.h"
-#include "spikeae/hyperparameters.h"
 #include "spikeae/run.h"
 
 namespace spikeae::cli {
@@ -30,49 +30,6 @@ struct TrainFlags {
   std::set<std::string> given;  // flags typed on the command line, by their first name
 };
 
-volatile std::sig_atomic_t g_interrupted = 0;
-
-void on_interrupt(int) { g_interrupted = 1; }
-
-// Ctrl-C and SIGTERM ask training to stop after the current batch while this lives;
-// the default handlers come back however the run ends (an Error included).
-struct InterruptHandlers {
-  InterruptHandlers() {
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
-  }
-  ~InterruptHandlers() {
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
-  }
-  InterruptHandlers(const InterruptHandlers&) = delete;
-  InterruptHandlers& operator=(const InterruptHandlers&) = delete;
-};
-
-void print_start(const RunStart& start, const std::string& out) {
-  const TrainingConfig& config = start.config;
-  const std::string sizes = format_layer_sizes(config.architecture.layer_sizes);
-  std::printf("spikeae train: %s with %d pulses per layer, %zu parameters\n", sizes.c_str(),
-              config.architecture.n_pulses, start.network.parameter_count());
-  std::printf("data: %zu training, %zu validation, %zu test images; noise %g, latency %g, %s\n",
-              start.train.size(), start.validation.size(), start.test.size(),
-              config.encoding.noise_factor, config.loss.latency,
-              config.encoding.inverted ? "inverted encoding" : "non-inverted encoding");
-  std::printf("training: %d epochs, batch %d, %d threads, seed %llu\n", config.train.epochs,
-              config.train.batch_size, resolve_thread_count(config.train.threads),
-              static_cast<unsigned long long>(config.train.seed));
-  if (start.stale_files_removed > 0) {
-    std::printf("removed %zu temporary file(s) left in %s by stopped runs\n",
-                start.stale_files_removed, out.c_str());
-  }
-  if (start.resumed_epoch > 0 || start.resumed_position > 0) {
-    std::printf("resuming after epoch %d (+%zu examples) from %s/%s, to epoch %d\n",
-                start.resumed_epoch, start.resumed_position, out.c_str(),
-                std::string(kCheckpointFile).c_str(), config.train.epochs);
-  }
-  std::fflush(stdout);
-}
-
 RunFolderMode folder_mode(const TrainFlags& flags) {
   if (flags.resume && flags.overwrite) throw Error("--resume and --overwrite cannot be combined");
   if (flags.resume) return RunFolderMode::kResume;
@@ -83,44 +40,10 @@ RunFolderMode folder_mode(const TrainFlags& flags) {
 // except --epochs (more, not fewer) and --threads.
 TrainingConfig resumed_config(const TrainFlags& flags, const Checkpoint& checkpoint) {
   const std::string path = (std::filesystem::path(flags.out) / kCheckpointFile).string();
-  check_resume_flags(flags.hyperparameters, flags.given, checkpoint.config,
-                     static_cast<std::size_t>(checkpoint.config.architecture.layer_sizes.front()),
-                     path);
-  TrainingConfig config = checkpoint.config;
-  const int done = checkpoint.state.epoch;
-  if (flags.given.count("--epochs")) {
-    if (flags.hyperparameters.epochs < done) {
-      throw Error("--epochs " + std::to_string(flags.hyperparameters.epochs) +
-                  " is fewer than the " + std::to_string(done) + " epochs " + path +
-                  " has completed");
-    }
-    config.train.epochs = flags.hyperparameters.epochs;
-  }
-  config.train.threads = flags.hyperparameters.threads;
-  return config;
-}
-
-void warn_if_plateau(const RunOutcome& outcome) {
-  if (!outcome.summary.plateau) return;
-  const std::string advice = mean_image_plateau_advice(outcome.result.best_validation_loss,
-                                                       outcome.summary.mean_image_loss);
-  std::fprintf(stderr, "warning: %s\n", advice.c_str());
-}
-
-void print_end(const RunOutcome& outcome, const std::string& out) {
-  if (outcome.result.stopped) {
-    std::printf("\ninterrupted: checkpoint saved; continue with --resume --out %s\n", out.c_str());
-  }
-  if (outcome.result.best_epoch == 0) throw Error("no epoch completed: nothing to save");
-  std::printf("best epoch %d: validation loss %.5f, test loss %.5f\n", outcome.result.best_epoch,
-              outcome.result.best_validation_loss, outcome.summary.test_loss);
-  warn_if_plateau(outcome);
-  std::string files;
-  for (const std::string_view name : kRunFiles) {
-    if (!files.empty()) files += ", ";
-    files += name;
-  }
-  std::printf("wrote %s/{%s}\n", out.c_str(), files.c_str());
+  const auto pixels = static_cast<std::size_t>(checkpoint.config.architecture.layer_sizes.front());
+  check_resume_flags(flags.hyperparameters, flags.given, checkpoint.config, pixels, path);
+  return continued_config(checkpoint, resolve_config(flags.hyperparameters, pixels),
+                          flags.given.count("--epochs") > 0, path);
 }
 
 RunCallbacks terminal_callbacks(const TrainFlags& flags, std::optional<ProgressPrinter>& printer) {
@@ -135,7 +58,7 @@ RunCallbacks terminal_callbacks(const TrainFlags& flags, std::optional<ProgressP
     if (flags.test_every_epoch)
       std::printf("  test loss after epoch %d: %.5f\n", m.epoch, test_loss);
   };
-  callbacks.stop_requested = [] { return g_interrupted != 0; };
+  callbacks.stop_requested = interrupt_requested;
   return callbacks;
 }
 

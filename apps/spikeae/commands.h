@@ -10,5 +10,6 @@ void add_eval_command(CLI::App& app);
 void add_reconstruct_command(CLI::App& app);
 void add_embed_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
+void add_options_command(CLI::App& app);
 
 }  // namespace spikeae::cli

@@ -1,5 +1,6 @@
 #include "hyperparameter_flags.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -45,62 +46,88 @@ std::string both_spellings(const std::string& flag) {
   return other == flag ? flag : flag + "," + other;
 }
 
+std::string flag_help(const OptionSpec& spec) {
+  std::string help(spec.help);
+  if (!help.empty()) help[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(help[0])));
+  const std::string accepted = accepted_values(spec);
+  return accepted.empty() ? help : help + "; " + accepted;
+}
+
+namespace {
+
+// A paper column is kept as typed and parsed by the library's strict table parser.
+CLI::Option* add_column_flag(CLI::App& command, const OptionSpec& spec,
+                             HyperparameterFlags& flags) {
+  const std::string name(spec.name);
+  return command
+      .add_option_function<std::string>(
+          both_spellings(std::string(spec.flag)),
+          [&flags, name](const std::string& value) { flags.given[name] = value; }, flag_help(spec))
+      ->default_str(option_value_text(option_default(spec)));
+}
+
+// Run integers are read in full by integer_in: refused, never wrapped or clamped.
+CLI::Option* add_integer_flag(CLI::App& command, const OptionSpec& spec,
+                              HyperparameterFlags& flags) {
+  const std::string name(spec.name);
+  const bool wide = spec.type == OptionType::kUint64;
+  return command
+      .add_option_function<std::string>(
+          both_spellings(std::string(spec.flag)),
+          [&flags, name, wide](const std::string& text) {
+            flags.run[name] =
+                wide ? OptionValue(std::uint64_t{std::stoull(text)}) : OptionValue(std::stoi(text));
+          },
+          flag_help(spec))
+      ->check(integer_in(spec))
+      ->default_str(option_value_text(option_default(spec)));
+}
+
+CLI::Option* add_flag_for(CLI::App& command, const OptionSpec& spec, HyperparameterFlags& flags) {
+  const std::string flag = both_spellings(std::string(spec.flag));
+  switch (spec.type) {
+    case OptionType::kPreset:
+      return command.add_option(flag, flags.preset, flag_help(spec))->expected(3);
+    case OptionType::kPath:
+      return command.add_option(flag, flags.preset_file, flag_help(spec))->excludes("--preset");
+    case OptionType::kIntList:
+      return command.add_option(flag, flags.layer_sizes, flag_help(spec));
+    case OptionType::kBool:  // the flag turns the default round (--non-inverted)
+      return command.add_flag_callback(
+          flag,
+          [&flags, &spec] {
+            flags.run[std::string(spec.name)] = !std::get<bool>(option_default(spec));
+          },
+          flag_help(spec));
+    case OptionType::kChoice:
+      return command
+          .add_option_function<std::string>(
+              flag, [&flags, &spec](const std::string& name) { flags.run[std::string(spec.name)] = name; },
+              flag_help(spec))
+          // The accepted names are in the help line already (accepted_values).
+          ->check(CLI::IsMember(std::vector<std::string>(spec.choices.begin(), spec.choices.end()))
+                      .description(""))
+          ->default_str(option_value_text(option_default(spec)));
+    case OptionType::kInt:
+    case OptionType::kUint64:
+    case OptionType::kDouble:
+      // Outside the paper's columns the table's numbers are all integers.
+      if (spec.paper_column()) return add_column_flag(command, spec, flags);
+      return add_integer_flag(command, spec, flags);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 void add_hyperparameter_flags(CLI::App& command, HyperparameterFlags& flags, EpochsFlag epochs) {
-  command
-      .add_option("--preset", flags.preset,
-                  "Use the paper's tuned row for NOISE LATENCY HIDDEN, e.g. --preset 0.2 1 32")
-      ->expected(3)
-      ->type_name("NOISE LATENCY HIDDEN")
-      ->group("Hyperparameters");
-  command
-      .add_option(both_spellings("--preset-file"), flags.preset_file,
-                  "Use the single row of this tab-separated table (paper column names)")
-      ->excludes("--preset")
-      ->group("Hyperparameters");
-  for (const std::string& name : hyperparameter_names()) {
-    command
-        .add_option_function<std::string>(
-            both_spellings("--" + name),
-            [&flags, name](const std::string& value) { flags.given[name] = value; },
-            std::string(hyperparameter_help(name)))
-        ->type_name(hyperparameter_is_integer(name) ? "INT" : "FLOAT")
-        ->default_str(hyperparameter_text(HyperparameterRow{}, name))
-        ->group("Hyperparameters");
+  for (const OptionSpec& spec : option_table()) {
+    if (spec.name == "epochs" && epochs == EpochsFlag::kHidden) continue;
+    CLI::Option* option = add_flag_for(command, spec, flags);
+    if (spec.type != OptionType::kBool) option->type_name(std::string(option_type_name(spec.type)));
+    const bool run_option = spec.concern == "train" && !spec.paper_column();
+    option->group(run_option ? "Training" : "Hyperparameters");
   }
-  command
-      .add_option(both_spellings("--layer-sizes"), flags.layer_sizes,
-                  "An explicit stack, e.g. 784,128,32,128,784 (taken as given; a conflicting "
-                  "n_hidden is refused)")
-      ->type_name("LIST")
-      ->group("Hyperparameters");
-  command
-      .add_flag(both_spellings("--non-inverted"), flags.non_inverted,
-                "Encode brightness b as spike time b (default: 1 - b)")
-      ->group("Hyperparameters");
-  command
-      .add_option(both_spellings("--neuron-kind"), flags.neuron_kind,
-                  "Membrane potential kernel: alpha, or exponential (non-leaky, exponentially "
-                  "decaying current; docs/model.md section 1.4)")
-      ->check(CLI::IsMember({std::string(neuron_kind_name(NeuronKind::alpha)),
-                             std::string(neuron_kind_name(NeuronKind::exponential))}))
-      ->capture_default_str()
-      ->group("Hyperparameters");
-  if (epochs == EpochsFlag::kShown) {
-    command.add_option("--epochs", flags.epochs, "Training epochs")
-        ->check(integer_in(0, 1'000'000))
-        ->capture_default_str();
-  }
-  command.add_option("--threads", flags.threads, "Worker threads (0: all cores)")
-      ->check(integer_in(0, 1024))
-      ->capture_default_str();
-  command
-      .add_option(both_spellings("--gradient-shards"), flags.gradient_shards,
-                  "Fixed partial sums per batch; results depend on this, not on --threads")
-      ->check(integer_in(1, 4096))
-      ->capture_default_str();
-  command.add_option("--seed", flags.seed, "Seed of weights, noise, split and shuffling")
-      ->check(integer_in(0, std::numeric_limits<std::uint64_t>::max()))
-      ->capture_default_str();
 }
 
 namespace {
@@ -144,7 +171,7 @@ TrainingConfig resolve_config(const HyperparameterFlags& flags, std::optional<st
   BaseRow base = base_row(flags);
   HyperparameterRow& row = base.row;
   for (const auto& [name, value] : flags.given) set_hyperparameter(row, name, value);
-  TrainingConfig config;
+  TrainingConfig config = default_run_config();
   apply_row(row, config);
   ArchitectureRequest request;
   if (flags.layer_sizes) request.layer_sizes = parse_layer_sizes(*flags.layer_sizes);
@@ -153,12 +180,7 @@ TrainingConfig resolve_config(const HyperparameterFlags& flags, std::optional<st
   request.preset_name = base.name;
   request.input_size = pixels;
   config.architecture.layer_sizes = resolve_layer_sizes(request);
-  config.encoding.inverted = !flags.non_inverted;
-  config.neuron.kind = neuron_kind_from_name(flags.neuron_kind).value_or(NeuronKind::alpha);
-  config.train.epochs = flags.epochs;
-  config.train.threads = flags.threads;
-  config.train.gradient_shards = flags.gradient_shards;
-  config.train.seed = flags.seed;
+  for (const auto& [name, value] : flags.run) find_option(name)->access.set(config, value);
   validate(config);
   return config;
 }

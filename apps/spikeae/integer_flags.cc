@@ -1,6 +1,7 @@
 #include "integer_flags.h"
 
 #include <charconv>
+#include <limits>
 #include <string>
 
 namespace spikeae::cli {
@@ -41,6 +42,17 @@ CLI::Validator integer_in(std::int64_t low, std::uint64_t high) {
         return "must be " + range + ", got " + printable(text);
       },
       "", "integer_in");
+}
+
+CLI::Validator integer_in(const OptionSpec& spec) {
+  if (spec.range.style != RangeStyle::kNone) {
+    return integer_in(static_cast<std::int64_t>(spec.range.low),
+                      static_cast<std::uint64_t>(spec.range.high));
+  }
+  if (spec.type == OptionType::kUint64) {
+    return integer_in(0, std::numeric_limits<std::uint64_t>::max());
+  }
+  return integer_in(std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
 }
 
 }  // namespace spikeae::cli

@@ -5,9 +5,14 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 
+#include "spikeae/option_table.h"
+
 namespace spikeae::cli {
 
 // Accepts decimal integers in [low, high]; the message names the range and the text.
 CLI::Validator integer_in(std::int64_t low, std::uint64_t high);
+
+// The same for an integer option of the option table: its range, or all of its type.
+CLI::Validator integer_in(const OptionSpec& spec);
 
 }  // namespace spikeae::cli

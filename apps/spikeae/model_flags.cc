@@ -1,7 +1,6 @@
 #include "model_flags.h"
 
-#include <limits>
-
+#include "hyperparameter_flags.h"
 #include "integer_flags.h"
 #include "spikeae/data_description.h"
 #include "spikeae/error.h"
@@ -19,9 +18,10 @@ void add_model_flags(CLI::App& command, ModelFlags& flags) {
       .add_option("--seed", flags.seed,
                   "Seed of the test-input noise (default: the model's training seed, which "
                   "reproduces the test loss train reported)")
-      ->check(integer_in(0, std::numeric_limits<std::uint64_t>::max()));
-  command.add_option("--threads", flags.threads, "Worker threads (0: all cores)")
-      ->check(integer_in(0, 1024))
+      ->check(integer_in(*find_option("seed")));
+  const OptionSpec& threads = *find_option("threads");
+  command.add_option(std::string(threads.flag), flags.threads, flag_help(threads))
+      ->check(integer_in(threads))
       ->capture_default_str();
 }
 

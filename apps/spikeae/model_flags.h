@@ -16,7 +16,7 @@ struct ModelFlags {
   DataFlags data;
   std::optional<double> noise;        // default: the noise the model was trained with
   std::optional<std::uint64_t> seed;  // test-input noise; default: the model's seed
-  int threads = 0;
+  int threads = TrainOptions{}.threads;
   const CLI::Option* dataset_option = nullptr;  // tells whether --dataset was typed
 };
 

@@ -3,7 +3,8 @@
 #include <vector>
 
 #include "spikeae/error.h"
-#include "spikeae/hyperparameters.h"
+#include "spikeae/option_table.h"
+#include "spikeae/run.h"
 
 namespace spikeae::cli {
 namespace {
@@ -12,9 +13,10 @@ struct Conflict {
   std::string flag, asked, saved;
 };
 
-void compare(std::vector<Conflict>& out, bool given, const std::string& flag,
-             const std::string& asked, const std::string& saved) {
-  if (given && asked != saved) out.push_back({flag, asked, saved});
+// A value as the conflict list shows it; a bool is named, since its flag reverses it.
+std::string shown(const OptionSpec& spec, const TrainingConfig& config) {
+  const std::string text = option_value_text(spec.access.get(config));
+  return spec.type == OptionType::kBool ? std::string(spec.name) + "=" + text : text;
 }
 
 }  // namespace
@@ -23,28 +25,16 @@ void check_resume_flags(const HyperparameterFlags& flags, const std::set<std::st
                         const TrainingConfig& checkpoint, std::size_t pixels,
                         const std::string& checkpoint_path) {
   const TrainingConfig asked = resolve_config(flags, pixels);
-  const HyperparameterRow asked_row = row_from_config(asked);
-  const HyperparameterRow saved_row = row_from_config(checkpoint);
   const bool whole_row = given.count("--preset") || given.count("--preset-file");
   std::vector<Conflict> conflicts;
-  for (const std::string& name : hyperparameter_names()) {
-    compare(conflicts, whole_row || flags.given.count(name), "--" + name,
-            hyperparameter_text(asked_row, name), hyperparameter_text(saved_row, name));
+  for (const OptionSpec& spec : option_table()) {
+    if (spec.access.get == nullptr || may_change_on_resume(spec.name)) continue;
+    const std::string flag(spec.flag);
+    const bool typed = given.count(flag) > 0 || (whole_row && spec.paper_column());
+    const std::string asked_text = shown(spec, asked);
+    const std::string saved_text = shown(spec, checkpoint);
+    if (typed && asked_text != saved_text) conflicts.push_back({flag, asked_text, saved_text});
   }
-  compare(conflicts, given.count("--layer-sizes"), "--layer-sizes",
-          format_layer_sizes(asked.architecture.layer_sizes, ','),
-          format_layer_sizes(checkpoint.architecture.layer_sizes, ','));
-  compare(conflicts, given.count("--non-inverted"), "--non-inverted",
-          asked.encoding.inverted ? "inverted" : "non-inverted",
-          checkpoint.encoding.inverted ? "inverted" : "non-inverted");
-  compare(conflicts, given.count("--neuron-kind"), "--neuron-kind",
-          std::string(neuron_kind_name(asked.neuron.kind)),
-          std::string(neuron_kind_name(checkpoint.neuron.kind)));
-  compare(conflicts, given.count("--seed"), "--seed", std::to_string(asked.train.seed),
-          std::to_string(checkpoint.train.seed));
-  compare(conflicts, given.count("--gradient-shards"), "--gradient-shards",
-          std::to_string(asked.train.gradient_shards),
-          std::to_string(checkpoint.train.gradient_shards));
   if (conflicts.empty()) return;
   std::string list;
   for (const Conflict& c : conflicts) {

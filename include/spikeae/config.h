@@ -22,6 +22,10 @@ struct TrainOptions {
   std::uint64_t seed = 1;   // weights, noise, split and shuffling all derive from it
 };
 
+// Training length of spikeae train and spikeae.fit when not given (the library's
+// TrainOptions keeps 1 epoch for callers that train directly).
+inline constexpr int kDefaultRunEpochs = 20;
+
 // The deepest stack a run, a model file or a checkpoint may hold.
 inline constexpr int kMaxLayers = 64;
 

@@ -30,6 +30,7 @@ struct HyperparameterRow {
   double pulse_weight_mean_multiplier = InitOptions{}.pulse_weight_mean_multiplier;
 };
 
+// Views of the option table's paper columns (spikeae/option_table.h).
 // Column names in the order of the paper's table.
 const std::vector<std::string>& hyperparameter_names();
 
@@ -63,6 +64,14 @@ HyperparameterRow paper_preset(double noise, double latency, int hidden);
 // config has fewer than 3 layers).
 void apply_row(const HyperparameterRow& row, TrainingConfig& config);
 HyperparameterRow row_from_config(const TrainingConfig& config);
+
+// The layer n_hidden names: the middle layer of an odd stack, else the narrowest
+// hidden layer; 0 for a stack without hidden layers.
+int bottleneck_size(const std::vector<int>& layer_sizes);
+
+// The stack with n_hidden = `hidden` (784-hidden-784 for fewer than 3 layers);
+// throws Error for an even stack, which has no single middle layer.
+std::vector<int> with_bottleneck(const std::vector<int>& layer_sizes, int hidden);
 
 // "784-32-784" (or with another separator), for messages and headers.
 std::string format_layer_sizes(const std::vector<int>& sizes, char separator = '-');

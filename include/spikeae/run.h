@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "spikeae/checkpoint.h"
 #include "spikeae/config.h"
@@ -18,10 +19,6 @@
 #include "spikeae/trainer.h"
 
 namespace spikeae {
-
-// Training length of spikeae train and spikeae.fit when not given (the library's
-// TrainOptions keeps 1 epoch for callers that train directly).
-inline constexpr int kDefaultRunEpochs = 20;
 
 struct RunSpec {
   TrainingConfig config;         // of a new run (a resumed one continues its checkpoint's)
@@ -66,6 +63,16 @@ struct RunOutcome {
   TrainResult result;
   RunSummary summary;  // best epoch, test loss, mean-image plateau
 };
+
+// Options a resumed run may change without changing the epochs already trained:
+// the training length (more epochs) and the thread count.
+bool may_change_on_resume(std::string_view option);
+
+// The config a resumed run continues with: the checkpoint's, with `asked`'s thread
+// count, and its epochs when `epochs_given`. Throws Error naming `checkpoint_name`
+// when that is fewer epochs than the checkpoint completed.
+TrainingConfig continued_config(const Checkpoint& checkpoint, const TrainingConfig& asked,
+                                bool epochs_given, const std::string& checkpoint_name);
 
 // Runs (or, with kResume, continues) a training run. `start` continues training
 // that network instead of a new one. Throws Error before any file is changed when

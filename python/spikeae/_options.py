@@ -1,4 +1,5 @@
-"""Model and training options, named and defaulted as the ``spikeae train`` flags.
+"""Model and training options, from the library's option table (the one that
+makes the ``spikeae train`` flags; ``spikeae options`` prints it).
 
 The paper's 13 hyperparameter columns keep their column names
 (``learning_rate``, ``n_hidden``, ``noise_factor_ae``, ...). The options outside
@@ -24,36 +25,20 @@ from . import _core
 
 SpikeaeError = _core.SpikeaeError
 
-#: The paper's hyperparameter columns, in the order of its table.
-HYPERPARAMETER_NAMES: tuple = tuple(_core.hyperparameter_names())
+#: Every model and training option, from the library's option table: dicts with
+#: name, flag, type, default, accepted, help, paper_column and concern.
+OPTION_TABLE: tuple = tuple(_core.option_table())
 
-#: Defaults of the options outside the paper's table (those of ``spikeae train``).
+#: The paper's hyperparameter columns, in the order of its table.
+HYPERPARAMETER_NAMES: tuple = tuple(o["name"] for o in OPTION_TABLE if o["paper_column"])
+
 #: The library's defaults of ``spikeae train`` outside the paper's table.
 RUN_DEFAULTS: Dict[str, Any] = dict(_core.run_defaults())
 
-EXTRA_DEFAULTS: Dict[str, Any] = {
-    "preset": None,
-    "preset_file": None,
-    "layer_sizes": None,
-    "inverted": True,
-    "neuron_kind": "alpha",
-    "epochs": RUN_DEFAULTS["epochs"],
-    "threads": RUN_DEFAULTS["threads"],
-    "gradient_shards": RUN_DEFAULTS["gradient_shards"],
-    "seed": RUN_DEFAULTS["seed"],
-}
-
-_EXTRA_DOCS = {
-    "preset": "(noise, latency, hidden): the paper's tuned row for that condition",
-    "preset_file": "a tab-separated table with one row (paper column names)",
-    "layer_sizes": "deeper stacks, e.g. [784, 128, 32, 128, 784] or '784,128,32,128,784'",
-    "inverted": "encode brightness b as spike time 1 - b (False: as b)",
-    "neuron_kind": "membrane potential kernel: 'alpha' or 'exponential' (docs/model.md 1.4)",
-    "epochs": "training epochs",
-    "threads": "worker threads (0: all cores); results do not depend on it",
-    "gradient_shards": "fixed partial sums per batch; results depend on this, not on threads",
-    "seed": "seed of weights, noise, split and shuffling",
-}
+# Options set one value at a time outside the paper's table (inverted, epochs, seed, ...);
+# preset, preset_file and layer_sizes choose the row or the stack instead.
+_RUN_OPTIONS = tuple(o for o in OPTION_TABLE
+                     if not o["paper_column"] and o["type"] in ("int", "uint64", "bool", "choice"))
 
 _UINT64_LIMIT = 1 << 64
 
@@ -69,18 +54,16 @@ def default_hyperparameters() -> Dict[str, Any]:
 
 def option_defaults() -> Dict[str, Any]:
     """Every model option with its default: the 13 paper columns, then the others."""
-    defaults = dict(default_hyperparameters())
-    defaults.update(EXTRA_DEFAULTS)
-    return defaults
+    return {option["name"]: option["default"] for option in OPTION_TABLE}
 
 
 def option_docs() -> str:
-    """One line per option with its default, for docstrings and ``help()``."""
+    """One line per option with its default and accepted values, for docstrings."""
     lines = []
-    for name, value in default_hyperparameters().items():
-        lines.append(f"        {name} (default {value!r}): {_core.hyperparameter_help(name)}")
-    for name, value in EXTRA_DEFAULTS.items():
-        lines.append(f"        {name} (default {value!r}): {_EXTRA_DOCS[name]}")
+    for option in OPTION_TABLE:
+        accepted = f"; {option['accepted']}" if option["accepted"] else ""
+        lines.append(f"        {option['name']} (default {option['default']!r}): "
+                     f"{option['help']}{accepted}")
     return "\n".join(lines)
 
 
@@ -150,37 +133,39 @@ def resolve(options: Mapping[str, Any], *, input_size: Optional[int] = None,
     the architecture and the neuron cannot change then.
     """
     given = {name: options[name] for name in HYPERPARAMETER_NAMES if name in options}
-    extras = {name: options.get(name, None if base is not None else default)
-              for name, default in EXTRA_DEFAULTS.items()}
     if base is not None:
-        fixed = [name for name in ("preset", "preset_file", "layer_sizes", "inverted")
+        fixed = [name for name in ("preset", "preset_file", "layer_sizes", "inverted", "neuron_kind")
                  if options.get(name) is not None]
         if fixed:
             raise SpikeaeError(
                 f"{', '.join(fixed)} cannot be given when a model's training continues")
-    preset_file = extras["preset_file"]
-    threads = extras["threads"]
-    gradient_shards = extras["gradient_shards"]
-    seed = extras["seed"]
-    epochs = extras["epochs"]
+    run = {option["name"]: _run_value(option, options[option["name"]])
+           for option in _RUN_OPTIONS if options.get(option["name"]) is not None}
+    preset_file = options.get("preset_file")
     # Ranges are checked by the library (the same messages as the CLI); here only
-    # that the values fit the C++ types.
-    config = _core.resolve_config(
+    # that the values fit the C++ types. Options left out keep the defaults (or base's).
+    return _core.resolve_config(
         base,
-        _preset(extras["preset"]),
+        _preset(options.get("preset")),
         os.fspath(preset_file) if preset_file is not None else None,
         given,
-        parse_layer_sizes(extras["layer_sizes"]),
+        parse_layer_sizes(options.get("layer_sizes")),
         None if input_size is None else _int32("input size", input_size),
-        None if extras["inverted"] is None else bool(extras["inverted"]),
-        None if epochs is None else _int32("epochs", epochs),
-        None if threads is None else _int32("threads", threads),
-        None if gradient_shards is None else _int32("gradient_shards", gradient_shards),
-        None if seed is None else _integer("seed", seed, 0, _UINT64_LIMIT - 1),
+        run,
     )
-    if extras["neuron_kind"] is not None:
-        config = _core.with_neuron_kind(config, str(extras["neuron_kind"]), base is not None)
-    return config
+
+
+def _run_value(option: Mapping[str, Any], value: Any) -> Any:
+    """A run option's value as its C++ type takes it."""
+    if option["type"] == "bool":
+        return bool(value)
+    if option["type"] == "choice":
+        if not isinstance(value, str):
+            raise SpikeaeError(f"invalid {option['name']}: expected a name, got {value!r}")
+        return value
+    if option["type"] == "uint64":
+        return _integer(option["name"], value, 0, _UINT64_LIMIT - 1)
+    return _int32(option["name"], value)
 
 
 def _int32(name: str, value: Any) -> int:

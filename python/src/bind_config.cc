@@ -9,6 +9,7 @@
 #include "convert.h"
 #include "spikeae/error.h"
 #include "spikeae/hyperparameters.h"
+#include "spikeae/option_table.h"
 #include "spikeae/preset_file.h"
 
 namespace spikeae::python {
@@ -75,10 +76,33 @@ struct ResolveArgs {
   py::dict given;  // column name -> value
   std::optional<std::vector<int>> layer_sizes;
   std::optional<int> input_size;
-  std::optional<bool> inverted;
-  std::optional<int> epochs, threads, gradient_shards;
-  std::optional<std::uint64_t> seed;
+  py::dict run;  // other table options given (epochs, seed, inverted, ...), checked by Python
 };
+
+// A Python value as the option's C++ type (Python has checked that it fits).
+OptionValue option_from_python(const OptionSpec& spec, const py::handle& value) {
+  switch (spec.type) {
+    case OptionType::kInt:
+      return value.cast<int>();
+    case OptionType::kUint64:
+      return value.cast<std::uint64_t>();
+    case OptionType::kBool:
+      return value.cast<bool>();
+    case OptionType::kChoice:
+      return value.cast<std::string>();
+    default:
+      throw Error("option " + std::string(spec.name) + " is not set one value at a time");
+  }
+}
+
+void set_run_options(TrainingConfig& config, const py::dict& run) {
+  for (const auto& [key, value] : run) {
+    const std::string name = key.cast<std::string>();
+    const OptionSpec* spec = find_option(name);
+    if (spec == nullptr || spec->access.set == nullptr) throw Error("unknown option " + name);
+    spec->access.set(config, option_from_python(*spec, value));
+  }
+}
 
 // The CLI's order (apps/spikeae/hyperparameter_flags.cc): defaults, the preset or
 // preset file, each given column, then the options outside the paper's table.
@@ -95,7 +119,7 @@ std::vector<int> requested_layer_sizes(const ResolveArgs& args, const Hyperparam
 }
 
 TrainingConfig resolve(const ResolveArgs& args) {
-  TrainingConfig config = args.base.value_or(TrainingConfig{});
+  TrainingConfig config = args.base.value_or(default_run_config());
   HyperparameterRow row = args.base ? row_from_config(*args.base) : HyperparameterRow{};
   std::optional<int> preset_hidden;
   if (args.preset) {
@@ -119,13 +143,45 @@ TrainingConfig resolve(const ResolveArgs& args) {
   } else {
     config.architecture.layer_sizes = requested_layer_sizes(args, row, preset_hidden);
   }
-  if (args.inverted) config.encoding.inverted = *args.inverted;
-  if (args.epochs) config.train.epochs = *args.epochs;
-  if (args.threads) config.train.threads = *args.threads;
-  if (args.gradient_shards) config.train.gradient_shards = *args.gradient_shards;
-  if (args.seed) config.train.seed = *args.seed;
+  set_run_options(config, args.run);
   validate(config);
   return config;
+}
+
+// Python's name of an option type, as _options.py and the stub generator read it.
+std::string python_type(OptionType type) {
+  switch (type) {
+    case OptionType::kInt:
+      return "int";
+    case OptionType::kUint64:
+      return "uint64";
+    case OptionType::kDouble:
+      return "float";
+    case OptionType::kBool:
+      return "bool";
+    case OptionType::kIntList:
+      return "int list";
+    case OptionType::kPreset:
+      return "preset";
+    case OptionType::kPath:
+      return "path";
+    case OptionType::kChoice:
+      return "choice";
+  }
+  return "";
+}
+
+py::dict spec_to_dict(const OptionSpec& spec) {
+  py::dict d;
+  d["name"] = std::string(spec.name);
+  d["flag"] = std::string(spec.flag);
+  d["type"] = python_type(spec.type);
+  d["default"] = option_to_python(option_default(spec));
+  d["accepted"] = accepted_values(spec);
+  d["help"] = std::string(spec.help);
+  d["paper_column"] = spec.paper_column();
+  d["concern"] = std::string(spec.concern);
+  return d;
 }
 
 }  // namespace
@@ -183,39 +239,28 @@ void bind_config(py::module_& m) {
       py::arg("text"), py::arg("source") = "<text>",
       "Rows of a tab-separated table whose first line holds all 13 column names.");
   m.def(
+      "option_table",
+      [] {
+        py::list options;
+        for (const OptionSpec& spec : option_table()) options.append(spec_to_dict(spec));
+        return options;
+      },
+      "Every model and training option once (dicts: name, flag, type, default, accepted, help, "
+      "paper_column, concern), in the library's order.");
+  m.def(
       "resolve_config",
       [](std::optional<TrainingConfig> base, std::optional<std::tuple<double, double, int>> preset,
          std::optional<std::string> preset_file, py::dict given,
          std::optional<std::vector<int>> layer_sizes, std::optional<int> input_size,
-         std::optional<bool> inverted, std::optional<int> epochs, std::optional<int> threads,
-         std::optional<int> gradient_shards, std::optional<std::uint64_t> seed) {
-        ResolveArgs args{base,        std::nullopt,    preset_file, given,
-                         layer_sizes, input_size,      inverted,    epochs,
-                         threads,     gradient_shards, seed};
+         py::dict run) {
+        ResolveArgs args{base, std::nullopt, preset_file, given, layer_sizes, input_size, run};
         if (preset)
           args.preset = Preset{std::get<0>(*preset), std::get<1>(*preset), std::get<2>(*preset)};
         return resolve(args);
       },
       py::arg("base"), py::arg("preset"), py::arg("preset_file"), py::arg("given"),
-      py::arg("layer_sizes"), py::arg("input_size"), py::arg("inverted"), py::arg("epochs"),
-      py::arg("threads"), py::arg("gradient_shards"), py::arg("seed"),
+      py::arg("layer_sizes"), py::arg("input_size"), py::arg("run"),
       "Options resolved in the CLI's order and validated (SpikeaeError names the first bad one).");
-  m.def(
-      "with_neuron_kind",
-      [](TrainingConfig config, const std::string& name, bool continues) {
-        const NeuronKind kind = parse_neuron_kind(name);
-        if (continues && kind != config.neuron.kind) {
-          throw Error("neuron_kind cannot change when a model's training continues: it is " +
-                      std::string(neuron_kind_name(config.neuron.kind)) + ", got " + name);
-        }
-        config.neuron.kind = kind;
-        return config;
-      },
-      py::arg("config"), py::arg("neuron_kind"), py::arg("continues"),
-      "The config with this neuron kind (alpha or exponential); continuing training keeps it.");
-  m.def(
-      "neuron_kind_of", [](const TrainingConfig& c) { return neuron_kind_name(c.neuron.kind); },
-      py::arg("config"), "The config's neuron kind, 'alpha' or 'exponential'.");
 }
 
 }  // namespace spikeae::python

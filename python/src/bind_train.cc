@@ -158,18 +158,18 @@ void bind_train(py::module_& m) {
   m.def(
       "run_defaults",
       [] {
-        const TrainOptions train;
         const SplitOptions split;
         py::dict d;
-        d["epochs"] = kDefaultRunEpochs;
-        d["threads"] = train.threads;
-        d["gradient_shards"] = train.gradient_shards;
-        d["seed"] = train.seed;
+        for (const OptionSpec& spec : option_table()) {
+          if (spec.concern != "train" || spec.paper_column()) continue;
+          d[py::str(std::string(spec.name))] = option_to_python(option_default(spec));
+        }
         d["train_size"] = split.train_size;
         d["validation_size"] = split.validation_size;
         return d;
       },
-      "Defaults of spikeae train and spikeae.fit outside the paper's table.");
+      "Defaults of spikeae train and spikeae.fit outside the paper's table: the option "
+      "table's training options and the split.");
   py::class_<PyRunFolder>(m, "RunFolder",
                           "A run's output folder, locked while held (see docs/robustness.md).")
       .def(py::init([](const std::string& path, const std::string& mode) {

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <type_traits>
+#include <variant>
 
 #include "spikeae/error.h"
 #include "spikeae/hyperparameters.h"
@@ -106,33 +108,34 @@ std::unique_ptr<Engine> make_engine(std::size_t count, int threads) {
   return make_cpu_engine(pool_size(count, threads));
 }
 
+py::object option_to_python(const OptionValue& value) {
+  return std::visit(
+      [](const auto& v) -> py::object {
+        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::monostate>) {
+          return py::none();
+        } else {
+          return py::cast(v);
+        }
+      },
+      value);
+}
+
 py::dict row_to_dict(const HyperparameterRow& row) {
   py::dict d;
-  d["noise_factor_ae"] = row.noise_factor_ae;
-  d["latency_ae"] = row.latency_ae;
-  d["batch_size"] = row.batch_size;
-  d["clip_derivative"] = row.clip_derivative;
-  d["decay_rate"] = row.decay_rate;
-  d["fire_threshold"] = row.fire_threshold;
-  d["learning_rate"] = row.learning_rate;
-  d["learning_rate_pulses"] = row.learning_rate_pulses;
-  d["n_hidden"] = row.n_hidden;
-  d["n_pulses"] = row.n_pulses;
-  d["nonpulse_weight_mean_multiplier"] = row.nonpulse_weight_mean_multiplier;
-  d["penalty_no_spike"] = row.penalty_no_spike;
-  d["pulse_weight_mean_multiplier"] = row.pulse_weight_mean_multiplier;
+  for (const OptionSpec& spec : option_table()) {
+    if (spec.paper_column())
+      d[py::str(std::string(spec.name))] = option_to_python(row_value(row, spec));
+  }
   return d;
 }
 
+// The table's options in its order (paper columns from the row), then Adam's constants.
 py::dict config_to_dict(const TrainingConfig& config) {
   py::dict d = row_to_dict(row_from_config(config));
-  d["layer_sizes"] = config.architecture.layer_sizes;
-  d["inverted"] = config.encoding.inverted;
-  d["neuron_kind"] = std::string(neuron_kind_name(config.neuron.kind));
-  d["epochs"] = config.train.epochs;
-  d["threads"] = config.train.threads;
-  d["gradient_shards"] = config.train.gradient_shards;
-  d["seed"] = config.train.seed;
+  for (const OptionSpec& spec : option_table()) {
+    if (spec.paper_column() || spec.access.get == nullptr) continue;
+    d[py::str(std::string(spec.name))] = option_to_python(spec.access.get(config));
+  }
   d["beta1"] = config.adam.beta1;
   d["beta2"] = config.adam.beta2;
   d["epsilon"] = config.adam.epsilon;

@@ -19,7 +19,7 @@
 #include "spikeae/engine.h"
 #include "spikeae/hyperparameters.h"
 #include "spikeae/model_file.h"
-#include "spikeae/thread_pool.h"
+#include "spikeae/option_table.h"
 #include "spikeae/trainer.h"
 
 namespace spikeae::python {
@@ -63,7 +63,8 @@ int thread_count(const Model& model, std::optional<int> threads);
 // than the work needs.
 std::unique_ptr<Engine> make_engine(std::size_t count, int threads);
 
-py::dict row_to_dict(const HyperparameterRow& row);  // paper column names, table order
+py::object option_to_python(const OptionValue& value);  // None for none
+py::dict row_to_dict(const HyperparameterRow& row);     // paper column names, table order
 py::dict config_to_dict(const TrainingConfig& config);
 py::dict metrics_to_dict(const EpochMetrics& metrics);
 

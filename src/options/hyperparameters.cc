@@ -12,10 +12,11 @@
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <variant>
+#include <utility>
 #include <vector>
 
 #include "spikeae/error.h"
+#include "spikeae/option_table.h"
 
 namespace spikeae {
 namespace detail {
@@ -25,38 +26,17 @@ std::string_view paper_table_text();
 
 namespace {
 
-using DoubleField = double HyperparameterRow::*;
-using IntField = int HyperparameterRow::*;
-
-struct Column {
-  std::string_view name;
-  std::variant<DoubleField, IntField> field;
-  std::string_view help;  // one line for --help and the Python docstrings
-};
-
-// The single list of columns: order here is the order of the paper's table.
-constexpr std::array<Column, 13> kColumns = {{
-    {"noise_factor_ae", &HyperparameterRow::noise_factor_ae,
-     "input noise eta in [0, 1] (docs/model.md section 3)"},
-    {"latency_ae", &HyperparameterRow::latency_ae,
-     "output k should spike at latency_ae + its target time; > 0"},
-    {"batch_size", &HyperparameterRow::batch_size, "examples per Adam step"},
-    {"clip_derivative", &HyperparameterRow::clip_derivative,
-     "bound on |d t_out / d w| and |d t_out / d t_in|"},
-    {"decay_rate", &HyperparameterRow::decay_rate, "tau, the synaptic decay rate"},
-    {"fire_threshold", &HyperparameterRow::fire_threshold, "theta, the firing threshold"},
-    {"learning_rate", &HyperparameterRow::learning_rate, "Adam step size of the weights"},
-    {"learning_rate_pulses", &HyperparameterRow::learning_rate_pulses,
-     "Adam step size of the pulse times"},
-    {"n_hidden", &HyperparameterRow::n_hidden, "neurons of the middle (bottleneck) layer"},
-    {"n_pulses", &HyperparameterRow::n_pulses, "synchronisation pulses per layer"},
-    {"nonpulse_weight_mean_multiplier", &HyperparameterRow::nonpulse_weight_mean_multiplier,
-     "initial mean of neuron weights, in units of sigma"},
-    {"penalty_no_spike", &HyperparameterRow::penalty_no_spike,
-     "gradient pushing up the weights of a silent neuron"},
-    {"pulse_weight_mean_multiplier", &HyperparameterRow::pulse_weight_mean_multiplier,
-     "initial mean of pulse weights, in units of sigma"},
-}};
+// The paper's columns, in the order of its table: the paper entries of the option table.
+const std::vector<const OptionSpec*>& columns() {
+  static const std::vector<const OptionSpec*> paper = [] {
+    std::vector<const OptionSpec*> out;
+    for (const OptionSpec& spec : option_table()) {
+      if (spec.paper_column()) out.push_back(&spec);
+    }
+    return out;
+  }();
+  return paper;
+}
 
 constexpr int kInputSize = 784;  // MNIST pixels: the paper's input and output layers
 constexpr double kMatchTolerance = 1e-9;
@@ -93,8 +73,8 @@ std::string format_double(double value) {
 }
 
 std::optional<std::size_t> column_index(std::string_view name) {
-  for (std::size_t i = 0; i < kColumns.size(); ++i) {
-    if (kColumns[i].name == name) return i;
+  for (std::size_t i = 0; i < columns().size(); ++i) {
+    if (columns()[i]->name == name) return i;
   }
   return std::nullopt;
 }
@@ -129,17 +109,16 @@ int parse_int(std::string_view name, std::string_view text) {
   return value;
 }
 
-void set_column(HyperparameterRow& row, const Column& column, std::string_view value) {
-  if (auto* field = std::get_if<DoubleField>(&column.field)) {
-    row.** field = parse_double(column.name, value);
+void set_column(HyperparameterRow& row, const OptionSpec& column, std::string_view value) {
+  if (column.type == OptionType::kDouble) {
+    set_row_value(row, column, parse_double(column.name, value));
   } else {
-    row.*std::get<IntField>(column.field) = parse_int(column.name, value);
+    set_row_value(row, column, parse_int(column.name, value));
   }
 }
 
-std::string format_column(const HyperparameterRow& row, const Column& column) {
-  if (auto* field = std::get_if<DoubleField>(&column.field)) return format_double(row.**field);
-  return std::to_string(row.*std::get<IntField>(column.field));
+std::string format_column(const HyperparameterRow& row, const OptionSpec& column) {
+  return option_value_text(row_value(row, column));
 }
 
 // Table fields may carry stray spaces or a CRLF '\r' from hand editing (tabs split fields).
@@ -173,7 +152,7 @@ std::vector<std::size_t> parse_header(std::string_view line, std::string_view so
                                       std::size_t line_number) {
   const std::string where = location(source, line_number);
   std::vector<std::size_t> order;
-  std::vector<int> seen_at(kColumns.size(), 0);
+  std::vector<int> seen_at(columns().size(), 0);
   const auto fields = split(line, '\t');
   for (std::size_t position = 0; position < fields.size(); ++position) {
     const std::string_view name = trim(fields[position]);
@@ -192,8 +171,8 @@ std::vector<std::size_t> parse_header(std::string_view line, std::string_view so
     order.push_back(*index);
   }
   std::vector<std::string> missing;
-  for (std::size_t i = 0; i < kColumns.size(); ++i) {
-    if (seen_at[i] == 0) missing.emplace_back(kColumns[i].name);
+  for (std::size_t i = 0; i < columns().size(); ++i) {
+    if (seen_at[i] == 0) missing.emplace_back(columns()[i]->name);
   }
   if (!missing.empty()) {
     throw Error(where + "the header is missing column(s) " + join(missing, ", ") +
@@ -212,7 +191,7 @@ HyperparameterRow parse_row(std::string_view line, const std::vector<std::size_t
   }
   HyperparameterRow row;
   for (std::size_t position = 0; position < fields.size(); ++position) {
-    const Column& column = kColumns[order[position]];
+    const OptionSpec& column = *columns()[order[position]];
     try {
       set_column(row, column, trim(fields[position]));
     } catch (const Error& error) {
@@ -236,32 +215,12 @@ std::string distinct_values(const std::vector<HyperparameterRow>& rows, Get get)
   return join(texts, ", ");
 }
 
-std::vector<int> architecture_for_hidden(const std::vector<int>& current, int hidden) {
-  if (current.size() < 3) return {kInputSize, hidden, kInputSize};
-  if (current.size() % 2 == 0) {
-    throw Error("cannot apply n_hidden = " + std::to_string(hidden) + " to layer_sizes with " +
-                std::to_string(current.size()) +
-                " entries: a deep stack needs an odd number of layers so that one middle "
-                "(bottleneck) layer takes n_hidden");
-  }
-  std::vector<int> sizes = current;
-  sizes[sizes.size() / 2] = hidden;
-  return sizes;
-}
-
-// The bottleneck: the middle layer of an odd stack, else the narrowest hidden layer.
-int hidden_from_architecture(const std::vector<int>& sizes) {
-  if (sizes.size() < 3) return 0;
-  if (sizes.size() % 2 == 1) return sizes[sizes.size() / 2];
-  return *std::min_element(sizes.begin() + 1, sizes.end() - 1);
-}
-
 }  // namespace
 
 const std::vector<std::string>& hyperparameter_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> out;
-    for (const Column& column : kColumns) out.emplace_back(column.name);
+    for (const OptionSpec* column : columns()) out.emplace_back(column->name);
     return out;
   }();
   return names;
@@ -269,17 +228,17 @@ const std::vector<std::string>& hyperparameter_names() {
 
 std::string_view hyperparameter_help(std::string_view name) {
   const auto index = column_index(name);
-  return index ? kColumns[*index].help : std::string_view{};
+  return index ? columns()[*index]->help : std::string_view{};
 }
 
 bool hyperparameter_is_integer(std::string_view name) {
   const auto index = column_index(name);
-  return index && std::holds_alternative<IntField>(kColumns[*index].field);
+  return index && columns()[*index]->type == OptionType::kInt;
 }
 
 std::string hyperparameter_text(const HyperparameterRow& row, std::string_view name) {
   const auto index = column_index(name);
-  return index ? format_column(row, kColumns[*index]) : std::string();
+  return index ? format_column(row, *columns()[*index]) : std::string();
 }
 
 void set_hyperparameter(HyperparameterRow& row, std::string_view name, std::string_view value) {
@@ -287,7 +246,7 @@ void set_hyperparameter(HyperparameterRow& row, std::string_view name, std::stri
   if (!index) {
     throw Error("unknown hyperparameter " + quoted(name) + "; valid names: " + valid_names_text());
   }
-  set_column(row, kColumns[*index], value);
+  set_column(row, *columns()[*index], value);
 }
 
 std::vector<HyperparameterRow> parse_hyperparameter_table(std::string_view text,
@@ -315,9 +274,9 @@ std::vector<HyperparameterRow> parse_hyperparameter_table(std::string_view text,
 std::string format_hyperparameter_table(const std::vector<HyperparameterRow>& rows) {
   std::string out = join(hyperparameter_names(), "\t") + "\n";
   for (const auto& row : rows) {
-    for (std::size_t i = 0; i < kColumns.size(); ++i) {
+    for (std::size_t i = 0; i < columns().size(); ++i) {
       if (i > 0) out += '\t';
-      out += format_column(row, kColumns[i]);
+      out += format_column(row, *columns()[i]);
     }
     out += '\n';
   }
@@ -349,38 +308,36 @@ HyperparameterRow paper_preset(double noise, double latency, int hidden) {
 }
 
 void apply_row(const HyperparameterRow& row, TrainingConfig& config) {
-  config.architecture.layer_sizes =
-      architecture_for_hidden(config.architecture.layer_sizes, row.n_hidden);
-  config.architecture.n_pulses = row.n_pulses;
-  config.neuron.decay_rate = row.decay_rate;
-  config.neuron.fire_threshold = row.fire_threshold;
-  config.init.nonpulse_weight_mean_multiplier = row.nonpulse_weight_mean_multiplier;
-  config.init.pulse_weight_mean_multiplier = row.pulse_weight_mean_multiplier;
-  config.encoding.noise_factor = row.noise_factor_ae;
-  config.loss.latency = row.latency_ae;
-  config.loss.clip_derivative = row.clip_derivative;
-  config.loss.penalty_no_spike = row.penalty_no_spike;
-  config.adam.learning_rate = row.learning_rate;
-  config.adam.learning_rate_pulses = row.learning_rate_pulses;
-  config.train.batch_size = row.batch_size;
+  TrainingConfig changed = config;  // unchanged when n_hidden does not fit the stack
+  for (const OptionSpec* column : columns()) column->access.set(changed, row_value(row, *column));
+  config = std::move(changed);
 }
 
 HyperparameterRow row_from_config(const TrainingConfig& config) {
   HyperparameterRow row;
-  row.noise_factor_ae = config.encoding.noise_factor;
-  row.latency_ae = config.loss.latency;
-  row.batch_size = config.train.batch_size;
-  row.clip_derivative = config.loss.clip_derivative;
-  row.decay_rate = config.neuron.decay_rate;
-  row.fire_threshold = config.neuron.fire_threshold;
-  row.learning_rate = config.adam.learning_rate;
-  row.learning_rate_pulses = config.adam.learning_rate_pulses;
-  row.n_hidden = hidden_from_architecture(config.architecture.layer_sizes);
-  row.n_pulses = config.architecture.n_pulses;
-  row.nonpulse_weight_mean_multiplier = config.init.nonpulse_weight_mean_multiplier;
-  row.penalty_no_spike = config.loss.penalty_no_spike;
-  row.pulse_weight_mean_multiplier = config.init.pulse_weight_mean_multiplier;
+  for (const OptionSpec* column : columns()) {
+    set_row_value(row, *column, column->access.get(config));
+  }
   return row;
+}
+
+std::vector<int> with_bottleneck(const std::vector<int>& layer_sizes, int hidden) {
+  if (layer_sizes.size() < 3) return {kInputSize, hidden, kInputSize};
+  if (layer_sizes.size() % 2 == 0) {
+    throw Error("cannot apply n_hidden = " + std::to_string(hidden) + " to layer_sizes with " +
+                std::to_string(layer_sizes.size()) +
+                " entries: a deep stack needs an odd number of layers so that one middle "
+                "(bottleneck) layer takes n_hidden");
+  }
+  std::vector<int> sizes = layer_sizes;
+  sizes[sizes.size() / 2] = hidden;
+  return sizes;
+}
+
+int bottleneck_size(const std::vector<int>& layer_sizes) {
+  if (layer_sizes.size() < 3) return 0;
+  if (layer_sizes.size() % 2 == 1) return layer_sizes[layer_sizes.size() / 2];
+  return *std::min_element(layer_sizes.begin() + 1, layer_sizes.end() - 1);
 }
 
 namespace {
