@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "spikeae/engine.h"
 #include "spikeae/error.h"
-#include "engine/cpu/forward.h"
 #include "spikeae/image_grid.h"
 #include "spikeae/loss.h"
 
@@ -38,18 +38,27 @@ void write_reconstruction_png(const std::filesystem::path& path, const Network& 
   grid.grid_rows = 3;
   grid.grid_cols = static_cast<int>(indices.size());
   grid.tiles.assign(3 * indices.size() * n_pixels, 0.0f);
-  ForwardState state = make_forward_state(network);
+  // The chosen examples' output times, through the engine from their input events.
+  std::vector<std::vector<double>> outputs(indices.size());
+  const auto source = [&](std::size_t column, std::span<double> times) {
+    std::fill(times.begin(), times.end(), kNoSpike);
+    const std::size_t i = indices[column];
+    for (std::size_t e = set.inputs.offsets[i]; e < set.inputs.offsets[i] + set.inputs.events(i); ++e)
+      times[set.inputs.source[e]] = set.inputs.time[e];
+  };
+  make_cpu_engine(1)->propagate(network, 0, indices.size(), source,
+                                [&](std::size_t column, std::span<const std::vector<double>> layers) {
+                                  outputs[column] = layers.back();
+                                });
   std::vector<double> noisy(n_pixels), targets(n_pixels);
   double loss_sum = 0.0;
   for (std::size_t column = 0; column < indices.size(); ++column) {
     const std::size_t i = indices[column];
     const std::size_t begin = set.inputs.offsets[i], count = set.inputs.events(i);
-    forward(network, {set.inputs.source.data() + begin, count},
-            {set.inputs.time.data() + begin, count}, state);
     std::fill(noisy.begin(), noisy.end(), 1.0);
     for (std::size_t e = begin; e < begin + count; ++e)
       noisy[set.inputs.source[e]] = set.inputs.time[e];
-    const std::span<const double> out = state.output_times();
+    const std::span<const double> out = outputs[column];
     target_times(set, i, targets);
     loss_sum += reconstruction_loss(out, targets, latency);
     for (std::size_t k = 0; k < n_pixels; ++k) {
