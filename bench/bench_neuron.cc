@@ -10,16 +10,17 @@
 #include <vector>
 
 #include "engine/cpu/backward.h"
+#include "engine/cpu/forward.h"
+#include "engine/cpu/vector_clones.h"
+#include "engine/cpu/vector_math.h"
+#include "neuron/lambert_w.h"
+#include "optim/sharded_adam.h"
 #include "spikeae/data_paths.h"
 #include "spikeae/error.h"
-#include "engine/cpu/forward.h"
 #include "spikeae/hyperparameters.h"
-#include "neuron/lambert_w.h"
 #include "spikeae/random.h"
 #include "spikeae/thread_pool.h"
 #include "spikeae/trainer.h"
-#include "engine/cpu/vector_clones.h"
-#include "engine/cpu/vector_math.h"
 
 namespace spikeae {
 namespace {

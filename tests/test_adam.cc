@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "optim/sharded_adam.h"
 #include "spikeae/adam.h"
 #include "spikeae/random.h"
 

@@ -4,6 +4,7 @@
 
 #include "spikeae/error.h"
 #include "spikeae/hyperparameters.h"
+#include "spikeae/thread_pool.h"
 
 namespace spikeae::cli {
 namespace {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ann/ann_kernels.h"
+#include "optim/sharded_adam.h"
 #include "spikeae/adam.h"
 #include "spikeae/error.h"
 #include "train/training_common.h"

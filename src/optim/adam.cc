@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "engine/cpu/vector_clones.h"
+#include "optim/sharded_adam.h"
 
 namespace spikeae {
 namespace {

@@ -7,6 +7,7 @@
 #include "engine/cpu/backward.h"
 #include "engine/cpu/forward.h"
 #include "engine/input_train.h"
+#include "optim/sharded_adam.h"
 #include "spikeae/loss.h"
 #include "spikeae/trainer.h"
 
