@@ -2,12 +2,10 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cstdio>
 #include <numeric>
 
 #include "spikeae/error.h"
-#include "spikeae/loss.h"
 #include "spikeae/random.h"
 #include "train/training_common.h"
 
