@@ -44,10 +44,9 @@ TEST(Engine, CpuEngineTrainsTheReferenceEnginesBitsOnAnyThreadCount) {
     const TrainResult trained = train_on(*cpu, config, train_set, validation_set);
     EXPECT_TRUE(same_bits(trained.final_network, expected.final_network)) << threads;
     for (std::size_t e = 0; e < 2; ++e) {
-      EXPECT_TRUE(same_bits(std::vector{trained.history[e].train_loss,
-                                                 trained.history[e].validation_loss},
-                                     std::vector{expected.history[e].train_loss,
-                                                 expected.history[e].validation_loss}))
+      EXPECT_TRUE(same_bits(
+          std::vector{trained.history[e].train_loss, trained.history[e].validation_loss},
+          std::vector{expected.history[e].train_loss, expected.history[e].validation_loss}))
           << "epoch " << e + 1 << ", " << threads << " threads";
     }
   }
@@ -81,8 +80,12 @@ TEST(Engine, PropagationAgreesBetweenEnginesAndEntryPoints) {
   std::vector<std::vector<std::vector<double>>> upper(set.size());
   cpu->propagate(
       network, 2, set.size(),
-      [&](std::size_t i, std::span<double> times) { std::ranges::copy(expected[i][1], times.begin()); },
-      [&](std::size_t i, std::span<const std::vector<double>> l) { upper[i].assign(l.begin(), l.end()); });
+      [&](std::size_t i, std::span<double> times) {
+        std::ranges::copy(expected[i][1], times.begin());
+      },
+      [&](std::size_t i, std::span<const std::vector<double>> l) {
+        upper[i].assign(l.begin(), l.end());
+      });
   for (std::size_t i = 0; i < set.size(); ++i) {
     ASSERT_EQ(upper[i].size(), 2u);
     EXPECT_TRUE(same_bits(upper[i][0], expected[i][2]));

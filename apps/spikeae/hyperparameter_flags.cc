@@ -102,7 +102,10 @@ CLI::Option* add_flag_for(CLI::App& command, const OptionSpec& spec, Hyperparame
     case OptionType::kChoice:
       return command
           .add_option_function<std::string>(
-              flag, [&flags, &spec](const std::string& name) { flags.run[std::string(spec.name)] = name; },
+              flag,
+              [&flags, &spec](const std::string& name) {
+                flags.run[std::string(spec.name)] = name;
+              },
               flag_help(spec))
           // The accepted names are in the help line already (accepted_values).
           ->check(CLI::IsMember(std::vector<std::string>(spec.choices.begin(), spec.choices.end()))

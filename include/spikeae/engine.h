@@ -49,8 +49,7 @@ class Engine {
   virtual void propagate(const Network& network, int first_layer, std::size_t count,
                          const LayerSource& source, const LayerSink& sink) = 0;
   // The same from the encoded input spike trains of a set (first_layer 0).
-  virtual void propagate(const Network& network, const ExampleSet& set,
-                         const LayerSink& sink) = 0;
+  virtual void propagate(const Network& network, const ExampleSet& set, const LayerSink& sink) = 0;
   // Each example's reconstruction loss (docs/model.md section 3) into `losses`.
   virtual void losses(const Network& network, const ExampleSet& set, double latency,
                       std::span<double> losses) = 0;

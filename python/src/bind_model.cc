@@ -198,15 +198,13 @@ void check_neuron(const Model& model, int layer, int neuron) {
 
 // The inputs of one neuron of layer c + 1 after a forward pass from x: the
 // previous layer's spike times, then the pulses; and its weights, in that order.
-std::pair<py::array_t<double>, py::array_t<double>> neuron_inputs(const Network& net, int c,
-                                                                  int neuron,
-                                                                  std::span<const double> x,
-                                                                  std::span<const std::vector<double>> layers) {
+std::pair<py::array_t<double>, py::array_t<double>> neuron_inputs(
+    const Network& net, int c, int neuron, std::span<const double> x,
+    std::span<const std::vector<double>> layers) {
   const int fan_in = net.fan_in(c);
   py::array_t<double> times = new_doubles({fan_in});
   py::array_t<double> weights = new_doubles({fan_in});
-  const std::span<const double> previous =
-      c == 0 ? x : std::span<const double>(layers[c - 1]);
+  const std::span<const double> previous = c == 0 ? x : std::span<const double>(layers[c - 1]);
   for (int i = 0; i < fan_in; ++i) {
     times.mutable_data()[i] = i < net.n_pre(c) ? previous[i] : net.pulses[c][i - net.n_pre(c)];
     weights.mutable_data()[i] = net.weight(c, i, neuron);

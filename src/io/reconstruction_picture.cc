@@ -43,13 +43,15 @@ void write_reconstruction_png(const std::filesystem::path& path, const Network& 
   const auto source = [&](std::size_t column, std::span<double> times) {
     std::fill(times.begin(), times.end(), kNoSpike);
     const std::size_t i = indices[column];
-    for (std::size_t e = set.inputs.offsets[i]; e < set.inputs.offsets[i] + set.inputs.events(i); ++e)
+    for (std::size_t e = set.inputs.offsets[i]; e < set.inputs.offsets[i] + set.inputs.events(i);
+         ++e)
       times[set.inputs.source[e]] = set.inputs.time[e];
   };
-  make_cpu_engine(1)->propagate(network, 0, indices.size(), source,
-                                [&](std::size_t column, std::span<const std::vector<double>> layers) {
-                                  outputs[column] = layers.back();
-                                });
+  make_cpu_engine(1)->propagate(
+      network, 0, indices.size(), source,
+      [&](std::size_t column, std::span<const std::vector<double>> layers) {
+        outputs[column] = layers.back();
+      });
   std::vector<double> noisy(n_pixels), targets(n_pixels);
   double loss_sum = 0.0;
   for (std::size_t column = 0; column < indices.size(); ++column) {

@@ -11,7 +11,6 @@ namespace spikeae {
 
 // `config` and `pool` must outlive the stepper.
 std::unique_ptr<TrainingStepper> make_batch_stepper(TrainingState& state,
-                                                    const TrainingConfig& config,
-                                                    ThreadPool& pool);
+                                                    const TrainingConfig& config, ThreadPool& pool);
 
 }  // namespace spikeae
