@@ -9,8 +9,8 @@
 #include "commands.h"
 #include "model_flags.h"
 #include "spikeae/atomic_file.h"
-#include "spikeae/error.h"
 #include "spikeae/engine.h"
+#include "spikeae/error.h"
 #include "spikeae/npy.h"
 
 namespace spikeae::cli {
@@ -40,13 +40,14 @@ int embedding_layer(const Network& network, std::optional<int> requested) {
   return best;
 }
 
-Embedding embed(const Network& network, const ExampleSet& set, int layer) {
+Embedding embed(const Network& network, const ExampleSet& set, int layer, int threads) {
   Embedding result{set.size(),
                    static_cast<std::size_t>(network.architecture.layer_sizes[layer]),
                    {},
                    set.images.labels};
   result.times.resize(result.rows * result.cols);
-  const std::unique_ptr<Engine> engine = make_cpu_engine(1);
+  // Per-example results: the same times on any number of threads.
+  const std::unique_ptr<Engine> engine = make_cpu_engine(threads);
   engine->propagate(network, set, [&](std::size_t i, std::span<const std::vector<double>> layers) {
     const std::vector<double>& times = layers[layer - 1];
     std::copy(times.begin(), times.end(), result.times.begin() + i * result.cols);
@@ -105,7 +106,7 @@ void add_embed_command(CLI::App& app) {
     const EmbeddingFormat format = embedding_format(out);
     const LoadedModel loaded = load_model_and_test_set(flags->model);
     const int layer = embedding_layer(loaded.saved.network, flags->layer);
-    const Embedding e = embed(loaded.saved.network, loaded.test, layer);
+    const Embedding e = embed(loaded.saved.network, loaded.test, layer, flags->model.threads);
     std::printf("embedding of hidden layer %d for %zu test images of %s\n", layer, e.rows,
                 loaded.test_name.c_str());
     if (format == EmbeddingFormat::kNpy) {
