@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "reference_network.h"
 #include "engine/cpu/backward.h"
 #include "engine/cpu/forward.h"
+#include "reference_network.h"
 #include "spikeae/random.h"
 
 namespace spikeae {

@@ -207,7 +207,8 @@ TEST(Training, ExponentialNeuronNetworkLearns) {
   const double initial_loss = evaluate_loss(initial, validation_set, config.loss.latency, *engine);
   const TrainResult result = train(config, train_set, validation_set);
   EXPECT_EQ(result.best_network.neuron.kind, NeuronKind::exponential);
-  const double loss = evaluate_loss(result.best_network, validation_set, config.loss.latency, *engine);
+  const double loss =
+      evaluate_loss(result.best_network, validation_set, config.loss.latency, *engine);
   RecordProperty("initial_loss", std::to_string(initial_loss));
   RecordProperty("loss", std::to_string(loss));
   EXPECT_LT(loss, 0.5 * initial_loss) << "initial " << initial_loss;
@@ -232,7 +233,8 @@ TEST(Training, LearnsRealMnist) {
   const Network initial = make_network(config.architecture, config.neuron, config.init, 1);
   const double initial_loss = evaluate_loss(initial, test_set, config.loss.latency, *engine);
   const TrainResult result = train(config, train_set, validation_set);
-  const double test_loss = evaluate_loss(result.best_network, test_set, config.loss.latency, *engine);
+  const double test_loss =
+      evaluate_loss(result.best_network, test_set, config.loss.latency, *engine);
   RecordProperty("initial_test_loss", std::to_string(initial_loss));
   RecordProperty("test_loss", std::to_string(test_loss));
   // Measured: 0.952 before training, 0.066 after (seed 1). An untrained or

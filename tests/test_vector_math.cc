@@ -4,9 +4,9 @@
 #include <cmath>
 #include <limits>
 
+#include "engine/cpu/vector_math.h"
 #include "neuron/lambert_w.h"
 #include "spikeae/random.h"
-#include "engine/cpu/vector_math.h"
 
 namespace spikeae {
 namespace {

@@ -10,11 +10,11 @@
 #include <sstream>
 
 #include "commands.h"
-#include "spikeae/engine.h"
 #include "data_flags.h"
 #include "hyperparameter_flags.h"
 #include "integer_flags.h"
 #include "spikeae/activity.h"
+#include "spikeae/engine.h"
 #include "spikeae/error.h"
 #include "spikeae/random.h"
 

@@ -3,8 +3,8 @@
 #include <memory>
 
 #include "commands.h"
-#include "spikeae/engine.h"
 #include "model_flags.h"
+#include "spikeae/engine.h"
 
 namespace spikeae::cli {
 

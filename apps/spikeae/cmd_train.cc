@@ -12,9 +12,9 @@
 #include "interrupts.h"
 #include "progress.h"
 #include "resume_flags.h"
-#include "train_report.h"
 #include "spikeae/error.h"
 #include "spikeae/run.h"
+#include "train_report.h"
 
 namespace spikeae::cli {
 namespace {

@@ -43,8 +43,8 @@ struct OptionRange {
 };
 
 // One option's value; monostate: none (not given, or derived from other options).
-using OptionValue = std::variant<std::monostate, int, std::uint64_t, double, bool,
-                                 std::vector<int>, std::string>;
+using OptionValue =
+    std::variant<std::monostate, int, std::uint64_t, double, bool, std::vector<int>, std::string>;
 
 // Reads and writes one option in a config (both null for the preset options,
 // which choose a whole row instead of filling a field).

@@ -13,8 +13,8 @@
 #include "spikeae/config.h"
 #include "spikeae/dataset.h"
 #include "spikeae/encoding.h"
-#include "spikeae/network.h"
 #include "spikeae/engine.h"
+#include "spikeae/network.h"
 
 namespace spikeae {
 
@@ -114,8 +114,7 @@ struct TrainResult {
 };
 
 // Mean reconstruction loss of `network` over `set` (deterministic for any pool size).
-double evaluate_loss(const Network& network, const ExampleSet& set, double latency,
-                     Engine& engine);
+double evaluate_loss(const Network& network, const ExampleSet& set, double latency, Engine& engine);
 
 // The loss of a network that outputs, for every example, the set's mean target
 // image: what a run stuck on the mean-image plateau reaches (0 for an empty set).

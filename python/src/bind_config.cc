@@ -251,8 +251,7 @@ void bind_config(py::module_& m) {
       "resolve_config",
       [](std::optional<TrainingConfig> base, std::optional<std::tuple<double, double, int>> preset,
          std::optional<std::string> preset_file, py::dict given,
-         std::optional<std::vector<int>> layer_sizes, std::optional<int> input_size,
-         py::dict run) {
+         std::optional<std::vector<int>> layer_sizes, std::optional<int> input_size, py::dict run) {
         ResolveArgs args{base, std::nullopt, preset_file, given, layer_sizes, input_size, run};
         if (preset)
           args.preset = Preset{std::get<0>(*preset), std::get<1>(*preset), std::get<2>(*preset)};

@@ -94,12 +94,11 @@ RunOutcome run_training(const RunSpec& spec, RunData data, const RunCallbacks& c
     if (log) log->epoch(metrics, test_loss);
     if (callbacks.on_epoch) callbacks.on_epoch(metrics, network, test_loss);
   };
-  RunOutcome outcome{
-      config,
-      description,
-      resume_training(std::move(state), config, sets.train, sets.validation, train_callbacks,
-                      *engine),
-      {}};
+  RunOutcome outcome{config,
+                     description,
+                     resume_training(std::move(state), config, sets.train, sets.validation,
+                                     train_callbacks, *engine),
+                     {}};
   outcome.summary = summarize_run(outcome.result, sets.test, sets.validation, latency, *engine);
   if (folder && outcome.result.best_epoch > 0) {
     write_run_files(folder->path(),

@@ -26,7 +26,6 @@ void check_compatible(const Network& network, const ExampleSet& set, const char*
   }
 }
 
-
 }  // namespace
 
 ExampleSet make_example_set(Dataset images, const EncodingOptions& encoding,

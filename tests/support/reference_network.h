@@ -5,10 +5,10 @@
 #include <span>
 #include <vector>
 
+#include "neuron/neuron.h"
 #include "spikeae/adam.h"
 #include "spikeae/loss.h"
 #include "spikeae/network.h"
-#include "neuron/neuron.h"
 
 namespace spikeae::reference {
 

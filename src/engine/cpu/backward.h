@@ -4,8 +4,8 @@
 #include <span>
 #include <vector>
 
-#include "spikeae/adam.h"
 #include "engine/cpu/forward.h"
+#include "spikeae/adam.h"
 #include "spikeae/loss.h"
 #include "spikeae/network.h"
 
@@ -14,8 +14,8 @@ namespace spikeae {
 // Per-neuron terms of one layer's backward pass (sized for the widest layer),
 // stored as separate arrays so the per-input loop vectorises.
 struct NeuronTerms {
-  std::vector<double> delta;         // error signal; 0 for neurons passing none
-  std::vector<double> causal_count;  // causal inputs; 0 for neurons passing no error
+  std::vector<double> delta;                 // error signal; 0 for neurons passing none
+  std::vector<double> causal_count;          // causal inputs; 0 for neurons passing no error
   std::vector<double> factor[kFactorCount];  // the neuron kind's Factors, one array each
 
   void resize(std::size_t n);

@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "spikeae/network.h"
 #include "neuron/neuron.h"
+#include "spikeae/network.h"
 
 namespace spikeae {
 
