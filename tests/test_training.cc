@@ -5,7 +5,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "engine/cpu/backward.h"
+#include "engine/cpu/forward.h"
 #include "spikeae/data_paths.h"
 #include "spikeae/error.h"
 #include "spikeae/hyperparameters.h"
@@ -81,39 +81,14 @@ Dataset sparse_ink(std::size_t count, std::uint64_t seed) {
   return data;
 }
 
-// Trains one epoch the straightforward way: each example's forward() and
-// backward() into its shard's gradient, shards added in order, then adam_step.
+// Trains one epoch the straightforward way: the reference engine takes each example
+// through forward() and backward() into its shard's gradient, adds the shards in
+// order, then takes one adam_step.
 Network train_straightforward(const TrainingConfig& config, const ExampleSet& set) {
-  Network network = make_network(config.architecture, config.neuron, config.init, 42);
-  AdamState adam = make_adam_state(network);
-  ForwardState forward_state = make_forward_state(network);
-  BackwardState backward_state = make_backward_state(network);
-  std::vector<double> targets(network.n_outputs());
-  const auto batch = static_cast<std::size_t>(config.train.batch_size);
-  const std::vector<std::size_t> order = epoch_order(set.size(), config.train.seed, 1);
-  for (std::size_t begin = 0; begin < order.size(); begin += batch) {
-    const std::size_t count = std::min(batch, order.size() - begin);
-    const std::size_t n_shards = std::min<std::size_t>(config.train.gradient_shards, count);
-    std::vector<Gradients> shards(n_shards, make_gradients(network));
-    for (std::size_t s = 0; s < n_shards; ++s) {
-      for (std::size_t i = s * count / n_shards; i < (s + 1) * count / n_shards; ++i) {
-        const std::size_t example = order[begin + i];
-        const std::size_t first = set.inputs.offsets[example];
-        const std::size_t events = set.inputs.events(example);
-        forward(network, {set.inputs.source.data() + first, events},
-                {set.inputs.time.data() + first, events}, forward_state);
-        target_times(set, example, targets);
-        output_error(forward_state.output_times(), targets, config.loss.latency,
-                     backward_state.output_delta);
-        backward(network, forward_state, config.loss, shards[s], backward_state);
-      }
-    }
-    Gradients total = shards[0];
-    for (std::size_t s = 1; s < n_shards; ++s) total.add(shards[s]);
-    total.scale(1.0 / static_cast<double>(count));
-    adam_step(config.adam, total, adam, network);
-  }
-  return network;
+  const std::unique_ptr<Engine> reference = make_reference_engine();
+  const Network start = make_network(config.architecture, config.neuron, config.init, 42);
+  return resume_training(start_training(start), config, set, ExampleSet{}, {}, *reference)
+      .final_network;
 }
 
 // The optimised step (three rounds, blocks of output neurons, shards, batches

@@ -88,6 +88,10 @@ OptionValue option_default(const OptionSpec& spec);
 OptionValue row_value(const HyperparameterRow& row, const OptionSpec& spec);
 void set_row_value(HyperparameterRow& row, const OptionSpec& spec, const OptionValue& value);
 
+// Shortest text that parses back to the same double (std::to_chars): how tables,
+// messages and docs write numbers.
+std::string number_text(double value);
+
 // "" for none; numbers as the tables write them; a list as "784,32,784"; true/false.
 std::string option_value_text(const OptionValue& value);
 

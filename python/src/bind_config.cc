@@ -15,13 +15,6 @@
 namespace spikeae::python {
 namespace {
 
-// Shortest text that parses back to the same double.
-std::string format_double(double value) {
-  std::array<char, 64> buffer{};
-  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-  return std::string(buffer.data(), result.ptr);
-}
-
 // Text of one option value for the library's strict parser: ints and floats as
 // written by Python's own rules, strings as given.
 std::string value_text(const std::string& name, const py::handle& value) {
@@ -29,13 +22,13 @@ std::string value_text(const std::string& name, const py::handle& value) {
     throw Error("invalid value for hyperparameter " + name + ": expected a number, got a bool");
   }
   if (py::isinstance<py::str>(value)) return value.cast<std::string>();
-  if (py::isinstance<py::float_>(value)) return format_double(value.cast<double>());
+  if (py::isinstance<py::float_>(value)) return number_text(value.cast<double>());
   if (py::hasattr(value, "__index__")) {
     const auto index = py::reinterpret_steal<py::object>(PyNumber_Index(value.ptr()));
     if (!index) throw py::error_already_set();
     return py::str(index).cast<std::string>();
   }
-  if (py::hasattr(value, "__float__")) return format_double(value.cast<double>());
+  if (py::hasattr(value, "__float__")) return number_text(value.cast<double>());
   throw Error("invalid value for hyperparameter " + name + ": expected a number, got " +
               py::str(py::type::handle_of(value)).cast<std::string>());
 }
@@ -60,7 +53,7 @@ void check_unchanged(const HyperparameterRow& before, const HyperparameterRow& a
   const auto differ = [](const char* name, double a, double b) {
     if (a != b) {
       throw Error(std::string(name) + " cannot change when a model's training continues: it is " +
-                  format_double(a) + ", got " + format_double(b));
+                  number_text(a) + ", got " + number_text(b));
     }
   };
   differ("n_hidden", before.n_hidden, after.n_hidden);

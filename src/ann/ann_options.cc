@@ -7,6 +7,7 @@
 
 #include "spikeae/ann.h"
 #include "spikeae/error.h"
+#include "spikeae/option_table.h"
 
 namespace spikeae {
 namespace {
@@ -22,18 +23,11 @@ void check_int(const char* name, long long value, long long low, long long high)
   }
 }
 
-// Shortest round-trip text, so the message shows the exact offending value.
-std::string format_double(double value) {
-  std::array<char, 64> buffer{};
-  auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-  return std::string(buffer.data(), result.ptr);
-}
-
 // NaN fails every comparison, so `in_range` is false for it as well.
 void check_double(const char* name, double value, bool in_range, const char* accepted) {
   if (!std::isfinite(value) || !in_range) {
     throw Error(std::string("invalid ") + name + ": must be " + accepted + ", got " +
-                format_double(value));
+                number_text(value));
   }
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/input_train.h"
 #include "spikeae/engine.h"
 #include "spikeae/error.h"
 #include "spikeae/image_grid.h"
@@ -38,28 +39,26 @@ void write_reconstruction_png(const std::filesystem::path& path, const Network& 
   grid.grid_rows = 3;
   grid.grid_cols = static_cast<int>(indices.size());
   grid.tiles.assign(3 * indices.size() * n_pixels, 0.0f);
-  // The chosen examples' output times, through the engine from their input events.
+  // The chosen examples' input times, dense (kNoSpike: a silent pixel), and the
+  // output times the engine gives for them.
+  std::vector<std::vector<double>> inputs(indices.size(), std::vector<double>(n_pixels, kNoSpike));
+  for (std::size_t column = 0; column < indices.size(); ++column) {
+    const auto [sources, times] = input_train(set, indices[column]);
+    for (std::size_t e = 0; e < sources.size(); ++e) inputs[column][sources[e]] = times[e];
+  }
   std::vector<std::vector<double>> outputs(indices.size());
-  const auto source = [&](std::size_t column, std::span<double> times) {
-    std::fill(times.begin(), times.end(), kNoSpike);
-    const std::size_t i = indices[column];
-    for (std::size_t e = set.inputs.offsets[i]; e < set.inputs.offsets[i] + set.inputs.events(i);
-         ++e)
-      times[set.inputs.source[e]] = set.inputs.time[e];
-  };
   make_cpu_engine(1)->propagate(
-      network, 0, indices.size(), source,
+      network, 0, indices.size(),
+      [&](std::size_t column, std::span<double> times) {
+        std::ranges::copy(inputs[column], times.begin());
+      },
       [&](std::size_t column, std::span<const std::vector<double>> layers) {
         outputs[column] = layers.back();
       });
-  std::vector<double> noisy(n_pixels), targets(n_pixels);
+  std::vector<double> targets(n_pixels);
   double loss_sum = 0.0;
   for (std::size_t column = 0; column < indices.size(); ++column) {
     const std::size_t i = indices[column];
-    const std::size_t begin = set.inputs.offsets[i], count = set.inputs.events(i);
-    std::fill(noisy.begin(), noisy.end(), 1.0);
-    for (std::size_t e = begin; e < begin + count; ++e)
-      noisy[set.inputs.source[e]] = set.inputs.time[e];
     const std::span<const double> out = outputs[column];
     target_times(set, i, targets);
     loss_sum += reconstruction_loss(out, targets, latency);
@@ -67,7 +66,8 @@ void write_reconstruction_png(const std::filesystem::path& path, const Network& 
       const double clean = pixel_time(set.images.image(i)[k], set.inverted);
       const double reconstructed = out[k] == kNoSpike ? 1.0 : out[k] - latency;
       grid.tiles[(0 * indices.size() + column) * n_pixels + k] = brightness(clean, set.inverted);
-      grid.tiles[(1 * indices.size() + column) * n_pixels + k] = brightness(noisy[k], set.inverted);
+      const double input = inputs[column][k] == kNoSpike ? 1.0 : inputs[column][k];
+      grid.tiles[(1 * indices.size() + column) * n_pixels + k] = brightness(input, set.inverted);
       grid.tiles[(2 * indices.size() + column) * n_pixels + k] =
           brightness(reconstructed, set.inverted);
     }

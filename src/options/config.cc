@@ -20,13 +20,6 @@ namespace {
 
 constexpr int kMaxInputSize = 65535;  // spike sources are stored as uint16 pixel indices
 
-// Shortest round-trip text, so the message shows the exact offending value.
-std::string format_double(double value) {
-  std::array<char, 64> buffer{};
-  auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-  return std::string(buffer.data(), result.ptr);
-}
-
 [[noreturn]] void fail(std::string_view name, std::string_view accepted, std::string_view got) {
   throw Error("invalid " + std::string(name) + ": must be " + std::string(accepted) + ", got " +
               std::string(got));
@@ -34,7 +27,7 @@ std::string format_double(double value) {
 
 // NaN fails every comparison, so `in_range` is false for it as well.
 void check_double(std::string_view name, double value, bool in_range, std::string_view accepted) {
-  if (!std::isfinite(value) || !in_range) fail(name, accepted, format_double(value));
+  if (!std::isfinite(value) || !in_range) fail(name, accepted, number_text(value));
 }
 
 // Every layer has n_hidden's range; the bottleneck of an odd stack is what n_hidden

@@ -65,13 +65,6 @@ std::string quoted(std::string_view text) {
   return out + "\"";
 }
 
-// Shortest text that parses back to the same double (std::to_chars guarantees it).
-std::string format_double(double value) {
-  std::array<char, 64> buffer{};
-  auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-  return std::string(buffer.data(), result.ptr);
-}
-
 std::optional<std::size_t> column_index(std::string_view name) {
   for (std::size_t i = 0; i < columns().size(); ++i) {
     if (columns()[i]->name == name) return i;
@@ -211,7 +204,7 @@ std::string distinct_values(const std::vector<HyperparameterRow>& rows, Get get)
   std::sort(values.begin(), values.end());
   values.erase(std::unique(values.begin(), values.end()), values.end());
   std::vector<std::string> texts;
-  for (T value : values) texts.push_back(format_double(static_cast<double>(value)));
+  for (T value : values) texts.push_back(number_text(static_cast<double>(value)));
   return join(texts, ", ");
 }
 
@@ -299,7 +292,7 @@ HyperparameterRow paper_preset(double noise, double latency, int hidden) {
     }
   }
   throw Error(
-      "no paper preset for noise " + format_double(noise) + ", latency " + format_double(latency) +
+      "no paper preset for noise " + number_text(noise) + ", latency " + number_text(latency) +
       ", hidden " + std::to_string(hidden) + "; valid noise: " +
       distinct_values<double>(rows, [](const auto& r) { return r.noise_factor_ae; }) +
       "; valid latency: " +

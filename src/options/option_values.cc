@@ -11,19 +11,12 @@
 namespace spikeae {
 namespace {
 
-// Shortest round-trip text, so a message shows the exact offending value.
-std::string format_double(double value) {
-  std::array<char, 64> buffer{};
-  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-  return std::string(buffer.data(), result.ptr);
-}
-
 bool is_integer(OptionType type) { return type == OptionType::kInt || type == OptionType::kUint64; }
 
 // A bound as the user would type it: integers without a fraction or exponent.
 std::string bound_text(const OptionSpec& spec, double bound) {
   if (is_integer(spec.type)) return std::to_string(static_cast<long long>(bound));
-  return format_double(bound);
+  return number_text(bound);
 }
 
 bool in_range(const OptionRange& range, double value) {
@@ -49,10 +42,16 @@ double numeric(const OptionValue& value) {
 
 }  // namespace
 
+std::string number_text(double value) {
+  std::array<char, 64> buffer{};
+  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  return std::string(buffer.data(), result.ptr);
+}
+
 std::string option_value_text(const OptionValue& value) {
   if (const auto* i = std::get_if<int>(&value)) return std::to_string(*i);
   if (const auto* u = std::get_if<std::uint64_t>(&value)) return std::to_string(*u);
-  if (const auto* d = std::get_if<double>(&value)) return format_double(*d);
+  if (const auto* d = std::get_if<double>(&value)) return number_text(*d);
   if (const auto* b = std::get_if<bool>(&value)) return *b ? "true" : "false";
   if (const auto* text = std::get_if<std::string>(&value)) return *text;
   if (const auto* list = std::get_if<std::vector<int>>(&value)) {

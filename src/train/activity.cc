@@ -1,6 +1,7 @@
 #include "spikeae/activity.h"
 
 #include "engine/cpu/forward.h"
+#include "engine/input_train.h"
 #include "spikeae/thread_pool.h"
 
 namespace spikeae {
@@ -20,9 +21,8 @@ std::vector<LayerActivity> measure_activity(const Network& network, const Exampl
   std::vector<ForwardState> states(pool.size(), make_forward_state(network));
   std::vector<Counts> counts(set.size());
   pool.run(set.size(), [&](std::size_t i, int w) {
-    const std::size_t begin = set.inputs.offsets[i], count = set.inputs.events(i);
-    forward(network, {set.inputs.source.data() + begin, count},
-            {set.inputs.time.data() + begin, count}, states[w]);
+    const auto [sources, times] = input_train(set, i);
+    forward(network, sources, times, states[w]);
     Counts& c = counts[i];
     for (int k = 0; k < n_connections; ++k) {
       double spiking = 0.0, causal = 0.0;

@@ -20,14 +20,15 @@ class ReferenceStepper final : public TrainingStepper {
         config_(config),
         forward_(make_forward_state(state.network)),
         backward_(make_backward_state(state.network)),
-        targets_(state.network.n_outputs()) {}
+        targets_(state.network.n_outputs()),
+        shards_(config.train.gradient_shards, make_gradients(state.network)),
+        total_(make_gradients(state.network)) {}
 
   void step(const ExampleSet& set, std::span<const std::size_t> batch,
             std::span<double> losses) override {
     Network& network = state_.network;
     const std::size_t count = batch.size();
     const std::size_t n_shards = std::min<std::size_t>(config_.train.gradient_shards, count);
-    std::vector<Gradients> shards(n_shards, make_gradients(network));
     for (std::size_t s = 0; s < n_shards; ++s) {
       for (std::size_t i = s * count / n_shards; i < (s + 1) * count / n_shards; ++i) {
         const auto [sources, times] = input_train(set, batch[i]);
@@ -35,13 +36,14 @@ class ReferenceStepper final : public TrainingStepper {
         target_times(set, batch[i], targets_);
         losses[i] = output_error(forward_.output_times(), targets_, config_.loss.latency,
                                  backward_.output_delta);
-        backward(network, forward_, config_.loss, shards[s], backward_);
+        backward(network, forward_, config_.loss, shards_[s], backward_);
       }
     }
-    Gradients total = shards[0];
-    for (std::size_t s = 1; s < n_shards; ++s) total.add(shards[s]);
-    total.scale(1.0 / static_cast<double>(count));
-    adam_step(config_.adam, total, state_.adam, network);
+    total_ = shards_[0];  // same shapes: copies values, allocates nothing
+    for (std::size_t s = 1; s < n_shards; ++s) total_.add(shards_[s]);
+    total_.scale(1.0 / static_cast<double>(count));
+    adam_step(config_.adam, total_, state_.adam, network);
+    for (Gradients& shard : shards_) shard.set_zero();
   }
 
  private:
@@ -50,6 +52,8 @@ class ReferenceStepper final : public TrainingStepper {
   ForwardState forward_;
   BackwardState backward_;
   std::vector<double> targets_;
+  std::vector<Gradients> shards_;  // zero between steps
+  Gradients total_;
 };
 
 class ReferenceEngine final : public Engine {
