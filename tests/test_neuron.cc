@@ -170,7 +170,7 @@ TEST(SolveSpike, ReproducesPaperFigureOne) {
   const SpikeSolution spike = solve_spike({times, exp_decay, source}, weights, params);
   EXPECT_NEAR(spike.time, 19.39, 0.005);
   EXPECT_EQ(spike.n_causal, 7);
-  EXPECT_NEAR(membrane_potential(spike.time, times, weights, 1.0), 0.5, 1e-12);
+  EXPECT_NEAR(membrane_potential(spike.time, times, weights, params), 0.5, 1e-12);
 }
 
 // True when the spike only just reaches the threshold, where finite differences break down.
@@ -183,12 +183,8 @@ bool grazes(const RandomNeuron& n, const SpikeSolution& spike) {
 // Both derivatives of every causal input against central differences of solve_spike.
 void check_derivatives(const RandomNeuron& n, const SpikeSolution& spike) {
   for (int p = 0; p < spike.n_causal; ++p) {
-    const SpikeDerivatives d =
-        n.params.kind == NeuronKind::alpha
-            ? spike_derivatives(derivative_factors(spike, n.params.decay_rate), n.weights[p],
-                                n.times[p], n.exp_decay[p], n.params.decay_rate)
-            : spike_derivatives(derivative_factors(spike, n.params), n.weights[p], n.times[p],
-                                n.exp_decay[p], n.params);
+    const SpikeDerivatives d = spike_derivatives(derivative_factors(spike, n.params), n.weights[p],
+                                                 n.times[p], n.exp_decay[p], n.params);
     const double h = 1e-6;
     auto time_with_weight = [&](double w) {
       RandomNeuron m = n;

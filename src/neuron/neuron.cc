@@ -3,15 +3,6 @@
 #include <cmath>
 
 namespace spikeae {
-namespace {
-
-NeuronParams alpha_with_decay_rate(double decay_rate) {
-  NeuronParams params;
-  params.decay_rate = decay_rate;
-  return params;
-}
-
-}  // namespace
 
 SpikeSolution solve_spike(const EventView& events, std::span<const double> weights,
                           const NeuronParams& params) {
@@ -44,16 +35,6 @@ SpikeDerivatives spike_derivatives(const DerivativeFactors& f, double weight, do
   });
 }
 
-DerivativeFactors derivative_factors(const SpikeSolution& spike, double decay_rate) {
-  return derivative_factors(spike, alpha_with_decay_rate(decay_rate));
-}
-
-SpikeDerivatives spike_derivatives(const DerivativeFactors& f, double weight, double input_time,
-                                   double input_exp_decay, double decay_rate) {
-  return spike_derivatives(f, weight, input_time, input_exp_decay,
-                           alpha_with_decay_rate(decay_rate));
-}
-
 double membrane_potential(double t, std::span<const double> input_times,
                           std::span<const double> weights, const NeuronParams& params) {
   return with_neuron_kind(params.kind, [&](auto neuron) {
@@ -64,11 +45,6 @@ double membrane_potential(double t, std::span<const double> input_times,
     }
     return v;
   });
-}
-
-double membrane_potential(double t, std::span<const double> input_times,
-                          std::span<const double> weights, double decay_rate) {
-  return membrane_potential(t, input_times, weights, alpha_with_decay_rate(decay_rate));
 }
 
 }  // namespace spikeae

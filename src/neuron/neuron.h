@@ -53,14 +53,6 @@ DerivativeFactors derivative_factors(const SpikeSolution& spike, const NeuronPar
 SpikeDerivatives spike_derivatives(const DerivativeFactors& f, double weight, double input_time,
                                    double input_exp_decay, const NeuronParams& params);
 
-// The alpha neuron's factors and derivatives, given its decay rate alone.
-DerivativeFactors derivative_factors(const SpikeSolution& spike, double decay_rate);
-SpikeDerivatives spike_derivatives(const DerivativeFactors& f, double weight, double input_time,
-                                   double input_exp_decay, double decay_rate);
-
-// membrane_potential for the kind of `params` is public (spikeae/membrane.h); this
-// overload with a decay rate is the alpha neuron's.
-double membrane_potential(double t, std::span<const double> input_times,
-                          std::span<const double> weights, double decay_rate);
+// membrane_potential, for the kind of `params`, is public (spikeae/membrane.h).
 
 }  // namespace spikeae
