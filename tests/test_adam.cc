@@ -13,7 +13,7 @@
 namespace spikeae {
 namespace {
 
-Network small_network() { return make_network({{6, 5, 6}, 3}, {0.2, 0.8}, {-1.0, 2.0}, 7); }
+Network small_network() { return make_network({{6, 5, 6}, 3, {}}, {0.2, 0.8}, {-1.0, 2.0}, 7); }
 
 // Random gradients, with some large negative pulse gradients so that a step
 // pushes pulse times below zero and the clamp acts.

@@ -20,7 +20,7 @@ struct Fixture {
   ExampleSet train_set, validation_set;
 
   Fixture() {
-    config.architecture = {{64, 10, 64}, 3};
+    config.architecture = {{64, 10, 64}, 3, {}};
     config.init = {0.5, 3.0};
     config.encoding.noise_factor = 0.2;
     config.train = {4, 5, 2, 2, 9};

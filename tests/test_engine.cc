@@ -14,7 +14,7 @@ using test_support::same_bits;
 
 TrainingConfig deep_config() {
   TrainingConfig config;
-  config.architecture = {{64, 20, 8, 20, 64}, 4};  // two blocks in no layer; 4 connections
+  config.architecture = {{64, 20, 8, 20, 64}, 4, {}};  // two blocks in no layer; 4 connections
   config.encoding.noise_factor = 0.2;
   config.train.batch_size = 6;
   config.train.epochs = 2;

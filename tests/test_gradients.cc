@@ -25,7 +25,7 @@ Problem make_problem(std::vector<int> layer_sizes, int n_pulses, std::uint64_t s
   Rng rng(seed);
   Problem problem;
   Network& net = problem.network;
-  net.architecture = {layer_sizes, n_pulses};
+  net.architecture = {layer_sizes, n_pulses, {}};
   net.neuron = {1.0, 0.6, kind};
   for (int c = 0; c + 1 < static_cast<int>(layer_sizes.size()); ++c) {
     const int fan_in = layer_sizes[c] + n_pulses;

@@ -149,7 +149,7 @@ TEST(HostileEncoding, ImagesOfMoreThan65535PixelsAreRefused) {
 SavedModel tiny_model(int inputs, int hidden) {
   SavedModel model;
   Network& network = model.network;
-  network.architecture = {{inputs, hidden, inputs}, 1};
+  network.architecture = {{inputs, hidden, inputs}, 1, {}};
   network.neuron = {0.172556, 0.834236};
   for (int c = 0; c < 2; ++c) {
     network.pulses.push_back({0.5});

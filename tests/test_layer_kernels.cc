@@ -22,7 +22,7 @@ struct Case {
 Case make_case(std::vector<int> sizes, int pulses, std::uint64_t seed, double nonpulse_mean,
                NeuronKind kind = NeuronKind::alpha) {
   Case result;
-  result.network = make_network({sizes, pulses}, {0.3, 0.8, kind}, {nonpulse_mean, 4.0}, seed);
+  result.network = make_network({sizes, pulses, {}}, {0.3, 0.8, kind}, {nonpulse_mean, 4.0}, seed);
   Rng rng(seed + 100);
   for (int i = 0; i < std::max(sizes.front(), sizes.back()); ++i) {
     if (i < sizes.front()) result.inputs.push_back(rng.uniform() < 0.3 ? kNoSpike : rng.uniform());
@@ -103,7 +103,7 @@ TEST(LayerKernels, SolveNearW0SeriesMatchesScalarBitForBit) {
       for (double multiple : group) weights.push_back(tangent * multiple);
       for (int i = 0; i < normal; ++i) weights.push_back(tangent * (1.5 + i));
       Network network =
-          make_network({{1, static_cast<int>(weights.size())}, 0}, neuron, {1.0, 4.0}, 1);
+          make_network({{1, static_cast<int>(weights.size())}, 0, {}}, neuron, {1.0, 4.0}, 1);
       network.weights[0] = weights;
       const std::vector<double> inputs = {0.5};
       ForwardState state = make_forward_state(network);

@@ -101,8 +101,15 @@ constexpr std::size_t kDatasetLengthOffset = 28;
 constexpr std::size_t kNeuronBytes = 8 + 8 + 4;  // decay rate, threshold, kind (version 2)
 constexpr std::size_t kConfigFixedBytes = kNeuronBytes + 16 + 1 + 8 + 24 + 40 + 40;
 
+// Sizes, pulse count, then (version 3) each connection's layer kind (u32) and window (i64).
+constexpr std::size_t kLayerSpecBytes = 4 + 8;
 std::size_t architecture_bytes(const Architecture& architecture) {
-  return 8 + 8 * architecture.layer_sizes.size() + 8;
+  const std::size_t n = architecture.layer_sizes.size();
+  return 8 + 8 * n + 8 + kLayerSpecBytes * (n - 1);
+}
+// Where the layer specs of an architecture starting at `offset` begin.
+std::size_t layer_specs_offset(const Architecture& architecture, std::size_t offset) {
+  return offset + 8 + 8 * architecture.layer_sizes.size() + 8;
 }
 std::size_t config_offset(const SavedModel& model) { return 36 + model.dataset.size(); }
 std::size_t inverted_offset(const SavedModel& model) {
@@ -224,7 +231,7 @@ TEST(ModelFormat, HeaderAndTrailerFollowTheDocumentedLayout) {
   const SavedModel model = test_model();
   const std::string bytes = serialize_model(model);
   EXPECT_EQ(bytes.substr(0, 8), std::string("SPIKEAE\x1a", 8));
-  EXPECT_EQ(get_u32(bytes, kVersionOffset), 2u);
+  EXPECT_EQ(get_u32(bytes, kVersionOffset), 3u);
   EXPECT_EQ(get_u32(bytes, kEpochsOffset), 42u);
   EXPECT_EQ(get_u32(bytes, kDatasetLengthOffset), model.dataset.size());
   EXPECT_EQ(static_cast<unsigned char>(bytes[inverted_offset(model)]), 0);
@@ -261,7 +268,7 @@ TEST(ModelFormat, NaNValidationLossAndOddConfigValuesRoundTrip) {
 TEST(ModelFormat, NoPulsesAndDeepStacksRoundTrip) {
   SavedModel model = test_model();
   Network& network = model.network;
-  network.architecture = {{2, 1, 3, 1, 2}, 0};
+  network.architecture = {{2, 1, 3, 1, 2}, 0, {}};
   network.weights.clear();
   network.pulses.clear();
   for (int c = 0; c < 4; ++c) {
@@ -349,34 +356,52 @@ TEST(ModelFormat, UnknownNeuronKindIsRefused) {
   }
 }
 
-// tests/data/model_v1.spikeae was written by the version 1 code (before neuron
-// kinds) from this model; it loads as alpha neurons, and its version 2 bytes are
-// the same but for the version and the two kind fields.
-TEST(ModelFormat, Version1FileLoadsAsAlphaNeurons) {
-  const fs::path path = fs::path(SPIKEAE_SOURCE_DIR) / "tests" / "data" / "model_v1.spikeae";
-  const SavedModel loaded = load_model(path);
-  EXPECT_EQ(loaded.network.neuron.kind, NeuronKind::alpha);
-  EXPECT_EQ(loaded.config.neuron.kind, NeuronKind::alpha);
-  EXPECT_EQ(loaded.network.architecture.layer_sizes, (std::vector<int>{3, 2, 3}));
-  EXPECT_EQ(loaded.network.neuron.decay_rate, 0.5);
-  EXPECT_EQ(loaded.network.neuron.fire_threshold, 0.75);
-  EXPECT_EQ(loaded.network.pulses, (std::vector<std::vector<double>>{{0.25}, {0.5}}));
-  EXPECT_EQ(loaded.network.weights[0],
-            (std::vector<double>{0.5, -0.25, 1.0, 2.0, -1.5, 0.75, 0.125, 3.0}));
-  EXPECT_EQ(loaded.network.weights[1],
-            (std::vector<double>{1.0, 2.0, 3.0, -1.0, -2.0, -3.0, 0.5, 0.25, 0.125}));
-  EXPECT_EQ(loaded.epochs_trained, 3);
-  EXPECT_EQ(loaded.dataset, "v1 fixture");
+// The bytes an older format version holds for `model`: today's bytes without the
+// fields added since (version 3: the layer specs; version 2: the neuron kinds),
+// the later fields erased first.
+std::string older_version_bytes(const SavedModel& model, std::uint32_t version) {
+  std::string bytes = serialize_model(model);
+  const std::size_t spec_bytes = kLayerSpecBytes * model.network.num_connections();
+  if (version < 2) bytes.erase(network_kind_offset(model), 4);
+  bytes.erase(layer_specs_offset(model.network.architecture, network_offset(model)), spec_bytes);
+  if (version < 2) bytes.erase(config_kind_offset(model), 4);
+  bytes.erase(layer_specs_offset(model.config.architecture, config_offset(model)), spec_bytes);
+  bytes[kVersionOffset] = static_cast<char>(version);
+  fix_checksum(bytes);
+  return bytes;
+}
 
+std::string file_bytes(const fs::path& path) {
   std::ifstream file(path, std::ios::binary);
-  const std::string version1((std::istreambuf_iterator<char>(file)), {});
-  std::string version2 = serialize_model(loaded);
-  EXPECT_EQ(get_u32(version2, kVersionOffset), 2u);
-  version2.erase(network_kind_offset(loaded), 4);  // the later field first
-  version2.erase(config_kind_offset(loaded), 4);
-  version2[kVersionOffset] = 1;
-  fix_checksum(version2);
-  EXPECT_EQ(version2, version1);
+  return std::string((std::istreambuf_iterator<char>(file)), {});
+}
+
+// tests/data/model_v1.spikeae was written by the version 1 code (before neuron
+// kinds), model_v2.spikeae by the version 2 code (before layer kinds) from the
+// same model; both load as alpha neurons and dense layers, and their bytes are
+// today's but for the version and the fields added since.
+TEST(ModelFormat, Version1And2FilesLoadAsAlphaNeuronsAndDenseLayers) {
+  for (const std::uint32_t version : {1u, 2u}) {
+    const std::string name = "model_v" + std::to_string(version) + ".spikeae";
+    const fs::path path = fs::path(SPIKEAE_SOURCE_DIR) / "tests" / "data" / name;
+    const SavedModel loaded = load_model(path);
+    EXPECT_EQ(loaded.network.neuron.kind, NeuronKind::alpha);
+    EXPECT_EQ(loaded.config.neuron.kind, NeuronKind::alpha);
+    EXPECT_TRUE(loaded.network.all_dense());
+    EXPECT_TRUE(loaded.network.architecture.connections.empty());
+    EXPECT_EQ(loaded.network.architecture.layer_sizes, (std::vector<int>{3, 2, 3}));
+    EXPECT_EQ(loaded.network.neuron.decay_rate, 0.5);
+    EXPECT_EQ(loaded.network.neuron.fire_threshold, 0.75);
+    EXPECT_EQ(loaded.network.pulses, (std::vector<std::vector<double>>{{0.25}, {0.5}}));
+    EXPECT_EQ(loaded.network.weights[0],
+              (std::vector<double>{0.5, -0.25, 1.0, 2.0, -1.5, 0.75, 0.125, 3.0}));
+    EXPECT_EQ(loaded.network.weights[1],
+              (std::vector<double>{1.0, 2.0, 3.0, -1.0, -2.0, -3.0, 0.5, 0.25, 0.125}));
+    EXPECT_EQ(loaded.epochs_trained, 3);
+    EXPECT_EQ(loaded.dataset, "v1 fixture");
+    EXPECT_EQ(get_u32(serialize_model(loaded), kVersionOffset), 3u);
+    EXPECT_EQ(older_version_bytes(loaded, version), file_bytes(path)) << name;
+  }
 }
 
 TEST(ModelFormat, WrongMagicIsNotAModelFile) {
@@ -392,7 +417,7 @@ TEST(ModelFormat, UnsupportedVersionSaysFoundAndSupported) {
   bytes[kVersionOffset] = 99;
   EXPECT_TRUE(Contains(parse_error(bytes),
                        "test.model: unsupported model format version 99 (this build reads "
-                       "versions 1 to 2)"));
+                       "versions 1 to 3)"));
 }
 
 TEST(ModelFormat, EveryTruncationIsReportedWithItsPosition) {
@@ -486,7 +511,7 @@ TEST(ModelFormat, NonFiniteWeightsAndBadPulsesAreRefused) {
       {weights_offset(model) + 8 * 21, -inf, "weight 0 of connection 1 is -inf (must be finite)"},
       {pulses_offset(model) + 8, inf, "pulse time 1 of connection 0 is inf"},
       {pulses_offset(model) + 16, -0.5, "pulse time 0 of connection 1 is negative (-0.5)"},
-      {network_offset(model) + 40, std::nan(""), "network decay rate is nan"},
+      {network_offset(model) + architecture_bytes(model.network.architecture), std::nan(""), "network decay rate is nan"},
   };
   for (const Case& c : cases) {
     std::string bytes = original;

@@ -9,7 +9,7 @@ namespace spikeae {
 namespace {
 
 TEST(MakeNetwork, DrawsRegularAndPulseWeightsWithTheirOwnMeans) {
-  const Network net = make_network({{300, 40, 300}, 8}, {}, {-3.0, 5.0}, 7);
+  const Network net = make_network({{300, 40, 300}, 8, {}}, {}, {-3.0, 5.0}, 7);
   for (int c = 0; c < 2; ++c) {
     const double sigma = std::sqrt(2.0 / (net.fan_in(c) + net.n_post(c)));
     double regular = 0.0, pulse = 0.0;
@@ -26,7 +26,7 @@ TEST(MakeNetwork, DrawsRegularAndPulseWeightsWithTheirOwnMeans) {
 }
 
 TEST(MakeNetwork, PlacesPulsesEvenlyAndCountsParameters) {
-  const Network net = make_network({{784, 32, 784}, 4}, {}, {}, 1);
+  const Network net = make_network({{784, 32, 784}, 4, {}}, {}, {}, 1);
   EXPECT_EQ(net.pulses[0], (std::vector<double>{0.2, 0.4, 0.6, 0.8}));
   EXPECT_EQ(net.pulses[1], net.pulses[0]);
   // (i+p)*h + (h+p)*o + 2*p, docs/model.md section 2.
@@ -35,7 +35,7 @@ TEST(MakeNetwork, PlacesPulsesEvenlyAndCountsParameters) {
 }
 
 TEST(MakeNetwork, SameSeedSameWeights) {
-  const Architecture arch{{20, 5, 20}, 2};
+  const Architecture arch{{20, 5, 20}, 2, {}};
   EXPECT_EQ(make_network(arch, {}, {}, 3), make_network(arch, {}, {}, 3));
   EXPECT_NE(make_network(arch, {}, {}, 3), make_network(arch, {}, {}, 4));
 }

@@ -18,7 +18,7 @@ namespace {
 
 TrainingConfig small_config(int threads) {
   TrainingConfig config;
-  config.architecture = {{64, 12, 64}, 4};
+  config.architecture = {{64, 12, 64}, 4, {}};
   config.loss.latency = 1.0;
   config.encoding.noise_factor = 0.2;  // exercises the seeded noise too
   config.train.batch_size = 5;
@@ -96,7 +96,7 @@ Network train_straightforward(const TrainingConfig& config, const ExampleSet& se
 TEST(Training, StepEqualsStraightforwardPerExampleSteps) {
   TrainingConfig config = small_config(2);
   constexpr int kPixels = kInkSide * kInkSide;
-  config.architecture = {{kPixels, 12, kPixels}, 4};  // three blocks of output neurons
+  config.architecture = {{kPixels, 12, kPixels}, 4, {}};  // three blocks of output neurons
   config.train.epochs = 1;
   Dataset no_images;
   no_images.rows = no_images.cols = kInkSide;

@@ -14,8 +14,9 @@
 namespace spikeae {
 
 // The format version written by this library; loading accepts the versions from
-// kOldestModelFormatVersion to this one (version 2 added the neuron kind).
-inline constexpr std::uint32_t kModelFormatVersion = 2;
+// kOldestModelFormatVersion to this one (version 2 added the neuron kind,
+// version 3 the layer kinds).
+inline constexpr std::uint32_t kModelFormatVersion = 3;
 inline constexpr std::uint32_t kOldestModelFormatVersion = 1;
 
 // Limits applied when loading (and saving), so a damaged file cannot request huge allocations.

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "spikeae/layer_spec.h"
 #include "spikeae/neuron_params.h"
 
 namespace spikeae {
@@ -14,6 +15,9 @@ namespace spikeae {
 struct Architecture {
   std::vector<int> layer_sizes = {784, 32, 784};
   int n_pulses = 10;
+  // connections[c]: how layer c + 1 sees layer c; empty for an all-dense network
+  // (its only spelling, so that equal networks compare equal).
+  std::vector<LayerSpec> connections;
 
   friend bool operator==(const Architecture&, const Architecture&) = default;
 };
@@ -28,20 +32,26 @@ struct InitOptions {
 struct Network {
   Architecture architecture;
   NeuronParams neuron;
-  // weights[c] connects layer c to layer c + 1, input-major [pre][post]:
-  // weights[c][pre * n_post(c) + post], pre in [0, fan_in(c)): the n_c regular
-  // inputs first, then the n_pulses pulses. Input-major because an input spike
-  // updates every neuron of the next layer (docs/model.md section 2).
+  // weights[c] connects layer c to layer c + 1, laid out by its kind (docs/model.md
+  // section 2.1). Dense: input-major [pre][post], weights[c][pre * n_post(c) + post],
+  // pre in [0, fan_in(c)): the n_c regular inputs first, then the n_pulses pulses.
+  // Input-major because an input spike updates every neuron of the next layer.
   std::vector<std::vector<double>> weights;
   // pulses[c] holds the n_pulses pulse times feeding layer c + 1, each >= 0.
   std::vector<std::vector<double>> pulses;
 
   int num_connections() const { return static_cast<int>(weights.size()); }
+  LayerSpec layer(int c) const {
+    return architecture.connections.empty() ? LayerSpec{} : architecture.connections[c];
+  }
+  bool all_dense() const;
   int n_pre(int c) const { return architecture.layer_sizes[c]; }
   int n_post(int c) const { return architecture.layer_sizes[c + 1]; }
+  // Input sources of connection c (whatever its kind reads of them).
   int fan_in(int c) const { return n_pre(c) + architecture.n_pulses; }
   int n_pulses() const { return architecture.n_pulses; }
   int n_inputs() const { return architecture.layer_sizes.front(); }
+  // The weight from input `pre` to `post` of a dense connection c.
   double weight(int c, int pre, int post) const {
     return weights[c][static_cast<std::size_t>(pre) * n_post(c) + post];
   }

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "byte_stream.h"
+#include "model/layer_model.h"
 #include "spikeae/atomic_file.h"
 #include "spikeae/config.h"
 #include "spikeae/error.h"
@@ -46,6 +47,13 @@ void write_architecture(ByteWriter& out, const Architecture& architecture) {
   out.i64(static_cast<std::int64_t>(architecture.layer_sizes.size()));
   for (int size : architecture.layer_sizes) out.i64(size);
   out.i64(architecture.n_pulses);
+  // Version 3: every connection's kind and window, dense ones included.
+  for (std::size_t c = 0; c + 1 < architecture.layer_sizes.size(); ++c) {
+    const LayerSpec spec =
+        architecture.connections.empty() ? LayerSpec{} : architecture.connections[c];
+    out.u32(static_cast<std::uint32_t>(spec.kind));
+    out.i64(spec.window);
+  }
 }
 
 void write_neuron(ByteWriter& out, const NeuronParams& neuron) {
@@ -97,6 +105,11 @@ void check_architecture(const Architecture& architecture, const std::string& wha
                 prefix);
   }
   check_range(architecture.n_pulses, 0, kMaxModelPulses, what + " pulse count", prefix);
+  try {
+    check_layer_specs(architecture.connections, sizes);
+  } catch (const Error& error) {
+    throw Error(str(prefix) + ": " + what + " " + error.what());
+  }
 }
 
 std::string describe(double value) {
@@ -167,7 +180,7 @@ void check_network(const Network& network, std::string_view prefix) {
     check_count(network.pulses[c].size(), static_cast<std::size_t>(network.n_pulses()),
                 "pulse list" + connection, prefix);
     check_count(network.weights[c].size(),
-                static_cast<std::size_t>(network.n_post(ci)) * network.fan_in(ci),
+                layer_model(network.layer(ci).kind).weight_count(network, ci),
                 "weight list" + connection, prefix);
     check_values(network.pulses[c], "pulse time", c, true, prefix);
     check_values(network.weights[c], "weight", c, false, prefix);
@@ -198,8 +211,29 @@ std::string serialize(const SavedModel& model, std::string_view prefix) {
 // ---------------------------------------------------------------------------------------
 // Reading
 
+// Version 3 stores every connection's spec; an all-dense network keeps none in memory.
+std::vector<LayerSpec> read_layer_specs(ByteReader& in, const std::string& what,
+                                        std::size_t connections) {
+  std::vector<LayerSpec> specs(connections);
+  for (std::size_t c = 0; c < connections; ++c) {
+    const std::string connection = what + " connection " + std::to_string(c);
+    const std::uint32_t number = in.u32(connection + " layer kind");
+    const std::optional<LayerKind> kind = layer_kind_from_number(number);
+    if (!kind) {
+      throw Error(str(in.source()) + ": unknown " + connection + " layer kind " +
+                  std::to_string(number) + " (this build knows 0 = dense, 1 = local)");
+    }
+    specs[c] = {*kind, in.int_in(0, kMaxModelLayerSize, connection + " window")};
+  }
+  const bool all_dense = std::all_of(specs.begin(), specs.end(), [](const LayerSpec& spec) {
+    return spec == LayerSpec{};
+  });
+  if (all_dense) specs.clear();
+  return specs;
+}
+
 // Layer count first, so the size vector is bounded before it is allocated.
-Architecture read_architecture(ByteReader& in, const std::string& what) {
+Architecture read_architecture(ByteReader& in, const std::string& what, std::uint32_t version) {
   Architecture architecture;
   const int count = in.int_in(2, kMaxModelLayers, what + " layer count");
   architecture.layer_sizes.resize(static_cast<std::size_t>(count));
@@ -208,6 +242,7 @@ Architecture read_architecture(ByteReader& in, const std::string& what) {
         in.int_in(1, kMaxModelLayerSize, what + " layer " + std::to_string(i) + " size");
   }
   architecture.n_pulses = in.int_in(0, kMaxModelPulses, what + " pulse count");
+  if (version >= 3) architecture.connections = read_layer_specs(in, what, count - 1);
   return architecture;
 }
 
@@ -229,7 +264,7 @@ NeuronParams read_neuron(ByteReader& in, const std::string& what, std::uint32_t 
 
 TrainingConfig read_config(ByteReader& in, std::uint32_t version) {
   TrainingConfig config;
-  config.architecture = read_architecture(in, "config");
+  config.architecture = read_architecture(in, "config", version);
   config.neuron = read_neuron(in, "config", version);
   config.init.nonpulse_weight_mean_multiplier = in.f64("config nonpulse weight mean multiplier");
   config.init.pulse_weight_mean_multiplier = in.f64("config pulse weight mean multiplier");
@@ -253,8 +288,10 @@ TrainingConfig read_config(ByteReader& in, std::uint32_t version) {
 
 Network read_network(ByteReader& in, std::uint32_t version) {
   Network network;
-  network.architecture = read_architecture(in, "network");
+  network.architecture = read_architecture(in, "network", version);
   network.neuron = read_neuron(in, "network", version);
+  // The layer specs decide how many weights follow: they must fit before counting.
+  check_architecture(network.architecture, "network", in.source());
   const int connections = static_cast<int>(network.architecture.layer_sizes.size()) - 1;
   const auto pulses = static_cast<std::size_t>(network.architecture.n_pulses);
   for (int c = 0; c < connections; ++c) {
@@ -262,8 +299,7 @@ Network read_network(ByteReader& in, std::uint32_t version) {
   }
   for (int c = 0; c < connections; ++c) {
     // At most 1e6 * (1e6 + 1e4) values: the product cannot overflow 64 bits.
-    const std::size_t count =
-        static_cast<std::size_t>(network.n_post(c)) * static_cast<std::size_t>(network.fan_in(c));
+    const std::size_t count = layer_model(network.layer(c).kind).weight_count(network, c);
     network.weights.push_back(in.f64s(count, "weights of connection " + std::to_string(c)));
   }
   return network;

@@ -1,10 +1,16 @@
 #include "spikeae/network.h"
 
-#include <cmath>
+#include <algorithm>
 
+#include "model/layer_model.h"
 #include "spikeae/random.h"
 
 namespace spikeae {
+
+bool Network::all_dense() const {
+  return std::all_of(architecture.connections.begin(), architecture.connections.end(),
+                     [](const LayerSpec& spec) { return spec.kind == LayerKind::dense; });
+}
 
 std::size_t Network::parameter_count() const {
   std::size_t count = 0;
@@ -16,22 +22,14 @@ std::size_t Network::parameter_count() const {
 
 Network make_network(const Architecture& architecture, const NeuronParams& neuron,
                      const InitOptions& init, std::uint64_t seed) {
+  check_layer_specs(architecture.connections, architecture.layer_sizes);
   Network network{architecture, neuron, {}, {}};
   const int p = architecture.n_pulses;
   Rng rng(derive_seed(seed, Stream::kWeights));
   for (int c = 0; c + 1 < static_cast<int>(architecture.layer_sizes.size()); ++c) {
-    const int n_pre = network.n_pre(c);
-    const int n_post = network.n_post(c);
-    const int fan_in = n_pre + p;
-    const double sigma = std::sqrt(2.0 / (fan_in + n_post));
-    std::vector<double>& weights = network.weights.emplace_back(std::size_t(n_post) * fan_in);
-    for (int pre = 0; pre < fan_in; ++pre) {
-      const double multiplier =
-          pre < n_pre ? init.nonpulse_weight_mean_multiplier : init.pulse_weight_mean_multiplier;
-      for (int post = 0; post < n_post; ++post) {
-        weights[std::size_t(pre) * n_post + post] = sigma * (multiplier + rng.normal());
-      }
-    }
+    const LayerModel& layer = layer_model(network.layer(c).kind);
+    std::vector<double>& weights = network.weights.emplace_back(layer.weight_count(network, c));
+    layer.initialise(network, c, init, rng, weights);
     std::vector<double>& pulses = network.pulses.emplace_back(p);
     for (int i = 0; i < p; ++i) pulses[i] = (i + 1.0) / (p + 1.0);
   }

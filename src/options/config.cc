@@ -54,6 +54,7 @@ void validate_architecture(const Architecture& architecture) {
          "<= " + std::to_string(kMaxInputSize) + " because pixel indices are 16-bit",
          std::to_string(sizes.front()));
   }
+  check_layer_specs(architecture.connections, sizes);
 }
 
 // The optimiser's constants: fixed in the library, not options of a run.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/cpu/layer_kernels.h"
 #include "engine/cpu/simd.h"
 #include "engine/cpu/vector_clones.h"
 #include "neuron/neuron_kinds.h"
@@ -208,12 +209,9 @@ void backpropagate_connection(const Network& network, int c, const ForwardState&
                               Gradients& gradients, BackwardState& backward_state) {
   std::vector<double>& input_delta = backward_state.delta[c];
   std::fill(input_delta.begin(), input_delta.end(), 0.0);
-  const std::size_t n_post = network.n_post(c), width = block_width(n_post);
-  for (std::size_t first = 0; first < n_post; first += width) {
-    backpropagate_neurons(network, c, state, post_delta, options, first,
-                          std::min(width, n_post - first), gradients, backward_state.terms,
-                          input_delta);
-  }
+  layer_kernels(network.layer(c).kind)
+      .backpropagate(network, c, state, post_delta, options, gradients, backward_state,
+                     input_delta);
   add_pulse_gradients(network, c, input_delta, gradients);
 }
 

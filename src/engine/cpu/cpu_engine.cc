@@ -5,6 +5,7 @@
 #include "engine/cpu/batch_stepper.h"
 #include "engine/cpu/forward.h"
 #include "engine/input_train.h"
+#include "engine/reference/reference_stepper.h"
 #include "spikeae/engine.h"
 #include "spikeae/loss.h"
 #include "spikeae/thread_pool.h"
@@ -63,6 +64,9 @@ class CpuEngine final : public Engine {
 
   std::unique_ptr<TrainingStepper> make_stepper(TrainingState& state,
                                                 const TrainingConfig& config) override {
+    // The block-scheduled stepper knows dense layers only; other kinds train
+    // through the reference step, on one thread (the same bits either way).
+    if (!state.network.all_dense()) return make_reference_stepper(state, config);
     return make_batch_stepper(state, config, pool_);
   }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "engine/cpu/layer_kernels.h"
 #include "engine/cpu/vector_clones.h"
 #include "neuron/neuron_kinds.h"
 
@@ -198,20 +199,13 @@ void fire_block(const Network& network, int c, std::size_t first, std::size_t n,
   }
 }
 
-void fire_layer(const Network& network, int c, ForwardState& state) {
-  const std::size_t n_post = network.n_post(c), width = block_width(n_post);
-  for (std::size_t first = 0; first < n_post; first += width) {
-    fire_neurons(network, c, first, std::min(width, n_post - first), state, state.scratch);
-  }
-}
-
 void run_layers(const Network& network, int first_connection, int end_connection,
                 ForwardState& state) {
   for (int c = first_connection; c < end_connection; ++c) {
     if (c > first_connection) {
       collect_hidden_events(network, c, state.spike_times[c - 1], state.inputs[c]);
     }
-    fire_layer(network, c, state);
+    layer_kernels(network.layer(c).kind).fire(network, c, state);
   }
 }
 
@@ -261,14 +255,20 @@ LayerScratch::LayerScratch(std::size_t width)
 
 ForwardState make_forward_state(const Network& network) {
   ForwardState state;
-  std::size_t widest = 0;
+  std::size_t widest = 0, largest_fan_in = 0;
   for (int c = 0; c < network.num_connections(); ++c) {
     reserve_events(state.inputs.emplace_back(), network.fan_in(c));
     state.solutions.emplace_back(network.n_post(c));
     state.spike_times.emplace_back(network.n_post(c), kNoSpike);
     widest = std::max(widest, block_width(network.n_post(c)));
+    largest_fan_in = std::max<std::size_t>(largest_fan_in, network.fan_in(c));
   }
   state.scratch = LayerScratch(widest);
+  if (!network.all_dense()) {
+    state.neuron_inputs = {std::vector<double>(largest_fan_in),
+                           std::vector<double>(largest_fan_in),
+                           std::vector<std::uint32_t>(largest_fan_in)};
+  }
   return state;
 }
 

@@ -44,12 +44,20 @@ struct LayerScratch {
   explicit LayerScratch(std::size_t width = 0);
 };
 
+// One neuron's own input events, for kinds whose neurons see different inputs
+// (sources are positions in the neuron's row of weights); sized for the largest fan_in.
+struct NeuronInputs {
+  std::vector<double> time, exp_decay;
+  std::vector<std::uint32_t> source;
+};
+
 // Working memory of one forward pass, allocated once per worker and reused.
 struct ForwardState {
   std::vector<LayerEvents> inputs;                    // [c]: events into layer c + 1
   std::vector<std::vector<SpikeSolution>> solutions;  // [c][post]
   std::vector<std::vector<double>> spike_times;       // [c][post]: times of layer c + 1
   LayerScratch scratch;                               // sized for the widest layer
+  NeuronInputs neuron_inputs;
 
   std::span<const double> output_times() const { return spike_times.back(); }
 };
@@ -61,7 +69,7 @@ ForwardState make_forward_state(const Network& network);
 void forward(const Network& network, std::span<const std::uint16_t> input_sources,
              std::span<const double> input_times, ForwardState& state);
 
-// The neurons of a layer go through the forward and backward passes in blocks
+// The neurons of a dense layer go through the forward and backward passes in blocks
 // (the unit of fire_neurons and backpropagate_neurons, and of the training
 // step's output tasks): every input event then updates a whole block in one
 // vector loop. Wide blocks spread each event's fixed cost over more neurons; a

@@ -4,6 +4,7 @@
 #include "engine/cpu/backward.h"
 #include "engine/cpu/forward.h"
 #include "engine/input_train.h"
+#include "engine/reference/reference_stepper.h"
 #include "spikeae/engine.h"
 #include "spikeae/loss.h"
 #include "spikeae/trainer.h"
@@ -92,11 +93,16 @@ class ReferenceEngine final : public Engine {
 
   std::unique_ptr<TrainingStepper> make_stepper(TrainingState& state,
                                                 const TrainingConfig& config) override {
-    return std::make_unique<ReferenceStepper>(state, config);
+    return make_reference_stepper(state, config);
   }
 };
 
 }  // namespace
+
+std::unique_ptr<TrainingStepper> make_reference_stepper(TrainingState& state,
+                                                        const TrainingConfig& config) {
+  return std::make_unique<ReferenceStepper>(state, config);
+}
 
 std::unique_ptr<Engine> make_reference_engine() { return std::make_unique<ReferenceEngine>(); }
 

@@ -1,0 +1,44 @@
+// How the neurons of a layer are connected to the layer below: the kind of a
+// connection and its shape (docs/model.md section 2.1). Plain data, stored in the
+// architecture and the model file; what a kind does lives behind the layer seam
+// (docs/architecture.md, "Layers").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace spikeae {
+
+// The numbers are stored in model files: never reuse one.
+enum class LayerKind : std::uint32_t {
+  dense = 0,  // every neuron sees every neuron below and every pulse
+  local = 1,  // every neuron sees `window` consecutive neurons below and every pulse
+};
+
+struct LayerSpec {
+  LayerKind kind = LayerKind::dense;
+  int window = 0;  // local: neurons below each neuron sees, 1..n_pre; dense: 0
+
+  friend bool operator==(const LayerSpec&, const LayerSpec&) = default;
+};
+
+// "dense" or "local", as specs spell them.
+constexpr std::string_view layer_kind_name(LayerKind kind) {
+  return kind == LayerKind::local ? "local" : "dense";
+}
+std::optional<LayerKind> layer_kind_from_number(std::uint32_t number);
+
+// "dense" or "local:W", and back. parse_layer_specs reads a comma-separated list,
+// one per connection, e.g. "local:64,dense"; it throws Error naming what is wrong.
+std::string layer_spec_text(const LayerSpec& spec);
+std::string layer_specs_text(const std::vector<LayerSpec>& specs);
+std::vector<LayerSpec> parse_layer_specs(std::string_view text);
+
+// Throws Error unless every spec fits the layer sizes (one spec per connection, or
+// none for an all-dense network; a local window of 1..n_pre neurons).
+void check_layer_specs(const std::vector<LayerSpec>& specs, const std::vector<int>& layer_sizes);
+
+}  // namespace spikeae

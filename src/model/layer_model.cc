@@ -1,0 +1,82 @@
+// The dense and local kinds' LayerModel (docs/model.md section 2.1).
+#include "model/layer_model.h"
+
+#include <cmath>
+
+namespace spikeae {
+namespace {
+
+double weight_mean_multiplier(const InitOptions& init, bool pulse) {
+  return pulse ? init.pulse_weight_mean_multiplier : init.nonpulse_weight_mean_multiplier;
+}
+
+// Every input to every neuron: [pre][post].
+class DenseModel final : public LayerModel {
+ public:
+  std::size_t weight_count(const Network& network, int c) const override {
+    return static_cast<std::size_t>(network.n_post(c)) * static_cast<std::size_t>(network.fan_in(c));
+  }
+  std::array<std::size_t, 2> weight_shape(const Network& network, int c) const override {
+    return {static_cast<std::size_t>(network.fan_in(c)), static_cast<std::size_t>(network.n_post(c))};
+  }
+  std::ptrdiff_t weight_index(const Network& network, int c, int source, int post) const override {
+    return static_cast<std::ptrdiff_t>(source) * network.n_post(c) + post;
+  }
+  void initialise(const Network& network, int c, const InitOptions& init, Rng& rng,
+                  std::vector<double>& weights) const override {
+    const int n_pre = network.n_pre(c), n_post = network.n_post(c), fan_in = network.fan_in(c);
+    const double sigma = std::sqrt(2.0 / (fan_in + n_post));
+    for (int pre = 0; pre < fan_in; ++pre) {
+      const double multiplier = weight_mean_multiplier(init, pre >= n_pre);
+      for (int post = 0; post < n_post; ++post) {
+        weights[std::size_t(pre) * n_post + post] = sigma * (multiplier + rng.normal());
+      }
+    }
+  }
+};
+
+// A window of the layer below plus the pulses per neuron: [post][window + pulses].
+class LocalModel final : public LayerModel {
+ public:
+  std::size_t weight_count(const Network& network, int c) const override {
+    const auto [rows, columns] = weight_shape(network, c);
+    return rows * columns;
+  }
+  std::array<std::size_t, 2> weight_shape(const Network& network, int c) const override {
+    const LocalGeometry local = local_geometry(network, c);
+    return {static_cast<std::size_t>(local.n_post), static_cast<std::size_t>(local.row_size())};
+  }
+  std::ptrdiff_t weight_index(const Network& network, int c, int source, int post) const override {
+    const LocalGeometry local = local_geometry(network, c);
+    const int position = local.row_position(source, post);
+    if (position < 0) return kNotConnected;
+    return static_cast<std::ptrdiff_t>(post) * local.row_size() + position;
+  }
+  // Glorot's fan-out is the mean number of neurons each neuron below reaches.
+  void initialise(const Network& network, int c, const InitOptions& init, Rng& rng,
+                  std::vector<double>& weights) const override {
+    const LocalGeometry local = local_geometry(network, c);
+    const double fan_out = static_cast<double>(local.n_post) * local.window / local.n_pre;
+    const double sigma = std::sqrt(2.0 / (local.row_size() + fan_out));
+    std::size_t i = 0;
+    for (int post = 0; post < local.n_post; ++post) {
+      for (int k = 0; k < local.row_size(); ++k, ++i) {
+        weights[i] = sigma * (weight_mean_multiplier(init, k >= local.window) + rng.normal());
+      }
+    }
+  }
+};
+
+}  // namespace
+
+const LayerModel& layer_model(LayerKind kind) {
+  static const DenseModel dense;
+  static const LocalModel local;
+  return kind == LayerKind::local ? static_cast<const LayerModel&>(local) : dense;
+}
+
+LocalGeometry local_geometry(const Network& network, int c) {
+  return {network.n_pre(c), network.n_post(c), network.layer(c).window, network.n_pulses()};
+}
+
+}  // namespace spikeae

@@ -1,0 +1,58 @@
+// What a layer kind is to the model (docs/model.md section 2.1): how its weights
+// are laid out, which inputs each neuron sees, and its initial weights. One
+// stateless instance per kind; the engines run the kinds (engine/cpu/layer_kernels.h).
+// A new kind adds a LayerKind, a LayerModel and its kernels; the trainer, the
+// optimiser and the model file stay as they are.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <vector>
+
+#include "spikeae/network.h"
+#include "spikeae/random.h"
+
+namespace spikeae {
+
+inline constexpr std::ptrdiff_t kNotConnected = -1;
+
+class LayerModel {
+ public:
+  virtual ~LayerModel() = default;
+  // Entries of network.weights[c] for these layer sizes and spec.
+  virtual std::size_t weight_count(const Network& network, int c) const = 0;
+  // weights[c] seen as a row-major matrix (rows, columns), e.g. for the bindings.
+  virtual std::array<std::size_t, 2> weight_shape(const Network& network, int c) const = 0;
+  // Index into weights[c] of the weight from input `source` (regular inputs, then
+  // pulses) to neuron `post`, or kNotConnected.
+  virtual std::ptrdiff_t weight_index(const Network& network, int c, int source,
+                                      int post) const = 0;
+  // Fills weights[c] (already weight_count long) with the modified Glorot draw of
+  // InitOptions, in storage order (docs/model.md section 2).
+  virtual void initialise(const Network& network, int c, const InitOptions& init, Rng& rng,
+                          std::vector<double>& weights) const = 0;
+};
+
+const LayerModel& layer_model(LayerKind kind);
+
+// Where the window of a local connection's neuron starts (docs/model.md section 2.1).
+struct LocalGeometry {
+  int n_pre = 0, n_post = 0, window = 0, n_pulses = 0;
+
+  // The windows are spread evenly: the first starts at neuron 0, the last ends at n_pre.
+  int first_input(int post) const {
+    if (n_post == 1) return 0;
+    return static_cast<int>(static_cast<long long>(post) * (n_pre - window) / (n_post - 1));
+  }
+  int row_size() const { return window + n_pulses; }
+  // Position of input `source` in neuron post's row of weights, or -1.
+  int row_position(int source, int post) const {
+    if (source >= n_pre) return window + (source - n_pre);
+    const int k = source - first_input(post);
+    return k >= 0 && k < window ? k : -1;
+  }
+};
+
+LocalGeometry local_geometry(const Network& network, int c);
+
+}  // namespace spikeae
