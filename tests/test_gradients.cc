@@ -6,6 +6,7 @@
 
 #include "engine/cpu/backward.h"
 #include "engine/cpu/forward.h"
+#include "model/layer_model.h"
 #include "spikeae/random.h"
 
 namespace spikeae {
@@ -21,15 +22,16 @@ struct Problem {
 };
 
 Problem make_problem(std::vector<int> layer_sizes, int n_pulses, std::uint64_t seed,
-                     NeuronKind kind = NeuronKind::alpha) {
+                     NeuronKind kind = NeuronKind::alpha, std::vector<LayerSpec> specs = {}) {
   Rng rng(seed);
   Problem problem;
   Network& net = problem.network;
-  net.architecture = {layer_sizes, n_pulses, {}};
+  net.architecture = {layer_sizes, n_pulses, specs};
   net.neuron = {1.0, 0.6, kind};
   for (int c = 0; c + 1 < static_cast<int>(layer_sizes.size()); ++c) {
-    const int fan_in = layer_sizes[c] + n_pulses;
-    auto& weights = net.weights.emplace_back(std::size_t(layer_sizes[c + 1]) * fan_in);
+    const LayerSpec spec = net.layer(c);
+    const int fan_in = (spec.kind == LayerKind::dense ? layer_sizes[c] : spec.window) + n_pulses;
+    auto& weights = net.weights.emplace_back(layer_model(spec.kind).weight_count(net, c));
     for (double& w : weights) w = 0.35 + 0.9 * rng.normal() / std::sqrt(fan_in);
     auto& pulses = net.pulses.emplace_back();
     for (int i = 0; i < n_pulses; ++i) pulses.push_back(0.15 + 0.7 * rng.uniform());
@@ -90,8 +92,8 @@ void check_parameter(const Problem& problem, double* parameter, double analytic,
 }
 
 CheckCounts check_network(std::vector<int> layer_sizes, int n_pulses, std::uint64_t seed,
-                          NeuronKind kind) {
-  Problem problem = make_problem(layer_sizes, n_pulses, seed, kind);
+                          NeuronKind kind, const std::vector<LayerSpec>& specs) {
+  Problem problem = make_problem(layer_sizes, n_pulses, seed, kind, specs);
   const Gradients gradients = analytic_gradients(problem);
   CheckCounts counts;
   Network& net = problem.network;
@@ -110,10 +112,11 @@ CheckCounts check_network(std::vector<int> layer_sizes, int n_pulses, std::uint6
 
 // Checks several random networks of one shape; asserts the check was not vacuous.
 void expect_gradients_match(const std::vector<int>& layer_sizes, int n_pulses,
-                            std::uint64_t first_seed, NeuronKind kind = NeuronKind::alpha) {
+                            std::uint64_t first_seed, NeuronKind kind = NeuronKind::alpha,
+                            const std::vector<LayerSpec>& specs = {}) {
   CheckCounts total;
   for (std::uint64_t seed = first_seed; seed < first_seed + 5; ++seed) {
-    const CheckCounts counts = check_network(layer_sizes, n_pulses, seed, kind);
+    const CheckCounts counts = check_network(layer_sizes, n_pulses, seed, kind, specs);
     total.checked += counts.checked;
     total.nonzero += counts.nonzero;
     total.kinks += counts.kinks;
@@ -136,6 +139,17 @@ TEST(Gradients, ExponentialNeuronThreeLayerNetworkMatchesFiniteDifferences) {
 
 TEST(Gradients, ExponentialNeuronFiveLayerNetworkMatchesFiniteDifferences) {
   expect_gradients_match({10, 7, 4, 7, 10}, 2, 31, NeuronKind::exponential);
+}
+
+// The local kind (docs/model.md section 2.1): windows narrower than the layer below.
+TEST(Gradients, LocallyConnectedNetworkMatchesFiniteDifferences) {
+  expect_gradients_match({12, 6, 12}, 3, 41, NeuronKind::alpha,
+                         {{LayerKind::local, 5}, {LayerKind::local, 3}});
+}
+
+TEST(Gradients, LocalAndDenseFiveLayerNetworkMatchesFiniteDifferences) {
+  expect_gradients_match({10, 7, 4, 7, 10}, 2, 51, NeuronKind::exponential,
+                         {{LayerKind::local, 4}, {}, {LayerKind::local, 2}, {LayerKind::local, 7}});
 }
 
 TEST(Gradients, SilentNeuronGetsPenaltyOnEveryInputWeightAndPassesNoError) {

@@ -511,7 +511,8 @@ TEST(ModelFormat, NonFiniteWeightsAndBadPulsesAreRefused) {
       {weights_offset(model) + 8 * 21, -inf, "weight 0 of connection 1 is -inf (must be finite)"},
       {pulses_offset(model) + 8, inf, "pulse time 1 of connection 0 is inf"},
       {pulses_offset(model) + 16, -0.5, "pulse time 0 of connection 1 is negative (-0.5)"},
-      {network_offset(model) + architecture_bytes(model.network.architecture), std::nan(""), "network decay rate is nan"},
+      {network_offset(model) + architecture_bytes(model.network.architecture), std::nan(""),
+       "network decay rate is nan"},
   };
   for (const Case& c : cases) {
     std::string bytes = original;

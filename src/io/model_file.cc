@@ -225,9 +225,8 @@ std::vector<LayerSpec> read_layer_specs(ByteReader& in, const std::string& what,
     }
     specs[c] = {*kind, in.int_in(0, kMaxModelLayerSize, connection + " window")};
   }
-  const bool all_dense = std::all_of(specs.begin(), specs.end(), [](const LayerSpec& spec) {
-    return spec == LayerSpec{};
-  });
+  const bool all_dense = std::all_of(specs.begin(), specs.end(),
+                                     [](const LayerSpec& spec) { return spec == LayerSpec{}; });
   if (all_dense) specs.clear();
   return specs;
 }

@@ -14,10 +14,12 @@ double weight_mean_multiplier(const InitOptions& init, bool pulse) {
 class DenseModel final : public LayerModel {
  public:
   std::size_t weight_count(const Network& network, int c) const override {
-    return static_cast<std::size_t>(network.n_post(c)) * static_cast<std::size_t>(network.fan_in(c));
+    return static_cast<std::size_t>(network.n_post(c)) *
+           static_cast<std::size_t>(network.fan_in(c));
   }
   std::array<std::size_t, 2> weight_shape(const Network& network, int c) const override {
-    return {static_cast<std::size_t>(network.fan_in(c)), static_cast<std::size_t>(network.n_post(c))};
+    return {static_cast<std::size_t>(network.fan_in(c)),
+            static_cast<std::size_t>(network.n_post(c))};
   }
   std::ptrdiff_t weight_index(const Network& network, int c, int source, int post) const override {
     return static_cast<std::ptrdiff_t>(source) * network.n_post(c) + post;

@@ -265,8 +265,7 @@ ForwardState make_forward_state(const Network& network) {
   }
   state.scratch = LayerScratch(widest);
   if (!network.all_dense()) {
-    state.neuron_inputs = {std::vector<double>(largest_fan_in),
-                           std::vector<double>(largest_fan_in),
+    state.neuron_inputs = {std::vector<double>(largest_fan_in), std::vector<double>(largest_fan_in),
                            std::vector<std::uint32_t>(largest_fan_in)};
   }
   return state;

@@ -59,9 +59,8 @@ class LocalKernels final : public LayerKernels {
     NeuronInputs& own = state.neuron_inputs;
     for (int post = 0; post < local.n_post; ++post) {
       const std::size_t count = gather_own_inputs(events, local, post, own);
-      const EventView view{{own.time.data(), count},
-                           {own.exp_decay.data(), count},
-                           {own.source.data(), count}};
+      const EventView view{
+          {own.time.data(), count}, {own.exp_decay.data(), count}, {own.source.data(), count}};
       const std::span<const double> row(
           network.weights[c].data() + std::size_t(post) * local.row_size(), local.row_size());
       state.solutions[c][post] = solve_spike(view, row, network.neuron);
