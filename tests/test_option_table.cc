@@ -81,6 +81,8 @@ OptionValue another_value(const OptionSpec& s) {
       return !std::get<bool>(option_default(s));
     case OptionType::kChoice:  // the last choice; the default is the first
       return std::string(s.choices.back());
+    case OptionType::kText:  // layers: a window on the default 784-32-784 stack
+      return std::string("local:98,dense");
     default:
       return std::vector<int>{784, 64, 9, 64, 784};
   }

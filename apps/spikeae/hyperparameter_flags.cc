@@ -99,6 +99,15 @@ CLI::Option* add_flag_for(CLI::App& command, const OptionSpec& spec, Hyperparame
             flags.run[std::string(spec.name)] = !std::get<bool>(option_default(spec));
           },
           flag_help(spec));
+    case OptionType::kText:  // its setter parses and refuses it, naming what is wrong
+      return command
+          .add_option_function<std::string>(
+              flag,
+              [&flags, &spec](const std::string& text) {
+                flags.run[std::string(spec.name)] = text;
+              },
+              flag_help(spec))
+          ->default_str(option_value_text(option_default(spec)));
     case OptionType::kChoice:
       return command
           .add_option_function<std::string>(

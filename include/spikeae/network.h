@@ -2,6 +2,7 @@
 // (docs/model.md section 2). Forward and backward passes are free functions.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -64,6 +65,14 @@ struct Network {
 
   friend bool operator==(const Network&, const Network&) = default;
 };
+
+// weights[c] as a row-major matrix (rows, columns), by the connection's kind:
+// dense (fan_in, n_post), local (n_post, window + n_pulses).
+std::array<std::size_t, 2> weight_shape(const Network& network, int c);
+
+// The weight from input `source` (regular inputs, then pulses) to neuron `post`
+// of connection c; 0 where the connection's kind links none.
+double input_weight(const Network& network, int c, int source, int post);
 
 // Network with pulses at (i+1)/(p+1) and weights drawn from `seed` (deterministic).
 Network make_network(const Architecture& architecture, const NeuronParams& neuron,

@@ -25,6 +25,7 @@ enum class OptionType {
   kPreset,   // NOISE LATENCY HIDDEN: picks a paper row
   kPath,     // a preset file
   kChoice,   // one name of a fixed list (neuron_kind: alpha, exponential)
+  kText,     // a spec its setter parses (layers: "local:64,dense")
 };
 
 // Which values validate() accepts, and so how its message words them.

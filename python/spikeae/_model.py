@@ -275,14 +275,17 @@ class Model:
         """A copy of the weights from layer ``connection`` to layer ``connection + 1``.
 
         Returns:
-            (fan_in, n_post) float64: row ``pre`` holds the weights of input ``pre`` to
-            every neuron of the next layer; the first ``layer_sizes[connection]`` rows
-            are the previous layer's neurons, the last ``n_pulses`` rows the pulses.
+            A dense connection: (fan_in, n_post) float64: row ``pre`` holds the weights
+            of input ``pre`` to every neuron of the next layer; the first
+            ``layer_sizes[connection]`` rows are the previous layer's neurons, the last
+            ``n_pulses`` rows the pulses. A local connection (``layers="local:W,..."``):
+            (n_post, W + n_pulses): row ``post`` holds that neuron's weights, from the
+            W neurons of its window, then from the pulses.
         """
         return self._core.get_weights(int(connection))
 
     def set_weights(self, connection: int, weights: Any) -> None:
-        """Replaces one weight matrix; shape (fan_in, n_post) as get_weights, finite values."""
+        """Replaces one weight matrix; the shape of get_weights, finite values."""
         self._core.set_weights(int(connection), np.asarray(weights, dtype=np.float64))
 
     def get_pulses(self, connection: int) -> np.ndarray:

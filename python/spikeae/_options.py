@@ -37,8 +37,8 @@ RUN_DEFAULTS: Dict[str, Any] = dict(_core.run_defaults())
 
 # Options set one value at a time outside the paper's table (inverted, epochs, seed, ...);
 # preset, preset_file and layer_sizes choose the row or the stack instead.
-_RUN_OPTIONS = tuple(o for o in OPTION_TABLE
-                     if not o["paper_column"] and o["type"] in ("int", "uint64", "bool", "choice"))
+_RUN_TYPES = ("int", "uint64", "bool", "choice", "text")
+_RUN_OPTIONS = tuple(o for o in OPTION_TABLE if not o["paper_column"] and o["type"] in _RUN_TYPES)
 
 _UINT64_LIMIT = 1 << 64
 
@@ -134,7 +134,8 @@ def resolve(options: Mapping[str, Any], *, input_size: Optional[int] = None,
     """
     given = {name: options[name] for name in HYPERPARAMETER_NAMES if name in options}
     if base is not None:
-        fixed = [name for name in ("preset", "preset_file", "layer_sizes", "inverted", "neuron_kind")
+        fixed = [name for name in ("preset", "preset_file", "layer_sizes", "layers", "inverted",
+                                   "neuron_kind")
                  if options.get(name) is not None]
         if fixed:
             raise SpikeaeError(
@@ -159,9 +160,10 @@ def _run_value(option: Mapping[str, Any], value: Any) -> Any:
     """A run option's value as its C++ type takes it."""
     if option["type"] == "bool":
         return bool(value)
-    if option["type"] == "choice":
+    if option["type"] in ("choice", "text"):
         if not isinstance(value, str):
-            raise SpikeaeError(f"invalid {option['name']}: expected a name, got {value!r}")
+            what = "a name" if option["type"] == "choice" else "text such as 'local:98,dense'"
+            raise SpikeaeError(f"invalid {option['name']}: expected {what}, got {value!r}")
         return value
     if option["type"] == "uint64":
         return _integer(option["name"], value, 0, _UINT64_LIMIT - 1)

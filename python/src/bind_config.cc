@@ -82,6 +82,7 @@ OptionValue option_from_python(const OptionSpec& spec, const py::handle& value) 
     case OptionType::kBool:
       return value.cast<bool>();
     case OptionType::kChoice:
+    case OptionType::kText:
       return value.cast<std::string>();
     default:
       throw Error("option " + std::string(spec.name) + " is not set one value at a time");
@@ -160,6 +161,8 @@ std::string python_type(OptionType type) {
       return "path";
     case OptionType::kChoice:
       return "choice";
+    case OptionType::kText:
+      return "text";
   }
   return "";
 }

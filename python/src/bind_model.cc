@@ -43,7 +43,9 @@ Model create(const TrainingConfig& config) {
 py::array_t<double> get_weights(const Model& model, int c) {
   check_connection(model, c);
   const Network& net = model.network();
-  py::array_t<double> out = new_doubles({net.fan_in(c), net.n_post(c)});
+  const auto [rows, columns] = weight_shape(net, c);
+  py::array_t<double> out =
+      new_doubles({static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(columns)});
   std::copy(net.weights[c].begin(), net.weights[c].end(), out.mutable_data());
   return out;
 }
@@ -52,10 +54,14 @@ void set_weights(Model& model, int c, const Doubles& values) {
   check_connection(model, c);
   Network& net = model.saved.network;
   const std::string what = "weights of connection " + std::to_string(c);
-  if (rows_of(values, net.n_post(c), what.c_str()) != static_cast<std::size_t>(net.fan_in(c))) {
-    throw Error(what + " must have " + std::to_string(net.fan_in(c)) + " rows (" +
-                std::to_string(net.n_pre(c)) + " inputs, then " + std::to_string(net.n_pulses()) +
-                " pulses), got " + std::to_string(values.shape(0)));
+  const auto [rows, columns] = weight_shape(net, c);
+  const std::string row_meaning = net.layer(c).kind == LayerKind::dense
+                                      ? std::to_string(net.n_pre(c)) + " inputs, then " +
+                                            std::to_string(net.n_pulses()) + " pulses"
+                                      : "one per neuron, " + layer_spec_text(net.layer(c));
+  if (rows_of(values, columns, what.c_str()) != rows) {
+    throw Error(what + " must have " + std::to_string(rows) + " rows (" + row_meaning + "), got " +
+                std::to_string(values.shape(0)));
   }
   for (py::ssize_t i = 0; i < values.size(); ++i) {
     if (!std::isfinite(values.data()[i])) throw Error(what + " must be finite numbers");
@@ -207,7 +213,7 @@ std::pair<py::array_t<double>, py::array_t<double>> neuron_inputs(
   const std::span<const double> previous = c == 0 ? x : std::span<const double>(layers[c - 1]);
   for (int i = 0; i < fan_in; ++i) {
     times.mutable_data()[i] = i < net.n_pre(c) ? previous[i] : net.pulses[c][i - net.n_pre(c)];
-    weights.mutable_data()[i] = net.weight(c, i, neuron);
+    weights.mutable_data()[i] = input_weight(net, c, i, neuron);
   }
   return {times, weights};
 }

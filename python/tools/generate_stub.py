@@ -19,6 +19,7 @@ ANNOTATIONS = {
     "preset": "Optional[_Preset]",
     "path": "Optional[_PathLike]",
     "choice": "str",
+    "text": "str",
 }
 
 

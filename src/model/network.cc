@@ -20,6 +20,15 @@ std::size_t Network::parameter_count() const {
   return count;
 }
 
+std::array<std::size_t, 2> weight_shape(const Network& network, int c) {
+  return layer_model(network.layer(c).kind).weight_shape(network, c);
+}
+
+double input_weight(const Network& network, int c, int source, int post) {
+  const std::ptrdiff_t index = layer_model(network.layer(c).kind).weight_index(network, c, source, post);
+  return index == kNotConnected ? 0.0 : network.weights[c][static_cast<std::size_t>(index)];
+}
+
 Network make_network(const Architecture& architecture, const NeuronParams& neuron,
                      const InitOptions& init, std::uint64_t seed) {
   check_layer_specs(architecture.connections, architecture.layer_sizes);

@@ -50,6 +50,15 @@ void set_neuron_kind(TrainingConfig& config, const OptionValue& value) {
   config.neuron.kind = parse_neuron_kind(std::get<std::string>(value));
 }
 
+// layers is a vector of LayerSpec in Architecture and its text in the table.
+OptionValue get_layer_specs(const TrainingConfig& config) {
+  return layer_specs_text(config.architecture.connections);
+}
+
+void set_layer_specs(TrainingConfig& config, const OptionValue& value) {
+  config.architecture.connections = parse_layer_specs(std::get<std::string>(value));
+}
+
 constexpr std::array<std::string_view, 2> kNeuronKinds = {"alpha", "exponential"};
 
 using C = TrainingConfig;
@@ -70,7 +79,7 @@ constexpr OptionRange any() { return {}; }
 
 // The upper guards are far outside the paper's tuned values (docs/robustness.md,
 // "Bounds") yet keep a whole run finite, so absurd values fail by name up front.
-constexpr std::array<OptionSpec, 22> kOptions = {{
+constexpr std::array<OptionSpec, 23> kOptions = {{
     // The paper's 13 columns, in the order of its table.
     {"noise_factor_ae", "--noise_factor_ae", T::kDouble, interval(0.0, 1.0),
      "input noise eta (docs/model.md section 3)", "encoding",
@@ -122,6 +131,10 @@ constexpr std::array<OptionSpec, 22> kOptions = {{
      "an explicit stack, e.g. 784,128,32,128,784 (n_hidden may only agree with its middle "
      "layer)",
      "architecture", OptionAccess{&get_layers, &set_layers}, RowField{}, true},
+    {"layers", "--layers", T::kText, any(),
+     "how each layer sees the one below, one spec per connection: dense, or local:W (a window "
+     "of W neurons; docs/model.md section 2.1), e.g. local:98,dense",
+     "architecture", OptionAccess{&get_layer_specs, &set_layer_specs}, RowField{}},
     {"inverted", "--non-inverted", T::kBool, any(),
      "encode brightness b as spike time 1 - b (--non-inverted, inverted=False: as b)", "encoding",
      field<&C::encoding, &EncodingOptions::inverted>(), RowField{}},

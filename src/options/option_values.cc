@@ -130,6 +130,8 @@ std::string_view option_type_name(OptionType type) {
       return "PATH";
     case OptionType::kChoice:
       return "NAME";
+    case OptionType::kText:
+      return "SPEC";
   }
   return "";
 }
