@@ -4,7 +4,7 @@
 
 #include "spikeae/error.h"
 #include "spikeae/hyperparameters.h"
-#include "spikeae/thread_pool.h"
+#include "spikeae/threads.h"
 
 namespace spikeae::cli {
 namespace {
