@@ -37,8 +37,8 @@ DATA_DOC = """Data (as the CLI's data options): the named ``dataset`` by default
 
 RAISES_DOC = """Raises:
         KeyboardInterrupt: Ctrl-C stopped training between two batches; the run was
-            finished as the CLI does (best model tested, files written) and the
-            result is attached as the exception's ``fit_result`` attribute.
+            finished as the CLI does (best model tested; fit writes its files) and
+            the result is attached as the exception's ``fit_result`` attribute.
         SpikeaeError: bad options or data (the CLI's messages).
         Any exception raised by a callback, after training stopped, with
             ``fit_result`` attached likewise."""
@@ -147,11 +147,8 @@ def _load_data(train_images, train_labels, test_images, test_labels, dataset, da
                                f"images are {test.shape[1]}x{test.shape[2]}")
         if test_size and 0 < int(test_size) < len(test):
             test = test[:int(test_size)]
-    return np.ascontiguousarray(train), labels, _contiguous(test), name
-
-
-def _contiguous(images: Optional[np.ndarray]) -> Optional[np.ndarray]:
-    return None if images is None else np.ascontiguousarray(images)
+    return (np.ascontiguousarray(train), labels,
+            None if test is None else np.ascontiguousarray(test), name)
 
 
 def _split_sizes(count: int, train_size: Optional[int], validation_size: Optional[int],
