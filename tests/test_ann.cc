@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "spikeae/ann.h"
+#include "spikeae/ann_run.h"
 #include "spikeae/ann_trainer.h"
 #include "spikeae/encoding.h"
 #include "spikeae/error.h"
@@ -207,11 +208,9 @@ TEST(AnnTraining, LearnsSyntheticImages) {
   EXPECT_LT(result.best_validation_loss, 0.005);  // 0.003 when written
   EXPECT_GE(result.best_epoch, 1);
   EXPECT_EQ(result.history[result.best_epoch - 1].validation_loss, result.best_validation_loss);
-  ThreadPool pool(1);
   const AnnExampleSet validation_set =
       make_ann_example_set(testing::ink_blobs(100, 2), result.best_model.options.encoding, 4);
-  EXPECT_EQ(evaluate_ann_loss(result.best_model, validation_set, pool),
-            result.best_validation_loss);
+  EXPECT_EQ(evaluate_ann_loss(result.best_model, validation_set, 1), result.best_validation_loss);
 }
 
 TEST(AnnTraining, StopRequestEndsTrainingBetweenBatches) {
@@ -227,6 +226,36 @@ TEST(AnnTraining, StopRequestEndsTrainingBetweenBatches) {
   EXPECT_TRUE(result.stopped);
   EXPECT_EQ(result.history.size(), 1u);
   EXPECT_EQ(result.best_epoch, 1);
+}
+
+// The run protocol is the split, the per-set noise seeds, train_ann and the best
+// model's test loss, nothing else: done by hand, it gives the same bits.
+TEST(AnnRun, IsTheSplitNoiseSeedsTrainingAndTestOfTheBestModel) {
+  AnnOptions options;
+  options.hidden = 6;
+  options.encoding.noise_factor = 0.3;
+  options.epochs = 2;
+  options.seed = 5;
+  const AnnModel start = make_ann_model(64, options);
+  const Dataset file = testing::ink_blobs(300, 1), test = testing::ink_blobs(40, 2);
+  const SplitOptions split{200, 60, true};
+  const AnnRunOutcome run = run_ann_training({start, split}, {file, test});
+
+  const TrainValidation parts = split_train_validation(file, split, options.seed);
+  auto encode = [&](const Dataset& images, Stream stream) {
+    return make_ann_example_set(images, options.encoding, derive_seed(options.seed, stream));
+  };
+  const AnnTrainResult by_hand = train_ann(start, encode(parts.train, Stream::kTrainNoise),
+                                           encode(parts.validation, Stream::kValidationNoise));
+  EXPECT_EQ(run.result.best_model, by_hand.best_model);
+  EXPECT_EQ(run.result.final_model, by_hand.final_model);
+  ASSERT_EQ(run.result.history.size(), by_hand.history.size());
+  for (std::size_t e = 0; e < by_hand.history.size(); ++e) {
+    EXPECT_EQ(run.result.history[e].validation_loss, by_hand.history[e].validation_loss);
+  }
+  EXPECT_EQ(run.test_loss,
+            evaluate_ann_loss(by_hand.best_model, encode(test, Stream::kTestNoise), 2));
+  EXPECT_TRUE(std::isnan(run_ann_training({start, split}, {file, {}}).test_loss));
 }
 
 TEST(AnnOptions, ValidateRejectsBadValues) {

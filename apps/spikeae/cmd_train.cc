@@ -1,7 +1,5 @@
 // spikeae train: the full protocol (split, train, validate every epoch, test the
 // best-validation model) with a saved model, metrics and a picture.
-#include <cstdio>
-#include <filesystem>
 #include <memory>
 #include <optional>
 #include <set>
@@ -10,7 +8,6 @@
 #include "data_flags.h"
 #include "hyperparameter_flags.h"
 #include "interrupts.h"
-#include "progress.h"
 #include "resume_flags.h"
 #include "spikeae/error.h"
 #include "spikeae/run.h"
@@ -36,32 +33,6 @@ RunFolderMode folder_mode(const TrainFlags& flags) {
   return flags.overwrite ? RunFolderMode::kOverwrite : RunFolderMode::kNew;
 }
 
-// A resumed run keeps its checkpoint's options: flags may only agree with them,
-// except --epochs (more, not fewer) and --threads.
-TrainingConfig resumed_config(const TrainFlags& flags, const Checkpoint& checkpoint) {
-  const std::string path = (std::filesystem::path(flags.out) / kCheckpointFile).string();
-  const auto pixels = static_cast<std::size_t>(checkpoint.config.architecture.layer_sizes.front());
-  check_resume_flags(flags.hyperparameters, flags.given, checkpoint.config, pixels, path);
-  return continued_config(checkpoint, resolve_config(flags.hyperparameters, pixels),
-                          flags.given.count("--epochs") > 0, path);
-}
-
-RunCallbacks terminal_callbacks(const TrainFlags& flags, std::optional<ProgressPrinter>& printer) {
-  RunCallbacks callbacks;
-  callbacks.on_start = [&flags, &printer](const RunStart& start) {
-    print_start(start, flags.out);
-    printer.emplace(stdout, start.config.train.epochs);
-  };
-  callbacks.on_progress = [&printer](const Progress& p) { printer->update(p); };
-  callbacks.on_epoch = [&flags, &printer](const EpochMetrics& m, const Network&, double test_loss) {
-    printer->epoch_done(m);
-    if (flags.test_every_epoch)
-      std::printf("  test loss after epoch %d: %.5f\n", m.epoch, test_loss);
-  };
-  callbacks.stop_requested = interrupt_requested;
-  return callbacks;
-}
-
 void run_train(const TrainFlags& flags) {
   // Options first: a bad flag fails before the data are read or the folder touched.
   resolve_config(flags.hyperparameters);
@@ -75,13 +46,13 @@ void run_train(const TrainFlags& flags) {
   spec.folder_mode = mode;
   spec.test_every_epoch = flags.test_every_epoch;
   spec.on_resume = [&flags](const Checkpoint& checkpoint) {
-    return resumed_config(flags, checkpoint);
+    return resumed_config(flags.hyperparameters, flags.given, checkpoint, flags.out);
   };
   std::optional<ProgressPrinter> printer;
   const RunOutcome outcome = [&] {
     const InterruptHandlers interrupts;
     return run_training(spec, {std::move(data.train), std::move(data.test)},
-                        terminal_callbacks(flags, printer));
+                        terminal_callbacks(flags.out, flags.test_every_epoch, printer));
   }();
   print_end(outcome, flags.out);
   if (outcome.result.stopped) {

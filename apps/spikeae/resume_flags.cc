@@ -1,5 +1,6 @@
 #include "resume_flags.h"
 
+#include <filesystem>
 #include <vector>
 
 #include "spikeae/error.h"
@@ -43,6 +44,15 @@ void check_resume_flags(const HyperparameterFlags& flags, const std::set<std::st
   throw Error("--resume continues the run of " + checkpoint_path + " as it was started, but " +
               list + ": only --epochs and --threads can change; drop the other flags, or start " +
               "a new run with another --out (or --overwrite)");
+}
+
+TrainingConfig resumed_config(const HyperparameterFlags& flags, const std::set<std::string>& given,
+                              const Checkpoint& checkpoint, const std::string& out) {
+  const std::string path = (std::filesystem::path(out) / kCheckpointFile).string();
+  const auto pixels = static_cast<std::size_t>(checkpoint.config.architecture.layer_sizes.front());
+  check_resume_flags(flags, given, checkpoint.config, pixels, path);
+  return continued_config(checkpoint, resolve_config(flags, pixels), given.count("--epochs") > 0,
+                          path);
 }
 
 }  // namespace spikeae::cli

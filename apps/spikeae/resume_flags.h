@@ -6,6 +6,7 @@
 #include <string>
 
 #include "hyperparameter_flags.h"
+#include "spikeae/checkpoint.h"
 #include "spikeae/config.h"
 
 namespace spikeae::cli {
@@ -15,5 +16,11 @@ namespace spikeae::cli {
 void check_resume_flags(const HyperparameterFlags& flags, const std::set<std::string>& given,
                         const TrainingConfig& checkpoint, std::size_t pixels,
                         const std::string& checkpoint_path);
+
+// The config a run resumed from `checkpoint` in folder `out` continues with: the
+// checkpoint's, checked against the flags given; only --epochs (more, not fewer)
+// and --threads may change it.
+TrainingConfig resumed_config(const HyperparameterFlags& flags, const std::set<std::string>& given,
+                              const Checkpoint& checkpoint, const std::string& out);
 
 }  // namespace spikeae::cli

@@ -2,9 +2,10 @@
 
 #include <cstdio>
 
+#include "interrupts.h"
 #include "spikeae/error.h"
 #include "spikeae/hyperparameters.h"
-#include "spikeae/thread_pool.h"
+#include "spikeae/threads.h"
 
 namespace spikeae::cli {
 namespace {
@@ -17,6 +18,23 @@ void warn_if_plateau(const RunOutcome& outcome) {
 }
 
 }  // namespace
+
+RunCallbacks terminal_callbacks(const std::string& out, bool test_every_epoch,
+                                std::optional<ProgressPrinter>& printer) {
+  RunCallbacks callbacks;
+  callbacks.on_start = [out, &printer](const RunStart& start) {
+    print_start(start, out);
+    printer.emplace(stdout, start.config.train.epochs);
+  };
+  callbacks.on_progress = [&printer](const Progress& p) { printer->update(p); };
+  callbacks.on_epoch = [test_every_epoch, &printer](const EpochMetrics& m, const Network&,
+                                                    double test_loss) {
+    printer->epoch_done(m);
+    if (test_every_epoch) std::printf("  test loss after epoch %d: %.5f\n", m.epoch, test_loss);
+  };
+  callbacks.stop_requested = interrupt_requested;
+  return callbacks;
+}
 
 void print_start(const RunStart& start, const std::string& out) {
   const TrainingConfig& config = start.config;

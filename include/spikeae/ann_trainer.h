@@ -12,7 +12,6 @@
 #include "spikeae/ann.h"
 #include "spikeae/dataset.h"
 #include "spikeae/encoding.h"
-#include "spikeae/thread_pool.h"
 #include "spikeae/trainer.h"
 
 namespace spikeae {
@@ -31,11 +30,12 @@ struct AnnExampleSet {
 AnnExampleSet make_ann_example_set(const Dataset& images, const EncodingOptions& encoding,
                                    std::uint64_t noise_seed, std::size_t first_index = 0);
 
-// Every example's loss (mean over pixels of (output - target)^2) into `losses`.
-void ann_losses(const AnnModel& model, const AnnExampleSet& set, ThreadPool& pool,
+// Every example's loss (mean over pixels of (output - target)^2) into `losses`, on
+// `threads` threads (0: all hardware threads).
+void ann_losses(const AnnModel& model, const AnnExampleSet& set, int threads,
                 std::span<double> losses);
-// Their mean, summed in index order (deterministic for any pool size).
-double evaluate_ann_loss(const AnnModel& model, const AnnExampleSet& set, ThreadPool& pool);
+// Their mean, summed in index order (the same for any thread count).
+double evaluate_ann_loss(const AnnModel& model, const AnnExampleSet& set, int threads);
 
 struct AnnCallbacks {
   // After validation, with the model as it is at the end of the epoch.

@@ -12,10 +12,9 @@
 #include <thread>
 #include <vector>
 
-namespace spikeae {
+#include "spikeae/threads.h"
 
-// The number of threads a pool asked for `requested` threads will have (0: hardware).
-int resolve_thread_count(int requested);
+namespace spikeae {
 
 // A hint to the processor that the caller is polling (x86 pause).
 void cpu_relax();

@@ -10,25 +10,23 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional
 
 import numpy as np
 
 from . import _core
-from ._data import image_bytes, noise_seed, split_train_validation
-from ._fit import _load_data, _print_best, _print_epoch, _split_sizes
+from ._data import image_bytes, noise_seed
 from ._model import _fit_batch
 from ._options import RUN_DEFAULTS
+from ._protocol import (DATA_DOC, RAISES_DOC, SIGNAL_CHECK_SECONDS, RunResult, epoch_callback,
+                        finish, result_fields, run_data)
 
 SpikeaeError = _core.SpikeaeError
 
 _FORMAT = "spikeae-ann-1"
 _PARAMETERS = ("w1", "b1", "w2", "b2")
-# How often (seconds) the engine looks for Ctrl-C between batches.
-_SIGNAL_CHECK_SECONDS = 0.05
 # Training options a model carries (fit_ann sets them; they are saved with it).
 _TRAINING_DEFAULTS = {"learning_rate": 0.001, "batch_size": 7,
                       "epochs": RUN_DEFAULTS["epochs"], "threads": RUN_DEFAULTS["threads"],
@@ -45,6 +43,11 @@ def _core_model(input_size: int, hidden: int, encoder: str, decoder: str, invert
                           batch_size=int(options["batch_size"]), epochs=int(options["epochs"]),
                           threads=int(options["threads"]),
                           gradient_shards=int(options["gradient_shards"]))
+
+
+def _option(name: str, doc: str) -> property:
+    """A read-only property showing one of the model's options."""
+    return property(lambda self: self.options[name], doc=doc)
 
 
 class AnnModel:
@@ -86,40 +89,14 @@ class AnnModel:
         """Every option, training ones included (learning_rate, batch_size, ...)."""
         return self._core.options
 
-    @property
-    def input_size(self) -> int:
-        """Pixels per image (inputs, and as many outputs)."""
-        return self.options["input_size"]
-
-    @property
-    def hidden(self) -> int:
-        """Hidden units."""
-        return self.options["hidden"]
-
-    @property
-    def encoder(self) -> str:
-        """Activation of the hidden layer."""
-        return self.options["encoder"]
-
-    @property
-    def decoder(self) -> str:
-        """Activation of the output layer."""
-        return self.options["decoder"]
-
-    @property
-    def inverted(self) -> bool:
-        """Inputs are 1 - brightness (True) or brightness (False)."""
-        return self.options["inverted"]
-
-    @property
-    def noise_factor(self) -> float:
-        """The default noise of its inputs (the spiking model's noise_factor_ae)."""
-        return self.options["noise_factor"]
-
-    @property
-    def seed(self) -> int:
-        """The seed of its weights (and of its training run and test-noise seed)."""
-        return self.options["seed"]
+    input_size = _option("input_size", "Pixels per image (inputs, and as many outputs).")
+    hidden = _option("hidden", "Hidden units.")
+    encoder = _option("encoder", "Activation of the hidden layer.")
+    decoder = _option("decoder", "Activation of the output layer.")
+    inverted = _option("inverted", "Inputs are 1 - brightness (True) or brightness (False).")
+    noise_factor = _option("noise_factor",
+                           "The default noise of its inputs (the spiking model's noise_factor_ae).")
+    seed = _option("seed", "The seed of its weights (and of its training run and test-noise seed).")
 
     @property
     def parameter_count(self) -> int:
@@ -267,20 +244,11 @@ class AnnModel:
 
 
 @dataclass
-class AnnFitResult:
-    """What fit_ann produced (the attributes of spikeae.FitResult).
-
-    history: one dict per completed epoch: epoch, train_loss, validation_loss,
-    seconds, examples_per_second, best.
-    """
-
+class AnnFitResult(RunResult):
+    __doc__ = RunResult.__doc__.replace("What a training run produced",
+                                        "What fit_ann produced (as spikeae.FitResult)")
     model: AnnModel
     final_model: AnnModel
-    history: List[Dict[str, Any]] = field(default_factory=list)
-    best_epoch: int = 0
-    best_validation_loss: float = math.nan
-    test_loss: Optional[float] = None
-    stopped: bool = False
 
 
 def fit_ann(train_images: Any = None, train_labels: Any = None, test_images: Any = None,
@@ -296,50 +264,31 @@ def fit_ann(train_images: Any = None, train_labels: Any = None, test_images: Any
             verbose: bool = False) -> AnnFitResult:
     """Trains the dense baseline with the protocol of spikeae.fit.
 
-    The same data arguments (images as for spikeae.fit, or a Data), default split
-    sizes, split (seeded by ``seed``), per-set noise seeds,
-    per-epoch shuffle and best-validation model as the spiking trainer; Adam with
-    its betas and TensorFlow's eps (1e-7, outside the square root; docs/model.md).
+    The library's run protocol, as for the spiking model: the same data arguments,
+    split (seeded by ``seed``), per-set noise seeds, per-epoch shuffle and
+    best-validation model, tested on the test images; Adam with its betas and
+    TensorFlow's eps (1e-7, outside the square root; docs/model.md).
     ``on_epoch(metrics, model)`` is called after every epoch with a copy of the
-    model; returning True stops training. Ctrl-C stops between batches and is
-    re-raised with the result attached as ``fit_result``.
+    model; returning True stops training. It writes no files (AnnModel.save does).
 
-    Raises:
-        SpikeaeError: bad options or data.
+    {data}
+
+    {raises}
     """
-    if split not in ("shuffled", "sequential"):
-        raise SpikeaeError(f'invalid split "{split}": must be "shuffled" or "sequential"')
-    train, labels, test, _, own = _load_data(train_images, train_labels, test_images,
-                                             test_labels, dataset, data_dir, test_size)
-    train_size, validation_size = _split_sizes(len(train), train_size, validation_size, own)
-    pixels = train.shape[1] * train.shape[2]
-    start = _core_model(pixels, hidden, encoder, decoder, inverted, noise_factor, seed,
+    data = run_data(train_images, train_labels, test_images, test_labels, dataset=dataset,
+                    data_dir=data_dir, test_size=test_size, train_size=train_size,
+                    validation_size=validation_size, split=split)
+    start = _core_model(data.pixels, hidden, encoder, decoder, inverted, noise_factor, seed,
                         learning_rate=learning_rate, batch_size=batch_size, epochs=epochs,
                         threads=threads, gradient_shards=gradient_shards)
-    parts = split_train_validation(train, labels, train_size=train_size,
-                                   validation_size=validation_size, split=split, seed=int(seed))
     history: List[Dict[str, Any]] = []
+    raw = _core.fit_ann(start, data.training_file, data.train_size, data.validation_size,
+                        data.shuffled, data.test,
+                        epoch_callback(history, epochs, verbose, on_epoch, AnnModel._wrap),
+                        SIGNAL_CHECK_SECONDS)
+    result = AnnFitResult(AnnModel._wrap(raw["best"]), AnnModel._wrap(raw["final"]),
+                          **result_fields(raw, history, data))
+    return finish(result, raw["pending"], verbose)
 
-    def epoch_done(metrics: Dict[str, Any], core: Any) -> Any:
-        history.append(dict(metrics))
-        if verbose:
-            _print_epoch(metrics, epochs)
-        if on_epoch is not None:
-            return on_epoch(dict(metrics), AnnModel._wrap(core))
-        return None
 
-    flat = lambda images: np.ascontiguousarray(images.reshape(len(images), -1))
-    raw = _core.train_ann(start, flat(parts.train_images), flat(parts.validation_images),
-                          epoch_done, _SIGNAL_CHECK_SECONDS)
-    pending = raw["pending"]
-    result = AnnFitResult(AnnModel._wrap(raw["best"]), AnnModel._wrap(raw["final"]), history,
-                          raw["best_epoch"], raw["best_validation_loss"], None,
-                          raw["stopped"] or pending is not None)
-    if result.best_epoch > 0 and test is not None and len(test) > 0:
-        result.test_loss = result.model.loss(test)
-    if verbose:
-        _print_best(result)
-    if pending is not None:
-        pending.fit_result = result
-        raise pending
-    return result
+fit_ann.__doc__ = fit_ann.__doc__.format(data=DATA_DOC, raises=RAISES_DOC)

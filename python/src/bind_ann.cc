@@ -1,17 +1,15 @@
 // The dense (ANN) baseline from Python: the model object, its forward pass and
-// losses, the dense input values, and training with the spiking trainer's
-// protocol. The GIL is released while the engine works.
+// losses, the dense input values, and training by the run protocol (ann_run.h).
+// The GIL is released while the engine works.
 #include <cmath>
 #include <cstring>
-#include <limits>
 #include <string>
 
 #include "convert.h"
 #include "run_control.h"
 #include "spikeae/ann.h"
-#include "spikeae/ann_trainer.h"
+#include "spikeae/ann_run.h"
 #include "spikeae/error.h"
-#include "spikeae/random.h"
 
 namespace spikeae::python {
 namespace {
@@ -154,9 +152,8 @@ py::tuple losses(const AnnModel& model, const Bytes& images, double noise_factor
     py::gil_scoped_release release;
     const EncodingOptions encoding{model.options.encoding.inverted, noise_factor};
     const AnnExampleSet set = make_ann_example_set(data, encoding, noise_seed);
-    ThreadPool pool(threads);
     std::span<double> per_example(out.mutable_data(), data.size());
-    ann_losses(model, set, pool, per_example);
+    ann_losses(model, set, threads, per_example);
     for (double loss : per_example) mean += loss;
     mean /= static_cast<double>(data.size());
   }
@@ -179,39 +176,28 @@ void call_on_epoch(AnnRun& run, const EpochMetrics& metrics, const AnnModel& mod
   }
 }
 
-py::dict train(const AnnModel& start, const Bytes& train_images, const Bytes& validation_images,
-               const py::object& on_epoch, double check_seconds) {
-  validate(start.options);
-  const Dataset train_data = flat_dataset(train_images, start.inputs);
-  const Dataset validation_data = flat_dataset(validation_images, start.inputs);
+// spikeae.fit_ann: the run protocol (ann_run.h) with Python callbacks.
+py::dict fit(const AnnModel& start, const Bytes& training_file, std::size_t train_size,
+             std::size_t validation_size, bool shuffled, const std::optional<Bytes>& test_images,
+             const py::object& on_epoch, double check_seconds) {
+  const SplitOptions split{train_size, validation_size, shuffled};
+  RunData data = to_run_data(training_file, test_images);
   AnnRun run{{check_seconds}, on_epoch};
   AnnCallbacks callbacks;
   callbacks.stop_requested = [&run] { return run.stop_requested(); };
   callbacks.on_epoch = [&run](const EpochMetrics& m, const AnnModel& model) {
     call_on_epoch(run, m, model);
   };
-  AnnTrainResult result;
+  AnnRunOutcome outcome;
   {
     py::gil_scoped_release release;
-    // The spiking trainer's noise seeds, so both models see the same noisy sets.
-    const std::uint64_t seed = start.options.seed;
-    const AnnExampleSet train_set = make_ann_example_set(train_data, start.options.encoding,
-                                                         derive_seed(seed, Stream::kTrainNoise));
-    const AnnExampleSet validation_set = make_ann_example_set(
-        validation_data, start.options.encoding, derive_seed(seed, Stream::kValidationNoise));
-    result = train_ann(start, train_set, validation_set, callbacks);
+    outcome = run_ann_training({start, split}, std::move(data), callbacks);
   }
-  py::list history;
-  for (const EpochMetrics& m : result.history) history.append(metrics_to_dict(m));
-  py::dict out;
+  const AnnTrainResult& result = outcome.result;
+  py::dict out = run_result_dict(result.best_epoch, result.best_validation_loss, result.stopped,
+                                 outcome.test_loss, run);
   out["best"] = result.best_model;
   out["final"] = result.final_model;
-  out["best_epoch"] = result.best_epoch;
-  out["best_validation_loss"] = result.best_epoch > 0 ? result.best_validation_loss
-                                                      : std::numeric_limits<double>::quiet_NaN();
-  out["history"] = history;
-  out["stopped"] = result.stopped;
-  out["pending"] = run.pending;
   return out;
 }
 
@@ -236,9 +222,10 @@ void bind_ann(py::module_& m) {
   m.def("encode_values", &encode_values, py::arg("images"), py::arg("inverted"),
         py::arg("noise_factor"), py::arg("noise_seed"), py::arg("first_index"),
         "Noisy input values x' in [0, 1] of (count, pixels) images (1: no spike).");
-  m.def("train_ann", &train, py::arg("model"), py::arg("train_images"),
-        py::arg("validation_images"), py::arg("on_epoch"), py::arg("check_seconds"),
-        "Trains a copy of `model` with its options; returns a dict.");
+  m.def("fit_ann", &fit, py::arg("start"), py::arg("training_file"), py::arg("train_size"),
+        py::arg("validation_size"), py::arg("shuffled"), py::arg("test_images"),
+        py::arg("on_epoch"), py::arg("check_seconds"),
+        "Runs the protocol of ann_run.h on a copy of `start`; returns a dict.");
 }
 
 }  // namespace spikeae::python

@@ -54,9 +54,8 @@ void call_on_epoch(RunState& run, const EpochMetrics& metrics, const Network& ne
     const py::object model = py::cast(Model{SavedModel{
         network, run.config, run.epochs_before + metrics.epoch, metrics.validation_loss, ""}});
     // Returning True asks to stop after this epoch.
-    py::dict d = metrics_to_dict(metrics);
-    d["test_loss"] = test_loss;
-    if (run.on_epoch(d, model).is(py::bool_(true))) run.stop = true;
+    if (run.on_epoch(metrics_to_dict(metrics, test_loss), model).is(py::bool_(true)))
+      run.stop = true;
   } catch (const py::error_already_set& error) {
     run.remember(error);
   }
@@ -86,29 +85,22 @@ RunSpec fit_spec(const TrainingConfig& config, const FitData& data, const std::s
 py::dict outcome_to_dict(const RunOutcome& outcome, const TrainingConfig& kept, int before,
                          const RunState& run) {
   const TrainResult& result = outcome.result;
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  const double last_loss = result.history.empty() ? nan : result.history.back().validation_loss;
-  const double best_loss = result.best_epoch > 0 ? result.best_validation_loss : nan;
-  py::list history;
-  for (const EpochMetrics& m : result.history) history.append(metrics_to_dict(m));
-  py::dict out;
-  out["best"] = Model{SavedModel{result.best_network, kept, before + result.best_epoch, best_loss,
-                                 outcome.data_description}};
+  const RunSummary& summary = outcome.summary;
+  py::dict out = run_result_dict(result.best_epoch, result.best_validation_loss, result.stopped,
+                                 summary.test_loss, run);
+  const double last_loss = result.history.empty() ? std::numeric_limits<double>::quiet_NaN()
+                                                  : result.history.back().validation_loss;
+  out["best"] =
+      Model{SavedModel{result.best_network, kept, before + result.best_epoch,
+                       out["best_validation_loss"].cast<double>(), outcome.data_description}};
   out["final"] =
       Model{SavedModel{result.final_network, kept, before + static_cast<int>(result.history.size()),
                        last_loss, outcome.data_description}};
-  out["best_epoch"] = result.best_epoch;
-  out["best_validation_loss"] = best_loss;
-  out["history"] = history;
-  out["stopped"] = result.stopped;
-  out["pending"] = run.pending;
-  out["test_loss"] = outcome.summary.test_loss;
-  out["mean_image_loss"] = outcome.summary.mean_image_loss;
-  out["plateau"] = outcome.summary.plateau;
-  out["plateau_advice"] =
-      outcome.summary.plateau
-          ? mean_image_plateau_advice(result.best_validation_loss, outcome.summary.mean_image_loss)
-          : std::string();
+  out["mean_image_loss"] = summary.mean_image_loss;
+  out["plateau"] = summary.plateau;
+  out["plateau_advice"] = summary.plateau ? mean_image_plateau_advice(result.best_validation_loss,
+                                                                      summary.mean_image_loss)
+                                          : std::string();
   return out;
 }
 
@@ -117,8 +109,7 @@ py::dict fit_from_python(const TrainingConfig& config, const std::optional<Model
                          const FitData& data, const std::string& folder, bool overwrite,
                          bool test_every_epoch, const py::object& on_epoch,
                          const py::object& on_progress, double check_seconds) {
-  RunData run_data{to_dataset(data.training_file, std::nullopt), {}};
-  if (data.test_images) run_data.test = to_dataset(*data.test_images, std::nullopt);
+  RunData run_data = to_run_data(data.training_file, data.test_images);
   // The thread count does not change the result; models keep 0 like the CLI's files.
   TrainingConfig kept = config;
   kept.train.threads = 0;

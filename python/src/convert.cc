@@ -9,7 +9,7 @@
 
 #include "spikeae/error.h"
 #include "spikeae/hyperparameters.h"
-#include "spikeae/thread_pool.h"
+#include "spikeae/threads.h"
 
 namespace spikeae::python {
 namespace {
@@ -52,6 +52,12 @@ Dataset to_dataset(const Bytes& images, const std::optional<Bytes>& labels) {
   } else {
     data.labels.assign(count, 0);
   }
+  return data;
+}
+
+RunData to_run_data(const Bytes& training_file, const std::optional<Bytes>& test_images) {
+  RunData data{to_dataset(training_file, std::nullopt), {}};
+  if (test_images) data.test = to_dataset(*test_images, std::nullopt);
   return data;
 }
 
@@ -143,11 +149,12 @@ py::dict config_to_dict(const TrainingConfig& config) {
   return d;
 }
 
-py::dict metrics_to_dict(const EpochMetrics& metrics) {
+py::dict metrics_to_dict(const EpochMetrics& metrics, std::optional<double> test_loss) {
   py::dict d;
   d["epoch"] = metrics.epoch;
   d["train_loss"] = metrics.train_loss;
   d["validation_loss"] = metrics.validation_loss;
+  if (test_loss) d["test_loss"] = *test_loss;
   d["seconds"] = metrics.seconds;
   d["examples_per_second"] = metrics.examples_per_second;
   d["best"] = metrics.best;

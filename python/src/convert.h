@@ -20,6 +20,7 @@
 #include "spikeae/hyperparameters.h"
 #include "spikeae/model_file.h"
 #include "spikeae/option_table.h"
+#include "spikeae/run.h"
 #include "spikeae/trainer.h"
 
 namespace spikeae::python {
@@ -41,6 +42,8 @@ struct Model {
 
 // A (count, rows, cols) uint8 array as a Dataset (copied); labels (count,) or zeros.
 Dataset to_dataset(const Bytes& images, const std::optional<Bytes>& labels);
+// A run's training file and test images (none: no test loss).
+RunData to_run_data(const Bytes& training_file, const std::optional<Bytes>& test_images);
 py::array_t<std::uint8_t> images_to_array(const Dataset& data);  // (count, rows, cols)
 py::array_t<std::uint8_t> labels_to_array(const Dataset& data);  // (count,)
 
@@ -66,7 +69,9 @@ std::unique_ptr<Engine> make_engine(std::size_t count, int threads);
 py::object option_to_python(const OptionValue& value);  // None for none
 py::dict row_to_dict(const HyperparameterRow& row);     // paper column names, table order
 py::dict config_to_dict(const TrainingConfig& config);
-py::dict metrics_to_dict(const EpochMetrics& metrics);
+// test_loss, when given, follows validation_loss.
+py::dict metrics_to_dict(const EpochMetrics& metrics,
+                         std::optional<double> test_loss = std::nullopt);
 
 void bind_config(py::module_& module);
 void bind_data(py::module_& module);

@@ -6,6 +6,7 @@
 #include <pybind11/pybind11.h>
 
 #include <chrono>
+#include <limits>
 
 namespace spikeae::python {
 
@@ -38,5 +39,19 @@ struct RunControl {
   bool stop = false;
   std::chrono::steady_clock::time_point last_check = std::chrono::steady_clock::now();
 };
+
+// What spikeae.fit and spikeae.fit_ann get back besides their models (the best
+// validation loss NaN when no epoch completed); call with the GIL held.
+inline py::dict run_result_dict(int best_epoch, double best_validation_loss, bool stopped,
+                                double test_loss, const RunControl& run) {
+  py::dict out;
+  out["best_epoch"] = best_epoch;
+  out["best_validation_loss"] =
+      best_epoch > 0 ? best_validation_loss : std::numeric_limits<double>::quiet_NaN();
+  out["stopped"] = stopped;
+  out["test_loss"] = test_loss;
+  out["pending"] = run.pending;
+  return out;
+}
 
 }  // namespace spikeae::python

@@ -9,6 +9,7 @@
 #include "optim/sharded_adam.h"
 #include "spikeae/adam.h"
 #include "spikeae/error.h"
+#include "spikeae/thread_pool.h"
 #include "train/training_common.h"
 
 namespace spikeae {
@@ -129,6 +130,30 @@ bool run_epoch(int epoch, const AnnOptions& options, const AnnExampleSet& train_
   return true;
 }
 
+// Every example's loss, on a pool the caller keeps (training validates every epoch).
+void pool_losses(const AnnModel& model, const AnnExampleSet& set, ThreadPool& pool,
+                 std::span<double> losses) {
+  check_shapes(model);
+  check_compatible(model, set, "evaluation");
+  constexpr std::size_t kChunk = 64;
+  std::vector<ann::Workspace> workspaces = make_workspaces(model, pool.size(), kChunk);
+  std::vector<std::size_t> indices(set.size());
+  std::iota(indices.begin(), indices.end(), std::size_t{0});
+  pool.run((set.size() + kChunk - 1) / kChunk, [&](std::size_t chunk, int w) {
+    const std::size_t begin = chunk * kChunk;
+    const std::size_t rows = std::min(set.size(), begin + kChunk) - begin;
+    load_rows(set, std::span(indices).subspan(begin, rows), workspaces[w]);
+    ann::forward_rows(model, workspaces[w], rows);
+    ann::row_losses(workspaces[w], rows, losses.subspan(begin, rows));
+  });
+}
+
+double pool_mean_loss(const AnnModel& model, const AnnExampleSet& set, ThreadPool& pool) {
+  std::vector<double> losses(set.size());
+  pool_losses(model, set, pool, losses);
+  return ordered_mean(losses);
+}
+
 }  // namespace
 
 AnnExampleSet make_ann_example_set(const Dataset& images, const EncodingOptions& encoding,
@@ -148,27 +173,15 @@ AnnExampleSet make_ann_example_set(const Dataset& images, const EncodingOptions&
   return set;
 }
 
-void ann_losses(const AnnModel& model, const AnnExampleSet& set, ThreadPool& pool,
+void ann_losses(const AnnModel& model, const AnnExampleSet& set, int threads,
                 std::span<double> losses) {
-  check_shapes(model);
-  check_compatible(model, set, "evaluation");
-  constexpr std::size_t kChunk = 64;
-  std::vector<ann::Workspace> workspaces = make_workspaces(model, pool.size(), kChunk);
-  std::vector<std::size_t> indices(set.size());
-  std::iota(indices.begin(), indices.end(), std::size_t{0});
-  pool.run((set.size() + kChunk - 1) / kChunk, [&](std::size_t chunk, int w) {
-    const std::size_t begin = chunk * kChunk;
-    const std::size_t rows = std::min(set.size(), begin + kChunk) - begin;
-    load_rows(set, std::span(indices).subspan(begin, rows), workspaces[w]);
-    ann::forward_rows(model, workspaces[w], rows);
-    ann::row_losses(workspaces[w], rows, losses.subspan(begin, rows));
-  });
+  ThreadPool pool(threads);
+  pool_losses(model, set, pool, losses);
 }
 
-double evaluate_ann_loss(const AnnModel& model, const AnnExampleSet& set, ThreadPool& pool) {
-  std::vector<double> losses(set.size());
-  ann_losses(model, set, pool, losses);
-  return ordered_mean(losses);
+double evaluate_ann_loss(const AnnModel& model, const AnnExampleSet& set, int threads) {
+  ThreadPool pool(threads);
+  return pool_mean_loss(model, set, pool);
 }
 
 AnnTrainResult train_ann(AnnModel model, const AnnExampleSet& train_set,
@@ -196,7 +209,7 @@ AnnTrainResult train_ann(AnnModel model, const AnnExampleSet& train_set,
     metrics.examples_per_second = losses.size() / std::max(metrics.seconds, 1e-9);
     metrics.train_loss = ordered_mean(losses);
     metrics.validation_loss = validation_set.size() > 0
-                                  ? evaluate_ann_loss(model, validation_set, pool)
+                                  ? pool_mean_loss(model, validation_set, pool)
                                   : metrics.train_loss;
     metrics.best = metrics.validation_loss < result.best_validation_loss;
     if (metrics.best) {

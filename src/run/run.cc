@@ -4,31 +4,25 @@
 #include <limits>
 #include <utility>
 
+#include "run/run_sets.h"
 #include "spikeae/data_description.h"
 #include "spikeae/error.h"
 #include "spikeae/memory_check.h"
-#include "spikeae/random.h"
 #include "spikeae/run_files.h"
 
 namespace spikeae {
 namespace {
 
-struct PreparedSets {
-  ExampleSet train, validation, test;
-};
-
-// The split and the three noise streams, each derived from the run's seed.
-PreparedSets prepare_sets(const TrainingConfig& config, const SplitOptions& split, RunData data) {
-  TrainValidation parts = split_train_validation(data.training_file, split, config.train.seed);
-  const std::size_t images = parts.train.size() + parts.validation.size() + data.test.size();
-  check_training_memory(config, images, data.training_file.pixels_per_image());
-  const std::uint64_t seed = config.train.seed;
-  return {make_example_set(std::move(parts.train), config.encoding,
-                           derive_seed(seed, Stream::kTrainNoise)),
-          make_example_set(std::move(parts.validation), config.encoding,
-                           derive_seed(seed, Stream::kValidationNoise)),
-          make_example_set(std::move(data.test), config.encoding,
-                           derive_seed(seed, Stream::kTestNoise))};
+// The split and the three noise streams (run_sets.h), memory checked before encoding.
+RunSets<ExampleSet> prepare_sets(const TrainingConfig& config, const SplitOptions& split,
+                                 RunData data) {
+  RunImages images = split_run_data(std::move(data), split, config.train.seed);
+  check_training_memory(config, images.train.size() + images.validation.size() + images.test.size(),
+                        images.train.pixels_per_image());
+  return make_run_sets(std::move(images), config.train.seed,
+                       [&config](Dataset set, std::uint64_t noise_seed) {
+                         return make_example_set(std::move(set), config.encoding, noise_seed);
+                       });
 }
 
 std::string describe_data(const RunSpec& spec) {
@@ -63,7 +57,7 @@ RunOutcome run_training(const RunSpec& spec, RunData data, const RunCallbacks& c
       read_checkpoint(spec, folder ? &*folder : nullptr, description);
   const TrainingConfig config = checkpoint ? checkpoint->config : spec.config;
   validate(config);
-  const PreparedSets sets = prepare_sets(config, spec.split, std::move(data));
+  const RunSets<ExampleSet> sets = prepare_sets(config, spec.split, std::move(data));
   if (folder && !checkpoint) folder->clear_earlier_run();
   TrainingState state =
       checkpoint ? std::move(checkpoint->state)
