@@ -19,7 +19,7 @@
 #include "spikeae/error.h"
 #include "spikeae/hyperparameters.h"
 #include "spikeae/random.h"
-#include "spikeae/thread_pool.h"
+#include "engine/cpu/thread_pool.h"
 #include "spikeae/trainer.h"
 
 namespace spikeae {

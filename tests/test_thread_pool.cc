@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "spikeae/thread_pool.h"
+#include "engine/cpu/thread_pool.h"
 
 namespace spikeae {
 namespace {

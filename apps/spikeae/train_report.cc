@@ -39,8 +39,10 @@ RunCallbacks terminal_callbacks(const std::string& out, bool test_every_epoch,
 void print_start(const RunStart& start, const std::string& out) {
   const TrainingConfig& config = start.config;
   const std::string sizes = format_layer_sizes(config.architecture.layer_sizes);
-  std::printf("spikeae train: %s with %d pulses per layer, %zu parameters\n", sizes.c_str(),
-              config.architecture.n_pulses, start.network.parameter_count());
+  const std::vector<LayerSpec>& specs = config.architecture.connections;
+  const std::string layers = specs.empty() ? "" : " (" + layer_specs_text(specs) + ")";
+  std::printf("spikeae train: %s%s with %d pulses per layer, %zu parameters\n", sizes.c_str(),
+              layers.c_str(), config.architecture.n_pulses, start.network.parameter_count());
   std::printf("data: %zu training, %zu validation, %zu test images; noise %g, latency %g, %s\n",
               start.train.size(), start.validation.size(), start.test.size(),
               config.encoding.noise_factor, config.loss.latency,

@@ -140,6 +140,8 @@ class Model:
 
     def __repr__(self) -> str:
         sizes = "-".join(str(size) for size in self.layer_sizes)
+        if self.layers != "dense":
+            sizes += f" ({self.layers})"
         trained = (f", {self.epochs_trained} epochs trained" if self.epochs_trained else "")
         loss = self.validation_loss
         validation = "" if math.isnan(loss) else f", validation loss {loss:.5f}"
@@ -228,6 +230,11 @@ class Model:
     def neuron_kind(self) -> str:
         """'alpha' or 'exponential': the membrane potential's kernel (docs/model.md 1.4)."""
         return self._core.neuron_kind
+
+    @property
+    def layers(self) -> str:
+        """'dense', or one spec per connection, e.g. 'local:12,dense' (docs/model.md 2.1)."""
+        return self._core.layers
 
     @property
     def seed(self) -> int:

@@ -360,6 +360,13 @@ void bind_model(py::module_& m) {
             return std::string(neuron_kind_name(model.network().neuron.kind));
           },
           "'alpha' or 'exponential': the membrane potential's kernel (docs/model.md 1.4).")
+      .def_property_readonly(
+          "layers",
+          [](const Model& model) {
+            return layer_specs_text(model.network().architecture.connections);
+          },
+          "How each layer sees the one below: 'dense', or one spec per connection such as "
+          "'local:12,dense' (docs/model.md section 2.1).")
       .def_property(
           "epochs_trained", [](const Model& model) { return model.saved.epochs_trained; },
           [](Model& model, int value) { model.saved.epochs_trained = value; })

@@ -114,3 +114,22 @@ def test_python_model_files_load_in_the_cli(cli, idx_files, tmp_path):
                       run(cli, "eval", tmp_path / "fresh.spikeae", *data_flags(idx_files)))
     test = spikeae.read_idx_images(idx_files["test_images"])
     assert f"{model.loss(test):.6f}" == match.group(1)
+
+
+@pytest.mark.filterwarnings("ignore:the best validation loss:RuntimeWarning")
+def test_local_layers_train_alike_from_the_cli_and_python(cli, idx_files, tmp_path):
+    # Milder inhibition than the paper's initial weights, so 3 small epochs learn.
+    options = dict(OPTIONS, layers="local:24,local:6", nonpulse_weight_mean_multiplier=-1.0)
+    cli_out, py_out = tmp_path / "cli", tmp_path / "py"
+    flags = []
+    for name, value in options.items():
+        flag = name if name in spikeae.hyperparameter_names() else name.replace("_", "-")
+        flags += [f"--{flag}", value]
+    run(cli, "train", *data_flags(idx_files), *flags, "--threads", 2, "--out", cli_out)
+    result = spikeae.fit(idx_files["train_images"], idx_files["train_labels"],
+                         idx_files["test_images"], idx_files["test_labels"], threads=1,
+                         out=py_out, **options)
+    assert (py_out / "model.spikeae").read_bytes() == (cli_out / "model.spikeae").read_bytes()
+    assert result.model.layers == "local:24,local:6"
+    losses = [epoch["validation_loss"] for epoch in result.history]
+    assert losses[-1] < 0.5 * losses[0], losses

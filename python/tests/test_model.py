@@ -422,3 +422,28 @@ def test_dataset_is_a_structured_description(tmp_path, model):
     assert (tmp_path / "a.spikeae").read_bytes() == (tmp_path / "b.spikeae").read_bytes()
     with pytest.raises(spikeae.SpikeaeError, match="DataDescription or a str"):
         m.dataset = 3
+
+
+def test_local_layers_have_their_own_weight_shapes(tmp_path, images):
+    m = spikeae.Model(input_size=36, n_hidden=8, n_pulses=4, layers="local:12,local:3", seed=3)
+    assert m.layers == "local:12,local:3"
+    # Each neuron's row: its window of the layer below, then the pulses.
+    assert [w.shape for w in m.weights] == [(8, 12 + 4), (36, 3 + 4)]
+    assert m.parameter_count == 8 * 16 + 36 * 7 + 2 * 4
+    w = m.get_weights(1)
+    w[5, 2] = 0.125
+    m.set_weights(1, w)
+    assert m.get_weights(1)[5, 2] == 0.125
+    with pytest.raises(spikeae.SpikeaeError, match=r"36 rows \(one per neuron, local:3\)"):
+        m.set_weights(1, np.zeros((7, 7)))
+    path = tmp_path / "local.spikeae"
+    m.save(path)
+    loaded = spikeae.Model.load(path)
+    assert loaded.layers == m.layers
+    np.testing.assert_array_equal(loaded.forward(images[:5])[-1], m.forward(images[:5])[-1])
+    with pytest.raises(spikeae.SpikeaeError, match="window must be 1 to 8 neurons"):
+        spikeae.Model(input_size=36, n_hidden=8, layers="dense,local:9")
+    with pytest.raises(spikeae.SpikeaeError, match='invalid layer spec "conv:3"'):
+        spikeae.Model(input_size=36, layers="conv:3")
+    with pytest.raises(spikeae.SpikeaeError, match="expected text"):
+        spikeae.Model(input_size=36, layers=3)

@@ -29,7 +29,7 @@ def python_value(type_name, text):
         return float(text)
     if type_name in ("INT", "UINT"):
         return int(text)
-    if type_name == "NAME":
+    if type_name in ("NAME", "SPEC"):
         return text
     assert type_name == "BOOL", type_name
     return {"true": True, "false": False}[text]
@@ -46,7 +46,7 @@ def keyword_defaults(function, names):
 
 def test_fit_and_model_take_exactly_the_tables_options_with_its_defaults(cli):
     table = table_defaults(cli)
-    assert len(table) == 22
+    assert len(table) == 23
     assert spikeae.option_defaults() == table
     assert list(spikeae.option_defaults()) == list(table)  # the table's order
     model = list(inspect.signature(spikeae.Model).parameters)

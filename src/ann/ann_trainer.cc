@@ -9,7 +9,7 @@
 #include "optim/sharded_adam.h"
 #include "spikeae/adam.h"
 #include "spikeae/error.h"
-#include "spikeae/thread_pool.h"
+#include "engine/cpu/thread_pool.h"
 #include "train/training_common.h"
 
 namespace spikeae {

@@ -25,7 +25,8 @@ std::array<std::size_t, 2> weight_shape(const Network& network, int c) {
 }
 
 double input_weight(const Network& network, int c, int source, int post) {
-  const std::ptrdiff_t index = layer_model(network.layer(c).kind).weight_index(network, c, source, post);
+  const std::ptrdiff_t index =
+      layer_model(network.layer(c).kind).weight_index(network, c, source, post);
   return index == kNotConnected ? 0.0 : network.weights[c][static_cast<std::size_t>(index)];
 }
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "spikeae/adam.h"
-#include "spikeae/thread_pool.h"
+#include "engine/cpu/thread_pool.h"
 
 namespace spikeae {
 

@@ -2,7 +2,7 @@
 
 #include "engine/cpu/forward.h"
 #include "engine/input_train.h"
-#include "spikeae/thread_pool.h"
+#include "engine/cpu/thread_pool.h"
 
 namespace spikeae {
 namespace {

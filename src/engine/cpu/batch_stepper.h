@@ -4,8 +4,8 @@
 
 #include <memory>
 
+#include "engine/cpu/thread_pool.h"
 #include "spikeae/engine.h"
-#include "spikeae/thread_pool.h"
 
 namespace spikeae {
 

@@ -4,11 +4,11 @@
 
 #include "engine/cpu/batch_stepper.h"
 #include "engine/cpu/forward.h"
+#include "engine/cpu/thread_pool.h"
 #include "engine/input_train.h"
 #include "engine/reference/reference_stepper.h"
 #include "spikeae/engine.h"
 #include "spikeae/loss.h"
-#include "spikeae/thread_pool.h"
 #include "spikeae/trainer.h"
 
 namespace spikeae {

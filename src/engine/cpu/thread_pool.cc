@@ -1,4 +1,4 @@
-#include "spikeae/thread_pool.h"
+#include "engine/cpu/thread_pool.h"
 
 #include <stdexcept>
 
