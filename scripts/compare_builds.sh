@@ -8,6 +8,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 [ $# -ge 2 ] || { sed -n 4,5p "$0" >&2; exit 2; }
 old="$1" new="$2" out="${3:-$(mktemp -d)}"
+mkdir -p "$out"
 declare -A runs=(
   [readme]="--epochs 1"
   [deep]="--layer-sizes 784,128,32,128,784 --train-size 10000 --validation-size 1000 --epochs 2"

@@ -343,6 +343,61 @@ TEST(ModelFormat, NeuronKindRoundTripsInConfigAndNetwork) {
   EXPECT_EQ(parse_model(serialize_model(model), "memory").network.neuron.kind, NeuronKind::alpha);
 }
 
+// A 5-3-4 network with 2 pulses and local connections (windows 2 and 3).
+SavedModel local_model() {
+  SavedModel model = test_model();
+  Network& network = model.network;
+  network.architecture.connections = {{LayerKind::local, 2}, {LayerKind::local, 3}};
+  network.weights = {std::vector<double>(3 * (2 + 2)), std::vector<double>(4 * (3 + 2))};
+  for (std::size_t c = 0; c < 2; ++c) {
+    for (std::size_t i = 0; i < network.weights[c].size(); ++i) {
+      network.weights[c][i] = odd_values()[(i + 3 * c) % odd_values().size()];
+    }
+  }
+  model.config.architecture = network.architecture;
+  return model;
+}
+
+TEST(ModelFormat, LayerSpecsRoundTripAndBadOnesAreRefused) {
+  const SavedModel model = local_model();
+  const std::string original = serialize_model(model);
+  expect_same_model(model, parse_model(original, "memory"));
+  // The spec of network connection 0: kind (u32) then window (i64).
+  const std::size_t spec = layer_specs_offset(model.network.architecture, network_offset(model));
+  const std::size_t config_spec =
+      layer_specs_offset(model.config.architecture, config_offset(model));
+  EXPECT_EQ(get_u32(original, spec), 1u);
+  EXPECT_EQ(get_u32(original, spec + 4), 2u);
+  struct Case {
+    std::size_t offset;
+    std::uint64_t value;
+    bool kind;  // a u32 kind, else an i64 window
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {spec, 9, true,
+       "unknown network connection 0 layer kind 9 (this build knows 0 = dense, 1 = local)"},
+      {spec + 4, 6, false, "network connection 0 (local:6): the window must be 1 to 5 neurons"},
+      {spec + 4, 0, false, "network connection 0 (local:0): the window must be 1 to 5 neurons"},
+      {spec + kLayerSpecBytes, 0, true, "network connection 1 is dense but has a window of 3"},
+      {spec + 4, ~std::uint64_t{0}, false, "implausible network connection 0 window -1"},
+      {config_spec + kLayerSpecBytes + 4, 4, false,
+       "connection 1 (local:4): the window must be 1 to 3"},
+  };
+  for (const Case& c : cases) {
+    std::string bytes = original;
+    if (c.kind) {
+      for (int i = 0; i < 4; ++i) bytes[c.offset + i] = static_cast<char>(c.value >> (8 * i));
+    } else {
+      put_u64(bytes, c.offset, c.value);
+    }
+    fix_checksum(bytes);
+    const std::string message = parse_error(bytes);
+    EXPECT_TRUE(Contains(message, "test.model: ")) << c.expected;
+    EXPECT_TRUE(Contains(message, c.expected));
+  }
+}
+
 TEST(ModelFormat, UnknownNeuronKindIsRefused) {
   const SavedModel model = test_model();
   for (const auto& [offset, what] : {std::pair{config_kind_offset(model), "config"},
