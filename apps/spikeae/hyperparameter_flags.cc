@@ -83,6 +83,17 @@ CLI::Option* add_integer_flag(CLI::App& command, const OptionSpec& spec,
       ->default_str(option_value_text(option_default(spec)));
 }
 
+// A flag whose text goes to the option as given (kText, kChoice).
+CLI::Option* add_text_flag(CLI::App& command, const std::string& flag, const OptionSpec& spec,
+                           HyperparameterFlags& flags) {
+  return command
+      .add_option_function<std::string>(
+          flag,
+          [&flags, &spec](const std::string& text) { flags.run[std::string(spec.name)] = text; },
+          flag_help(spec))
+      ->default_str(option_value_text(option_default(spec)));
+}
+
 CLI::Option* add_flag_for(CLI::App& command, const OptionSpec& spec, HyperparameterFlags& flags) {
   const std::string flag = both_spellings(std::string(spec.flag));
   switch (spec.type) {
@@ -100,26 +111,12 @@ CLI::Option* add_flag_for(CLI::App& command, const OptionSpec& spec, Hyperparame
           },
           flag_help(spec));
     case OptionType::kText:  // its setter parses and refuses it, naming what is wrong
-      return command
-          .add_option_function<std::string>(
-              flag,
-              [&flags, &spec](const std::string& text) {
-                flags.run[std::string(spec.name)] = text;
-              },
-              flag_help(spec))
-          ->default_str(option_value_text(option_default(spec)));
+      return add_text_flag(command, flag, spec, flags);
     case OptionType::kChoice:
-      return command
-          .add_option_function<std::string>(
-              flag,
-              [&flags, &spec](const std::string& name) {
-                flags.run[std::string(spec.name)] = name;
-              },
-              flag_help(spec))
-          // The accepted names are in the help line already (accepted_values).
+      // The accepted names are in the help line already (accepted_values).
+      return add_text_flag(command, flag, spec, flags)
           ->check(CLI::IsMember(std::vector<std::string>(spec.choices.begin(), spec.choices.end()))
-                      .description(""))
-          ->default_str(option_value_text(option_default(spec)));
+                      .description(""));
     case OptionType::kInt:
     case OptionType::kUint64:
     case OptionType::kDouble:
