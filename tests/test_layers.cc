@@ -199,10 +199,12 @@ TEST(LocalLayer, TrainsEndToEndThroughTheEngines) {
   const std::unique_ptr<Engine> reference = make_reference_engine();
   const TrainResult expected =
       resume_training(start_training(start), config, train_set, validation_set, {}, *reference);
-  const std::unique_ptr<Engine> cpu = make_cpu_engine(2);
-  const TrainResult trained =
-      resume_training(start_training(start), config, train_set, validation_set, {}, *cpu);
-  EXPECT_TRUE(same_bits(trained.final_network, expected.final_network));
+  TrainResult trained;
+  for (int threads : {1, 2, 3}) {
+    const std::unique_ptr<Engine> cpu = make_cpu_engine(threads);
+    trained = resume_training(start_training(start), config, train_set, validation_set, {}, *cpu);
+    EXPECT_TRUE(same_bits(trained.final_network, expected.final_network)) << threads;
+  }
   ASSERT_EQ(trained.history.size(), 4u);
   const double first = trained.history.front().validation_loss;
   const double last = trained.history.back().validation_loss;

@@ -65,8 +65,8 @@ class CpuEngine final : public Engine {
   std::unique_ptr<TrainingStepper> make_stepper(TrainingState& state,
                                                 const TrainingConfig& config) override {
     // The block-scheduled stepper knows dense layers only; other kinds train
-    // through the reference step, on one thread (the same bits either way).
-    if (!state.network.all_dense()) return make_reference_stepper(state, config);
+    // through the reference step, one gradient shard per thread (the same bits).
+    if (!state.network.all_dense()) return make_reference_stepper(state, config, &pool_);
     return make_batch_stepper(state, config, pool_);
   }
 

@@ -3,6 +3,7 @@
 // change (docs/architecture.md, "Engines").
 #include "engine/cpu/backward.h"
 #include "engine/cpu/forward.h"
+#include "engine/cpu/thread_pool.h"
 #include "engine/input_train.h"
 #include "engine/reference/reference_stepper.h"
 #include "spikeae/engine.h"
@@ -14,45 +15,69 @@ namespace {
 
 // Each shard's examples through forward() and backward() into the shard's
 // gradient, the shards added in order, then one adam_step (docs/model.md section 4).
+// With a pool, shards run on its threads at once: the same bits, as each shard's
+// sum is its own and the shards are added in order.
 class ReferenceStepper final : public TrainingStepper {
  public:
-  ReferenceStepper(TrainingState& state, const TrainingConfig& config)
+  ReferenceStepper(TrainingState& state, const TrainingConfig& config, ThreadPool* pool)
       : state_(state),
         config_(config),
-        forward_(make_forward_state(state.network)),
-        backward_(make_backward_state(state.network)),
-        targets_(state.network.n_outputs()),
+        pool_(pool),
+        workers_(pool == nullptr ? 1 : pool->size(), Worker(state.network)),
         shards_(config.train.gradient_shards, make_gradients(state.network)),
         total_(make_gradients(state.network)) {}
 
   void step(const ExampleSet& set, std::span<const std::size_t> batch,
             std::span<double> losses) override {
-    Network& network = state_.network;
     const std::size_t count = batch.size();
     const std::size_t n_shards = std::min<std::size_t>(config_.train.gradient_shards, count);
-    for (std::size_t s = 0; s < n_shards; ++s) {
+    const auto run_shard = [&](std::size_t s, int worker) {
       for (std::size_t i = s * count / n_shards; i < (s + 1) * count / n_shards; ++i) {
-        const auto [sources, times] = input_train(set, batch[i]);
-        forward(network, sources, times, forward_);
-        target_times(set, batch[i], targets_);
-        losses[i] = output_error(forward_.output_times(), targets_, config_.loss.latency,
-                                 backward_.output_delta);
-        backward(network, forward_, config_.loss, shards_[s], backward_);
+        losses[i] = train_example(set, batch[i], shards_[s], workers_[worker]);
       }
+    };
+    if (pool_ != nullptr) {
+      pool_->run(n_shards, run_shard);
+    } else {
+      for (std::size_t s = 0; s < n_shards; ++s) run_shard(s, 0);
     }
     total_ = shards_[0];  // same shapes: copies values, allocates nothing
     for (std::size_t s = 1; s < n_shards; ++s) total_.add(shards_[s]);
     total_.scale(1.0 / static_cast<double>(count));
-    adam_step(config_.adam, total_, state_.adam, network);
+    adam_step(config_.adam, total_, state_.adam, state_.network);
     for (Gradients& shard : shards_) shard.set_zero();
   }
 
  private:
+  // One thread's working memory.
+  struct Worker {
+    ForwardState forward;
+    BackwardState backward;
+    std::vector<double> targets;
+
+    explicit Worker(const Network& network)
+        : forward(make_forward_state(network)),
+          backward(make_backward_state(network)),
+          targets(network.n_outputs()) {}
+  };
+
+  // Adds one example's gradient to `gradients`; returns its loss.
+  double train_example(const ExampleSet& set, std::size_t example, Gradients& gradients,
+                       Worker& worker) const {
+    const Network& network = state_.network;
+    const auto [sources, times] = input_train(set, example);
+    forward(network, sources, times, worker.forward);
+    target_times(set, example, worker.targets);
+    const double loss = output_error(worker.forward.output_times(), worker.targets,
+                                     config_.loss.latency, worker.backward.output_delta);
+    backward(network, worker.forward, config_.loss, gradients, worker.backward);
+    return loss;
+  }
+
   TrainingState& state_;
   const TrainingConfig& config_;
-  ForwardState forward_;
-  BackwardState backward_;
-  std::vector<double> targets_;
+  ThreadPool* pool_;
+  std::vector<Worker> workers_;
   std::vector<Gradients> shards_;  // zero between steps
   Gradients total_;
 };
@@ -93,15 +118,16 @@ class ReferenceEngine final : public Engine {
 
   std::unique_ptr<TrainingStepper> make_stepper(TrainingState& state,
                                                 const TrainingConfig& config) override {
-    return make_reference_stepper(state, config);
+    return make_reference_stepper(state, config, nullptr);
   }
 };
 
 }  // namespace
 
 std::unique_ptr<TrainingStepper> make_reference_stepper(TrainingState& state,
-                                                        const TrainingConfig& config) {
-  return std::make_unique<ReferenceStepper>(state, config);
+                                                        const TrainingConfig& config,
+                                                        ThreadPool* pool) {
+  return std::make_unique<ReferenceStepper>(state, config, pool);
 }
 
 std::unique_ptr<Engine> make_reference_engine() { return std::make_unique<ReferenceEngine>(); }
