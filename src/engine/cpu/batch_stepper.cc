@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <numeric>
+#include <thread>
 
 #include "engine/cpu/backward.h"
 #include "engine/cpu/forward.h"
@@ -207,9 +208,14 @@ class BatchStepper final : public TrainingStepper {
   // Polls until `pending` reaches zero (acquire: the work it counted is
   // visible); false if a task failed.
   bool wait_until_zero(const std::atomic<std::size_t>& pending) const {
-    while (pending.load(std::memory_order_acquire) != 0) {
+    for (int poll = 0; pending.load(std::memory_order_acquire) != 0; ++poll) {
       if (task_failed_.load(std::memory_order_acquire)) return false;
-      cpu_relax();
+      // Then give the core away: the thread we wait for may be waiting for it.
+      if (poll < kPollRounds) {
+        cpu_relax();
+      } else {
+        std::this_thread::yield();
+      }
     }
     return true;
   }

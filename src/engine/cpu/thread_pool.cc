@@ -5,9 +5,6 @@
 namespace spikeae {
 namespace {
 
-// About 50 microseconds of polling before a worker goes to sleep.
-constexpr int kSpinRounds = 20000;
-
 // Task indices take the low 32 bits of a ticket, the round number the high 32.
 constexpr std::uint64_t kIndexMask = 0xffffffffu;
 
@@ -33,11 +30,9 @@ ThreadPool::ThreadPool(int threads) {
 }
 
 ThreadPool::~ThreadPool() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
+  stopping_ = true;
+  generation_.fetch_add(1);
+  generation_.notify_all();
   for (auto& thread : workers_) thread.join();
 }
 
@@ -50,23 +45,19 @@ void ThreadPool::drain(int worker) {
     try {
       (*task_.load())(static_cast<std::size_t>(ticket & kIndexMask), worker);
     } catch (...) {
-      std::lock_guard lock(mutex_);
+      std::lock_guard lock(error_mutex_);
       if (!error_) error_ = std::current_exception();
     }
-    finished_.fetch_add(1);
+    // The last task of the round wakes the caller if it sleeps.
+    if (finished_.fetch_add(1) + 1 == count_.load()) finished_.notify_one();
     ticket = ticket_.load();
   }
 }
 
 // True when a new round started; false when the pool is stopping.
 bool ThreadPool::wait_for_generation(std::size_t seen) {
-  for (int spin = 0; spin < kSpinRounds; ++spin) {
-    if (generation_.load() != seen) return true;
-    if (stopping_.load()) return false;
-    cpu_relax();
-  }
-  std::unique_lock lock(mutex_);
-  wake_.wait(lock, [&] { return stopping_.load() || generation_.load() != seen; });
+  for (int spin = 0; spin < kPollRounds && generation_.load() == seen; ++spin) cpu_relax();
+  generation_.wait(seen);  // returns at once if a new round (or the stop) came
   return !stopping_.load();
 }
 
@@ -92,20 +83,15 @@ void ThreadPool::run(std::size_t count, const std::function<void(std::size_t, in
   finished_.store(0);
   ticket_.store(round);
   if (count > 1 && !workers_.empty()) {
-    {
-      std::lock_guard lock(mutex_);
-      generation_.fetch_add(1);
-    }
-    wake_.notify_all();
+    generation_.fetch_add(1);
+    generation_.notify_all();
   }
   drain(0);
-  // Poll briefly, then give the core away: a worker may share it with another process.
-  for (int spin = 0; finished_.load() < count; ++spin) {
-    if (spin < kSpinRounds) {
-      cpu_relax();
-    } else {
-      std::this_thread::yield();
-    }
+  // Poll briefly, then sleep until the last task is done: a worker may share its
+  // core with another process, and polling would take time from it.
+  for (int spin = 0; spin < kPollRounds && finished_.load() < count; ++spin) cpu_relax();
+  for (std::size_t done = finished_.load(); done < count; done = finished_.load()) {
+    finished_.wait(done);
   }
   if (error_) std::rethrow_exception(error_);
 }

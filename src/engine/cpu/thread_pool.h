@@ -3,7 +3,6 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -18,6 +17,11 @@ namespace spikeae {
 
 // A hint to the processor that the caller is polling (x86 pause).
 void cpu_relax();
+
+// Polls (cpu_relax) before a waiting thread sleeps or yields: long enough to
+// catch the next round of a training step, short enough that a thread whose
+// partner lost its core stops burning the time slice it shares.
+inline constexpr int kPollRounds = 4000;
 
 class ThreadPool {
  public:
@@ -39,20 +43,21 @@ class ThreadPool {
   bool wait_for_generation(std::size_t seen);
 
   std::vector<std::thread> workers_;
-  // Training runs a few short rounds per mini-batch: workers spin briefly for
-  // the next round before sleeping on the condition variable.
+  // Training runs a few short rounds per mini-batch: workers poll briefly for
+  // the next round, then sleep in generation_.wait (a futex: no lock, and no
+  // system call to wake them unless one sleeps).
   std::atomic<std::size_t> generation_{0};
   // (round << 32) | next task index of that round. A worker takes an index with a
   // compare-and-swap that also checks the round, so one late from the previous
   // round can take nothing of the next one (nor run the previous task again).
   std::atomic<std::uint64_t> ticket_{0};
   std::uint64_t round_ = 0;  // the caller's; only run() touches it
+  // Tasks done this round; the caller sleeps on it once it has polled briefly.
   std::atomic<std::size_t> finished_{0};
   std::atomic<bool> stopping_{false};
   std::atomic<const std::function<void(std::size_t, int)>*> task_{nullptr};
   std::atomic<std::size_t> count_{0};
-  std::mutex mutex_;
-  std::condition_variable wake_;
+  std::mutex error_mutex_;
   std::exception_ptr error_;
 };
 
