@@ -17,8 +17,8 @@ from typing import Any, Callable, Dict, List, Optional
 import numpy as np
 
 from . import _core
-from ._data import image_bytes, noise_seed
-from ._model import _fit_batch
+from ._data import image_bytes
+from ._model import CoreWrapper, _fit_batch, core_attribute, entry_of
 from ._options import RUN_DEFAULTS
 from ._protocol import (DATA_DOC, RAISES_DOC, SIGNAL_CHECK_SECONDS, RunResult, epoch_callback,
                         finish, result_fields, run_data)
@@ -45,12 +45,7 @@ def _core_model(input_size: int, hidden: int, encoder: str, decoder: str, invert
                           gradient_shards=int(options["gradient_shards"]))
 
 
-def _option(name: str, doc: str) -> property:
-    """A read-only property showing one of the model's options."""
-    return property(lambda self: self.options[name], doc=doc)
-
-
-class AnnModel:
+class AnnModel(CoreWrapper):
     """A dense autoencoder ``input_size - hidden - input_size`` with biases.
 
     Activations by name: "relu", "sigmoid", "elu", "tanh", "gaussian" (exp(-z^2)).
@@ -60,7 +55,7 @@ class AnnModel:
     b = byte / 255, with the spiking model's noise; the targets are the clean x.
     """
 
-    __slots__ = ("_core",)
+    __slots__ = ()
 
     def __init__(self, *, input_size: int = 784, hidden: int = 32, encoder: str = "relu",
                  decoder: str = "sigmoid", inverted: bool = False, noise_factor: float = 0.0,
@@ -68,40 +63,26 @@ class AnnModel:
         self._core = _core_model(input_size, hidden, encoder, decoder, inverted, noise_factor,
                                  seed)
 
-    @classmethod
-    def _wrap(cls, core: Any) -> "AnnModel":
-        model = cls.__new__(cls)
-        model._core = core
-        return model
-
-    def copy(self) -> "AnnModel":
-        """An independent copy."""
-        return AnnModel._wrap(_core.AnnModel(self._core))
-
     def __repr__(self) -> str:
         return (f"<spikeae.AnnModel {self.input_size}-{self.hidden}-{self.input_size}, "
                 f"{self.encoder}/{self.decoder}, {self.parameter_count} parameters>")
 
     # -- description -------------------------------------------------------------
 
-    @property
-    def options(self) -> Dict[str, Any]:
-        """Every option, training ones included (learning_rate, batch_size, ...)."""
-        return self._core.options
-
-    input_size = _option("input_size", "Pixels per image (inputs, and as many outputs).")
-    hidden = _option("hidden", "Hidden units.")
-    encoder = _option("encoder", "Activation of the hidden layer.")
-    decoder = _option("decoder", "Activation of the output layer.")
-    inverted = _option("inverted", "Inputs are 1 - brightness (True) or brightness (False).")
-    noise_factor = _option("noise_factor",
-                           "The default noise of its inputs (the spiking model's noise_factor_ae).")
-    seed = _option("seed", "The seed of its weights (and of its training run and test-noise seed).")
-
-    @property
-    def parameter_count(self) -> int:
-        """i*h + h + h*o + o."""
-        return self._core.parameter_count
+    options = core_attribute(
+        "options", "Every option, training ones included (learning_rate, batch_size, ...).")
+    input_size = entry_of("options", "input_size",
+                          "Pixels per image (inputs, and as many outputs).")
+    hidden = entry_of("options", "hidden", "Hidden units.")
+    encoder = entry_of("options", "encoder", "Activation of the hidden layer.")
+    decoder = entry_of("options", "decoder", "Activation of the output layer.")
+    inverted = entry_of("options", "inverted",
+                        "Inputs are 1 - brightness (True) or brightness (False).")
+    noise_factor = entry_of("options", "noise_factor", "The default noise of its inputs (the "
+                            "spiking model's noise_factor_ae).")
+    seed = entry_of("options", "seed", "The seed of its weights (and of its training run and "
+                    "test-noise seed).")
+    parameter_count = core_attribute("parameter_count", "i*h + h + h*o + o.")
 
     # -- parameters ----------------------------------------------------------------
 
@@ -112,7 +93,7 @@ class AnnModel:
 
     @weights.setter
     def weights(self, matrices: Any) -> None:
-        self._set(("w1", "w2"), matrices, "weight matrices")
+        self._set_all(matrices, self._setter("w1", "w2"), 2, "weight matrices")
 
     @property
     def biases(self) -> List[np.ndarray]:
@@ -121,29 +102,17 @@ class AnnModel:
 
     @biases.setter
     def biases(self, vectors: Any) -> None:
-        self._set(("b1", "b2"), vectors, "bias vectors")
+        self._set_all(vectors, self._setter("b1", "b2"), 2, "bias vectors")
 
-    def _set(self, names, values: Any, what: str) -> None:
-        values = list(values)
-        if len(values) != 2:
-            raise SpikeaeError(f"expected 2 {what}, got {len(values)}")
-        backup = _core.AnnModel(self._core)
-        try:
-            for name, value in zip(names, values):
-                self._core.set_parameter(name, np.asarray(value, dtype=np.float64))
-        except Exception:
-            self._core = backup  # all or nothing
-            raise
+    def _setter(self, *names: str):
+        """set(i, value) for the parameter names[i]."""
+        return lambda i, value: self._core.set_parameter(names[i], np.asarray(value, np.float64))
 
     # -- running -----------------------------------------------------------------
 
     def _flat_images(self, images: Any):
         flat, batch, _ = _fit_batch(image_bytes(images), self.input_size, "images")
         return np.ascontiguousarray(flat), batch
-
-    def _noise(self, noise_factor: Optional[float], seed: Optional[int]):
-        noise = self.noise_factor if noise_factor is None else float(noise_factor)
-        return noise, noise_seed(self.seed if seed is None else int(seed), "test")
 
     def inputs(self, images: Any, *, noise_factor: Optional[float] = None,
                seed: Optional[int] = None, first_index: int = 0) -> np.ndarray:
@@ -155,7 +124,7 @@ class AnnModel:
         noise_factor: default the model's.
         """
         flat, batch = self._flat_images(images)
-        noise, set_seed = self._noise(noise_factor, seed)
+        noise, set_seed = self._test_noise(noise_factor, seed)
         values = _core.encode_values(flat, self.inverted, noise, set_seed, int(first_index))
         return values.reshape(batch + (self.input_size,))
 
@@ -200,7 +169,7 @@ class AnnModel:
             float, or float64 (n,) per-example losses with per_example=True.
         """
         flat, batch = self._flat_images(images)
-        noise, set_seed = self._noise(noise_factor, seed)
+        noise, set_seed = self._test_noise(noise_factor, seed)
         losses, mean = self._core.losses(flat, noise, set_seed, self.options["threads"])
         return losses.reshape(batch) if per_example else mean
 

@@ -58,9 +58,7 @@ class Data(_DataArrays):
                 name: str = "arrays") -> "Data":
         train = as_images(train_images, "training images")
         test = as_images(test_images, "test images")
-        if train.shape[1:] != test.shape[1:]:
-            raise SpikeaeError(f"training images are {train.shape[1]}x{train.shape[2]} but test "
-                               f"images are {test.shape[1]}x{test.shape[2]}")
+        check_same_size(train, test)
         data = super().__new__(cls, train, as_labels(train_labels, len(train), "training labels"),
                                test, as_labels(test_labels, len(test), "test labels"))
         data._name = str(name)  # outside the tuple, so that Data still unpacks as four arrays
@@ -85,6 +83,13 @@ class Data(_DataArrays):
         return (f"<spikeae.Data {self.name}: "
                 f"training {_describe_set(self.train_images, self.train_labels)}, "
                 f"test {_describe_set(self.test_images, self.test_labels)}>")
+
+
+def check_same_size(train: np.ndarray, test: np.ndarray) -> None:
+    """Refuses test images of another size than the training images."""
+    if train.shape[1:] != test.shape[1:]:
+        raise SpikeaeError(f"training images are {train.shape[1]}x{train.shape[2]} but test "
+                           f"images are {test.shape[1]}x{test.shape[2]}")
 
 
 def _describe_set(images: np.ndarray, labels: np.ndarray) -> str:

@@ -62,7 +62,64 @@ def _fit_batch(array: np.ndarray, size: int, what: str) -> Tuple[np.ndarray, tup
     return array.reshape((-1, size)), batch, trailing
 
 
-class Model:
+def core_attribute(name: str, doc: str, settable: Optional[type] = None) -> property:
+    """A property showing the engine object's attribute ``name``; assignable, through
+    the type ``settable``, when that is given."""
+    setter = None
+    if settable is not None:
+        def setter(self: Any, value: Any) -> None:
+            setattr(self._core, name, settable(value))
+    return property(lambda self: getattr(self._core, name), setter, doc=doc)
+
+
+def entry_of(mapping: str, key: str, doc: str) -> property:
+    """A read-only property showing ``self.<mapping>[key]``: one of the model's options."""
+    return property(lambda self: getattr(self, mapping)[key], doc=doc)
+
+
+class CoreWrapper:
+    """What Model and AnnModel share: the engine's object in ``_core``, copies of it,
+    all-or-nothing updates, and the noise of test images."""
+
+    __slots__ = ("_core",)
+
+    @classmethod
+    def _wrap(cls, core: Any) -> Any:
+        wrapper = cls.__new__(cls)
+        wrapper._core = core
+        return wrapper
+
+    def copy(self) -> Any:
+        """An independent copy."""
+        return self._wrap(type(self._core)(self._core))
+
+    def __copy__(self) -> Any:
+        return self.copy()
+
+    def __deepcopy__(self, memo: Dict[int, Any]) -> Any:
+        return self.copy()
+
+    def _set_all(self, values: Sequence[Any], setter, count: int, what: str) -> None:
+        """setter(i, values[i]) for each of the ``count`` values, or none of them."""
+        values = list(values)
+        if len(values) != count:
+            raise SpikeaeError(f"expected {count} {what}, got {len(values)}")
+        backup = type(self._core)(self._core)
+        try:
+            for index, value in enumerate(values):
+                setter(index, value)
+        except Exception:
+            self._core = backup
+            raise
+
+    def _test_noise(self, noise_factor: Optional[float], seed: Optional[int]):
+        """(noise factor, noise seed) of images, as the CLI's test set: the model's
+        noise_factor and seed unless given."""
+        noise = self.noise_factor if noise_factor is None else float(noise_factor)
+        return noise, noise_seed(self.seed if seed is None else int(seed), "test")
+
+
+class Model(CoreWrapper):
     """A spiking autoencoder: layer sizes, pulse times, weights and every option.
 
     Create one with the options of ``spikeae train`` (keyword arguments named as
@@ -90,7 +147,7 @@ class Model:
             (as the training data do in the CLI)
     """
 
-    __slots__ = ("_core",)
+    __slots__ = ()
 
     def __init__(self, **options: Any) -> None:
         input_size = options.pop("input_size", None)
@@ -98,12 +155,6 @@ class Model:
         self._core = _core.Model(resolve(options, input_size=input_size))
 
     # -- construction, files ---------------------------------------------------------
-
-    @classmethod
-    def _wrap(cls, core: Any) -> "Model":
-        model = cls.__new__(cls)
-        model._core = core
-        return model
 
     @classmethod
     def load(cls, path: Any) -> "Model":
@@ -118,16 +169,6 @@ class Model:
     def save(self, path: Any) -> None:
         """Writes the model file (atomically), readable by the CLI and Model.load."""
         self._core.save(os.fspath(path))
-
-    def copy(self) -> "Model":
-        """An independent copy."""
-        return Model._wrap(_core.Model(self._core))
-
-    def __copy__(self) -> "Model":
-        return self.copy()
-
-    def __deepcopy__(self, memo: Dict[int, Any]) -> "Model":
-        return self.copy()
 
     def __getstate__(self) -> bytes:
         return self._core.to_bytes()
@@ -167,30 +208,12 @@ class Model:
         """Neurons per layer, input first, e.g. (784, 32, 784)."""
         return tuple(self._core.layer_sizes)
 
-    @property
-    def n_pulses(self) -> int:
-        """Pulses feeding each non-input layer."""
-        return self._core.n_pulses
-
-    @property
-    def n_inputs(self) -> int:
-        """Input neurons (pixels)."""
-        return self.layer_sizes[0]
-
-    @property
-    def n_outputs(self) -> int:
-        """Output neurons."""
-        return self.layer_sizes[-1]
-
-    @property
-    def num_connections(self) -> int:
-        """Weight matrices: connection c joins layer c to layer c + 1."""
-        return len(self.layer_sizes) - 1
-
-    @property
-    def parameter_count(self) -> int:
-        """Weights plus pulse times."""
-        return self._core.parameter_count
+    n_pulses = core_attribute("n_pulses", "Pulses feeding each non-input layer.")
+    n_inputs = property(lambda self: self.layer_sizes[0], doc="Input neurons (pixels).")
+    n_outputs = property(lambda self: self.layer_sizes[-1], doc="Output neurons.")
+    num_connections = property(lambda self: len(self.layer_sizes) - 1,
+                               doc="Weight matrices: connection c joins layer c to layer c + 1.")
+    parameter_count = core_attribute("parameter_count", "Weights plus pulse times.")
 
     @property
     def embedding_layer(self) -> int:
@@ -201,63 +224,27 @@ class Model:
         hidden = sizes[1:-1]
         return 1 + hidden.index(min(hidden))
 
-    @property
-    def inverted(self) -> bool:
-        """The input encoding: brightness b spikes at 1 - b (True) or b (False)."""
-        return self._core.config.as_dict()["inverted"]
-
-    @property
-    def latency(self) -> float:
-        """latency_ae: output k should spike at latency + target time k."""
-        return self.config["latency_ae"]
-
-    @property
-    def noise_factor(self) -> float:
-        """noise_factor_ae the model was trained with (the default noise of its inputs)."""
-        return self.config["noise_factor_ae"]
-
-    @property
-    def decay_rate(self) -> float:
-        """tau, the synaptic decay rate."""
-        return self._core.decay_rate
-
-    @property
-    def fire_threshold(self) -> float:
-        """theta, the firing threshold."""
-        return self._core.fire_threshold
-
-    @property
-    def neuron_kind(self) -> str:
-        """'alpha' or 'exponential': the membrane potential's kernel (docs/model.md 1.4)."""
-        return self._core.neuron_kind
-
-    @property
-    def layers(self) -> str:
-        """'dense', or one spec per connection, e.g. 'local:12,dense' (docs/model.md 2.1)."""
-        return self._core.layers
-
-    @property
-    def seed(self) -> int:
-        """The seed of the model's weights (and of its training run)."""
-        return self.config["seed"]
-
-    @property
-    def epochs_trained(self) -> int:
-        """The epoch this model comes from (0: untrained). Stored in the model file."""
-        return self._core.epochs_trained
-
-    @epochs_trained.setter
-    def epochs_trained(self, value: int) -> None:
-        self._core.epochs_trained = int(value)
-
-    @property
-    def validation_loss(self) -> float:
-        """Its validation loss (NaN: not measured). Stored in the model file."""
-        return self._core.validation_loss
-
-    @validation_loss.setter
-    def validation_loss(self, value: float) -> None:
-        self._core.validation_loss = float(value)
+    inverted = entry_of("config", "inverted", "The input encoding: brightness b spikes at "
+                        "1 - b (True) or b (False).")
+    latency = entry_of("config", "latency_ae",
+                       "latency_ae: output k should spike at latency + target time k.")
+    noise_factor = entry_of("config", "noise_factor_ae", "noise_factor_ae the model was trained "
+                            "with (the default noise of its inputs).")
+    decay_rate = core_attribute("decay_rate", "tau, the synaptic decay rate.")
+    fire_threshold = core_attribute("fire_threshold", "theta, the firing threshold.")
+    neuron_kind = core_attribute(
+        "neuron_kind", "'alpha' or 'exponential': the membrane potential's kernel "
+        "(docs/model.md 1.4).")
+    layers = core_attribute("layers", "'dense', or one spec per connection, e.g. "
+                            "'local:12,dense' (docs/model.md 2.1).")
+    seed = entry_of("config", "seed",
+                    "The seed of the model's weights (and of its training run).")
+    epochs_trained = core_attribute(
+        "epochs_trained", "The epoch this model comes from (0: untrained). Stored in the "
+        "model file.", settable=int)
+    validation_loss = core_attribute(
+        "validation_loss", "Its validation loss (NaN: not measured). Stored in the model file.",
+        settable=float)
 
     @property
     def dataset(self) -> DataDescription:
@@ -310,7 +297,7 @@ class Model:
 
     @weights.setter
     def weights(self, matrices: Sequence[Any]) -> None:
-        self._set_all(matrices, self.set_weights, "weight matrices")
+        self._set_all(matrices, self.set_weights, self.num_connections, "weight matrices")
 
     @property
     def pulses(self) -> List[np.ndarray]:
@@ -319,19 +306,7 @@ class Model:
 
     @pulses.setter
     def pulses(self, values: Sequence[Any]) -> None:
-        self._set_all(values, self.set_pulses, "pulse arrays")
-
-    def _set_all(self, values: Sequence[Any], setter, what: str) -> None:
-        values = list(values)
-        if len(values) != self.num_connections:
-            raise SpikeaeError(f"expected {self.num_connections} {what}, got {len(values)}")
-        backup = self.copy()._core
-        try:
-            for c, value in enumerate(values):
-                setter(c, value)
-        except Exception:
-            self._core = backup  # all or nothing
-            raise
+        self._set_all(values, self.set_pulses, self.num_connections, "pulse arrays")
 
     # -- running -----------------------------------------------------------------
 
@@ -356,8 +331,7 @@ class Model:
 
     def _encode(self, flat: np.ndarray, noise_factor: Optional[float], seed: Optional[int],
                 first_index: int = 0) -> np.ndarray:
-        noise = self.noise_factor if noise_factor is None else float(noise_factor)
-        set_seed = noise_seed(self.seed if seed is None else int(seed), "test")
+        noise, set_seed = self._test_noise(noise_factor, seed)
         return _core.encode_images(np.ascontiguousarray(flat), self.inverted, noise, set_seed,
                                    int(first_index))
 
@@ -526,8 +500,7 @@ class Model:
             if given_batch != batch:
                 raise SpikeaeError(f"the inputs have batch shape {given_batch} but the images "
                                    f"{batch}")
-        noise = self.noise_factor if noise_factor is None else float(noise_factor)
-        set_seed = noise_seed(self.seed if seed is None else int(seed), "test")
+        noise, set_seed = self._test_noise(noise_factor, seed)
         losses, mean = self._core.losses(np.ascontiguousarray(flat), given, noise, set_seed,
                                          threads)
         return losses.reshape(batch) if per_example else mean
@@ -579,8 +552,7 @@ class Model:
             causal_inputs (inputs before the spike, per neuron that fired).
         """
         flat, _, _ = _fit_batch(image_bytes(images), self.n_inputs, "images")
-        noise = self.noise_factor if noise_factor is None else float(noise_factor)
-        set_seed = noise_seed(self.seed if seed is None else int(seed), "test")
+        noise, set_seed = self._test_noise(noise_factor, seed)
         return self._core.activity(np.ascontiguousarray(flat[:, None, :]), noise, set_seed,
                                    threads)
 
@@ -612,8 +584,7 @@ class Model:
         if pixels != self.n_inputs:
             raise SpikeaeError(f"images have {pixels} pixels but the network has "
                                f"{self.n_inputs} inputs")
-        noise = self.noise_factor if noise_factor is None else float(noise_factor)
-        set_seed = noise_seed(self.seed if seed is None else int(seed), "test")
+        noise, set_seed = self._test_noise(noise_factor, seed)
         # The engine draws the picture, so it is byte for byte the CLI's.
         self._core.write_reconstructions(os.fspath(path), np.ascontiguousarray(array), indices,
                                          noise, set_seed)

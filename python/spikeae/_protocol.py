@@ -12,7 +12,8 @@ from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 import numpy as np
 
 from . import _core
-from ._data import Data, as_images, as_labels, load_dataset, load_idx, split_is_shuffled
+from ._data import (Data, as_images, as_labels, check_same_size, load_dataset, load_idx,
+                    split_is_shuffled)
 from ._options import RUN_DEFAULTS
 
 SpikeaeError = _core.SpikeaeError
@@ -142,9 +143,7 @@ def _load_data(train_images, train_labels, test_images, test_labels, dataset, da
         test = None if test_images is None else _load_part(test_images, test_labels, "test")[0]
         name = os.fspath(train_images) if _is_path(train_images) else "arrays"
     if test is not None:
-        if train.shape[1:] != test.shape[1:]:
-            raise SpikeaeError(f"training images are {train.shape[1]}x{train.shape[2]} but test "
-                               f"images are {test.shape[1]}x{test.shape[2]}")
+        check_same_size(train, test)
         if test_size and 0 < int(test_size) < len(test):
             test = test[:int(test_size)]
     return (np.ascontiguousarray(train), labels,

@@ -7,7 +7,7 @@ import io
 import math
 import os
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List
 
 import matplotlib
 
@@ -64,11 +64,6 @@ def legend_under(axis: Any, columns: int) -> Any:
 def select(records: Iterable[Dict[str, Any]], **match: Any) -> List[Dict[str, Any]]:
     """Records whose fields equal every keyword (floats compared as numbers)."""
     return [r for r in records if all(r.get(key) == value for key, value in match.items())]
-
-
-def one(records: Iterable[Dict[str, Any]], **match: Any) -> Optional[Dict[str, Any]]:
-    found = select(records, **match)
-    return found[0] if found else None
 
 
 def by_noise(records: Iterable[Dict[str, Any]], value: str):

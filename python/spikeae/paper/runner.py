@@ -143,16 +143,6 @@ def test_images(scale: Scale, data: Any) -> np.ndarray:
     return data.test_images[:scale.test_size] if scale.test_size else data.test_images
 
 
-def _epoch_printer(options: RunOptions, epochs: int):
-    if not options.verbose:
-        return None
-
-    def on_epoch(metrics: Dict[str, Any], _model: Any) -> None:
-        options.print(f"    epoch {metrics['epoch']}/{epochs}: validation loss "
-                      f"{metrics['validation_loss']:.5f} ({metrics['seconds']:.1f} s)")
-    return on_epoch
-
-
 def _embedding_record(times: np.ndarray, labels: np.ndarray, folder: Path) -> Dict[str, Any]:
     """Saves the embeddings and scores them with the SVM."""
     np.save(folder / "embeddings.npy", times)
@@ -186,7 +176,7 @@ def run_snn(condition: Condition, scale: Scale, data: Any, folder: Path,
                  preset=(condition.noise, condition.latency, condition.hidden),
                  epochs=scale.epochs, train_size=scale.train_size,
                  validation_size=scale.validation_size, seed=options.seed,
-                 threads=options.threads, on_epoch=_epoch_printer(options, scale.epochs))
+                 threads=options.threads, verbose=options.verbose)
     # The named data set with the split it was given, so eval finds the data by itself.
     result.model.dataset = result.model.dataset._replace(name=condition.dataset)
     result.model.save(folder / "model.spikeae")
@@ -205,8 +195,7 @@ def run_ann(condition: Condition, scale: Scale, data: Any, folder: Path,
                      decoder=condition.decoder, inverted=condition.inverted,
                      noise_factor=condition.noise, epochs=scale.epochs,
                      train_size=scale.train_size, validation_size=scale.validation_size,
-                     seed=options.seed, threads=options.threads,
-                     on_epoch=_epoch_printer(options, scale.epochs))
+                     seed=options.seed, threads=options.threads, verbose=options.verbose)
     result.model.save(folder / "model.npz")
     activations = result.model.encode(data.test_images[:scale.embedding_images])
     return _trained_record(result, activations, data.test_labels[:scale.embedding_images], folder)

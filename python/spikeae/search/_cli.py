@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import fields
 from typing import Any, Dict, List, Optional
 
 from .._core import SpikeaeError
@@ -46,60 +47,17 @@ class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescrip
         return super()._get_help_string(action)
 
 
-def _add_condition(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("condition (fixed in every trial)")
-    group.add_argument("--dataset", default="mnist", choices=("mnist", "fashion-mnist"),
-                       help="data set")
-    group.add_argument("--data-dir", default=None,
-                       help="folder of the data sets (default: as `spikeae train`)")
-    group.add_argument("--noise", type=float, default=0.0, help="noise_factor_ae")
-    group.add_argument("--latency", type=float, default=1.0, help="latency_ae")
-    group.add_argument("--hidden", type=int, default=32, help="n_hidden")
-    group.add_argument("--fix", action="append", default=[], metavar="NAME=VALUE",
-                       help="hold a searched hyperparameter at VALUE (repeatable)")
+# Every option's default is the SearchOptions field's, so the two cannot drift apart.
+_DEFAULTS = {option.name: option.default for option in fields(SearchOptions)}
 
 
-def _add_budget(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("how long this worker runs")
-    group.add_argument("--trials", type=int, default=20,
-                       help="trials this worker runs (0: no limit)")
-    group.add_argument("--total-trials", type=int, default=None,
-                       help="stop every worker when the study holds this many trials")
-    group.add_argument("--timeout", type=float, default=None,
-                       help="seconds after which this worker starts no new trial")
-
-
-def _add_training(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("training of each trial")
-    group.add_argument("--epochs", type=int, default=3, help="epochs per trial")
-    group.add_argument("--train-size", type=int, default=10000, help="training images")
-    group.add_argument("--validation-size", type=int, default=1000, help="validation images")
-    group.add_argument("--split", default="shuffled", choices=SPLITS,
-                       help="how the validation images are taken from the training set")
-    group.add_argument("--seed", type=int, default=1,
-                       help="seed of weights, noise, split and shuffling (same in every trial)")
-    group.add_argument("--threads", type=int, default=0, help="worker threads (0: all cores)")
-
-
-def _add_study(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("study and results")
-    group.add_argument("--out", default="runs/search",
-                       help="folder of the results and of the default SQLite file")
-    group.add_argument("--study", default=None,
-                       help="study name (default: DATASET-noiseN-latencyL-hiddenH)")
-    group.add_argument("--storage", default=None,
-                       help="database URL (default: sqlite:///OUT/search.db), e.g. "
-                            "postgresql+psycopg2://USER@HOST/DB")
-    group.add_argument("--sampler-seed", type=int, default=None,
-                       help="seed of the TPE sampler; give each worker its own (default: random)")
-    group.add_argument("--pruner", default="median", choices=PRUNERS,
-                       help="stops trials that do worse than the others after an epoch")
-    group.add_argument("--top", type=int, default=10, help="rows of the top-trials tables")
-    group.add_argument("--export", action="store_true",
-                       help="run no trials: only write the results of the existing study")
-    group.add_argument("--no-export", action="store_true",
-                       help="write no results at the end (e.g. on all workers but one)")
-    group.add_argument("--quiet", action="store_true", help="no per-trial log lines")
+def _add(group: Any, name: str, help: str, **settings: Any) -> None:
+    """--name (dashes for underscores) for the SearchOptions field ``name``, with the
+    field's default, parsed as the default's type unless ``type`` is given."""
+    default = _DEFAULTS[name]
+    if default is not None:
+        settings.setdefault("type", type(default))
+    group.add_argument("--" + name.replace("_", "-"), default=default, help=help, **settings)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,9 +66,47 @@ def build_parser() -> argparse.ArgumentParser:
         description="Search the hyperparameters of a spiking autoencoder with Optuna: "
                     "minimise the validation loss for one dataset and condition.",
         epilog=_EXAMPLES.format(space=describe_search_space()))
-    for add in (_add_condition, _add_budget, _add_training, _add_study):
-        add(parser)
+    group = parser.add_argument_group("condition (fixed in every trial)")
+    _add(group, "dataset", "data set", choices=("mnist", "fashion-mnist"))
+    _add(group, "data_dir", "folder of the data sets (default: as `spikeae train`)")
+    _add(group, "noise", "noise_factor_ae")
+    _add(group, "latency", "latency_ae")
+    _add(group, "hidden", "n_hidden")
+    group.add_argument("--fix", action="append", default=[], metavar="NAME=VALUE",
+                       help="hold a searched hyperparameter at VALUE (repeatable)")
+    group = parser.add_argument_group("how long this worker runs")
+    _add(group, "trials", "trials this worker runs (0: no limit)")
+    _add(group, "total_trials", "stop every worker when the study holds this many trials",
+         type=int)
+    _add(group, "timeout", "seconds after which this worker starts no new trial", type=float)
+    group = parser.add_argument_group("training of each trial")
+    _add(group, "epochs", "epochs per trial")
+    _add(group, "train_size", "training images")
+    _add(group, "validation_size", "validation images")
+    _add(group, "split", "how the validation images are taken from the training set",
+         choices=SPLITS)
+    _add(group, "seed", "seed of weights, noise, split and shuffling (same in every trial)")
+    _add(group, "threads", "worker threads (0: all cores)")
+    _add_study(parser.add_argument_group("study and results"))
     return parser
+
+
+def _add_study(group: Any) -> None:
+    _add(group, "out", "folder of the results and of the default SQLite file")
+    group.add_argument("--study", default=None,
+                       help="study name (default: DATASET-noiseN-latencyL-hiddenH)")
+    _add(group, "storage", "database URL (default: sqlite:///OUT/search.db), e.g. "
+                           "postgresql+psycopg2://USER@HOST/DB")
+    _add(group, "sampler_seed", "seed of the TPE sampler; give each worker its own (default: "
+                                "random)", type=int)
+    _add(group, "pruner", "stops trials that do worse than the others after an epoch",
+         choices=PRUNERS)
+    _add(group, "top", "rows of the top-trials tables")
+    group.add_argument("--export", action="store_true",
+                       help="run no trials: only write the results of the existing study")
+    group.add_argument("--no-export", action="store_true",
+                       help="write no results at the end (e.g. on all workers but one)")
+    group.add_argument("--quiet", action="store_true", help="no per-trial log lines")
 
 
 def parse_arguments(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -145,15 +141,14 @@ def worker_trials(trials: int) -> Optional[int]:
     return trials or None
 
 
+# The options whose command-line value differs from the field's (or whose name does).
+_CONVERTED = ("trials", "study_name", "fixed", "export", "verbose")
+
+
 def options_from_arguments(arguments: argparse.Namespace) -> SearchOptions:
     """The options; a SpikeaeError names the first invalid one (checked by SearchOptions)."""
     return SearchOptions(
-        dataset=arguments.dataset, data_dir=arguments.data_dir, noise=arguments.noise,
-        latency=arguments.latency, hidden=arguments.hidden,
-        trials=worker_trials(arguments.trials), total_trials=arguments.total_trials,
-        timeout=arguments.timeout, epochs=arguments.epochs, train_size=arguments.train_size,
-        validation_size=arguments.validation_size, split=arguments.split, seed=arguments.seed,
-        threads=arguments.threads, out=arguments.out, study_name=arguments.study,
-        storage=arguments.storage, sampler_seed=arguments.sampler_seed,
-        pruner=arguments.pruner, fixed=parse_fixed(arguments.fix),
-        export=not arguments.no_export, top=arguments.top, verbose=not arguments.quiet)
+        **{name: getattr(arguments, name) for name in _DEFAULTS if name not in _CONVERTED},
+        trials=worker_trials(arguments.trials), study_name=arguments.study,
+        fixed=parse_fixed(arguments.fix), export=not arguments.no_export,
+        verbose=not arguments.quiet)

@@ -89,12 +89,10 @@ class Objective:
 
     def _train(self, trial: optuna.Trial, hyperparameters: Dict[str, Any]) -> Any:
         options = self.options
-        return fit(self.train_images, self.train_labels,
-                   train_size=options.train_size, validation_size=options.validation_size,
-                   split=options.split, epochs=options.epochs, threads=options.threads,
-                   seed=options.seed, noise_factor_ae=options.noise,
-                   latency_ae=options.latency, n_hidden=options.hidden,
-                   on_epoch=epoch_reporter(trial, options.epochs), **hyperparameters)
+        return fit(self.train_images, self.train_labels, train_size=options.train_size,
+                   validation_size=options.validation_size, split=options.split,
+                   on_epoch=epoch_reporter(trial, options.epochs), **options.fit_options(),
+                   **hyperparameters)
 
 
 def epoch_reporter(trial: optuna.Trial, epochs: int) -> Callable[[Dict[str, Any], Any], None]:

@@ -125,7 +125,7 @@ class SearchOptions:
     def _check_with_library(self) -> None:
         """Resolves what every trial gives spikeae.fit, option by option (so that the
         message names the one at fault), then all together, as spikeae.fit will."""
-        given = {_FIT_NAMES[option]: getattr(self, option) for option in _FIT_NAMES}
+        given = self.fit_options()
         for option, name in _FIT_NAMES.items():
             # The library's message names fit's option; name ours when it differs.
             source = f"{option} {given[name]!r}" if option != name else None
@@ -152,6 +152,10 @@ class SearchOptions:
         """The options every worker of the study must share (see PROTOCOL_FIELDS)."""
         values = asdict(self)
         return {name: values[name] for name in PROTOCOL_FIELDS}
+
+    def fit_options(self) -> Dict[str, Any]:
+        """What every trial passes to spikeae.fit besides the data, by fit's names."""
+        return {name: getattr(self, option) for option, name in _FIT_NAMES.items()}
 
     def condition(self) -> Dict[str, Any]:
         """The fixed columns of the paper's table, by column name."""
