@@ -10,6 +10,7 @@ packages=(
   libcli11-dev                       # command-line parsing with --help and defaults
   zlib1g-dev                         # gzip IDX files, CRC-32 of model files
   libpng-dev                         # PNG pictures
+  libhdf5-dev python3-h5py           # NIR graphs (HDF5); h5py reads them in the tests
   dataset-fashion-mnist              # Fashion-MNIST IDX files
   python3-numpy                      # checks that numpy reads our .npy files; Python package
   python3-dev pybind11-dev           # the Python package's extension module

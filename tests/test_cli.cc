@@ -28,6 +28,7 @@
 #include "spikeae/idx.h"
 #include "spikeae/image_grid.h"
 #include "spikeae/model_file.h"
+#include "spikeae/nir_file.h"
 
 namespace spikeae {
 namespace {
@@ -397,6 +398,26 @@ TEST_F(CliTest, EmbedWritesNpyPairMatchingTheCsv) {
       EXPECT_EQ(value, std::stod(fields.at(j + 1))) << "row " << i << " column " << j;
     }
   }
+}
+
+// --- export ------------------------------------------------------------------
+
+TEST_F(CliTest, ExportWritesANirGraphThatLoadsBack) {
+  const fs::path nir_path = path("model.nir");
+  const RunResult r = run({"export", model_path().string(), "-o", nir_path.string()});
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(Contains(r.output, "wrote " + nir_path.string()));
+  EXPECT_EQ(read_bytes(nir_path).substr(1, 3), "HDF");
+  EXPECT_EQ(load_nir(nir_path).network, load_model(model_path()).network);
+}
+
+TEST_F(CliTest, ExportOfAMissingModelIsNamed) {
+  const fs::path missing = path("missing.spikeae");
+  const RunResult r = run({"export", missing.string(), "-o", path("x.nir").string()});
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(Contains(r.output, missing.string()));
+  EXPECT_TRUE(Contains(r.output, "No such file"));
+  EXPECT_FALSE(fs::exists(path("x.nir")));
 }
 
 // --- bench -------------------------------------------------------------------

@@ -9,6 +9,7 @@ void add_train_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_reconstruct_command(CLI::App& app);
 void add_embed_command(CLI::App& app);
+void add_export_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
 void add_options_command(CLI::App& app);
 

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   spikeae::cli::add_eval_command(app);
   spikeae::cli::add_reconstruct_command(app);
   spikeae::cli::add_embed_command(app);
+  spikeae::cli::add_export_command(app);
   spikeae::cli::add_bench_command(app);
   spikeae::cli::add_options_command(app);
   try {

@@ -24,6 +24,7 @@ Models (options named and defaulted as the ``spikeae train`` flags)::
     model.forward(spike_times=times)                      # spike times in, named
     model.loss(data.test_images)                          # as `spikeae eval`
     trace = model.membrane_potential(image, layer=1, neuron=3, t=np.linspace(0, 3, 500))
+    model.to_nir("model.nir"); model = spikeae.Model.from_nir("model.nir")   # NIR graphs
 
 Training (the protocol of ``spikeae train``; Ctrl-C stops cleanly)::
 

@@ -596,6 +596,25 @@ class Model(CoreWrapper):
                                f"{len(self.layer_sizes) - 2}")
         return layer
 
+    # -- NIR graphs (docs/nir.md) ------------------------------------------------------
+
+    def to_nir(self, path: Any) -> None:
+        """Writes the model as a NIR graph of CubaLIF neurons (HDF5, atomically).
+
+        Raises:
+            SpikeaeError: the exponential neuron kind (NIR has no exact node for it).
+        """
+        _core.save_nir(self._core, os.fspath(path))
+
+    @classmethod
+    def from_nir(cls, path: Any) -> "Model":
+        """Reads a NIR graph that to_nir or ``spikeae export`` wrote (as dense layers).
+
+        Raises:
+            SpikeaeError: the file is missing, not HDF5, damaged, or not such a graph.
+        """
+        return cls._wrap(_core.load_nir(os.fspath(path)))
+
 
 def _read_only(array: np.ndarray) -> np.ndarray:
     array.flags.writeable = False

@@ -15,4 +15,5 @@ PYBIND11_MODULE(_core, m) {
   sp::bind_model(m);
   sp::bind_train(m);
   sp::bind_ann(m);
+  sp::bind_nir(m);
 }

@@ -78,5 +78,6 @@ void bind_data(py::module_& module);
 void bind_model(py::module_& module);
 void bind_train(py::module_& module);
 void bind_ann(py::module_& module);
+void bind_nir(py::module_& module);
 
 }  // namespace spikeae::python
