@@ -14,6 +14,7 @@ packages=(
   dataset-fashion-mnist              # Fashion-MNIST IDX files
   python3-numpy                      # checks that numpy reads our .npy files; Python package
   python3-dev pybind11-dev           # the Python package's extension module
+  python3-venv python3-setuptools python3-wheel  # pip install of the package, offline
   python3-pytest python3-matplotlib  # its tests; its example script and the paper's figures
   libeigen3-dev                      # dense matrix products of the ANN baseline
   python3-sklearn                    # t-SNE and SVMs of the paper's embedding analyses
