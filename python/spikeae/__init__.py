@@ -6,8 +6,11 @@ library (threads, the GIL released); arrays go in and out as numpy arrays, with
 
 Images, wherever they go in, are uint8 bytes 0..255 or floats in [0, 1] (the
 brightness; x and x / 255 give the same results); anything else is refused with
-SpikeaeError. Spike times go in only through arguments named for them
-(``spike_times=``, ``Model.decode(hidden)``).
+SpikeaeError. Any array-like goes: numpy arrays, objects with ``__array__`` or
+``__dlpack__`` (CPU torch tensors, without importing torch); (count, rows, cols,
+channels) images with 1, 3 or 4 channels become grey (BT.601 luma, alpha dropped).
+Spike times go in only through arguments named for them (``spike_times=``,
+``Model.decode(hidden)``).
 
 Data::
 
@@ -24,6 +27,11 @@ Models (options named and defaulted as the ``spikeae train`` flags)::
     model.forward(spike_times=times)                      # spike times in, named
     model.loss(data.test_images)                          # as `spikeae eval`
     trace = model.membrane_potential(image, layer=1, neuron=3, t=np.linspace(0, 3, 500))
+
+Plots (matplotlib, imported only by ``import spikeae.plot``)::
+
+    import spikeae.plot
+    spikeae.plot.raster(model, image); spikeae.plot.learning_curves(result)
     model.to_nir("model.nir"); model = spikeae.Model.from_nir("model.nir")   # NIR graphs
 
 Training (the protocol of ``spikeae train``; Ctrl-C stops cleanly)::

@@ -17,8 +17,7 @@ from typing import Any, Callable, Dict, List, Optional
 import numpy as np
 
 from . import _core
-from ._data import image_bytes
-from ._model import CoreWrapper, _fit_batch, core_attribute, entry_of
+from ._model import CoreWrapper, _fit_batch, _fit_images, core_attribute, entry_of
 from ._options import RUN_DEFAULTS
 from ._protocol import (DATA_DOC, RAISES_DOC, SIGNAL_CHECK_SECONDS, RunResult, epoch_callback,
                         finish, result_fields, run_data)
@@ -111,7 +110,7 @@ class AnnModel(CoreWrapper):
     # -- running -----------------------------------------------------------------
 
     def _flat_images(self, images: Any):
-        flat, batch, _ = _fit_batch(image_bytes(images), self.input_size, "images")
+        flat, batch, _ = _fit_images(images, self.input_size)
         return np.ascontiguousarray(flat), batch
 
     def inputs(self, images: Any, *, noise_factor: Optional[float] = None,

@@ -3,6 +3,8 @@ the encoding with its noise model, and small numeric helpers.
 
 Images follow one rule wherever they enter the package (image_bytes): uint8 bytes
 0..255, or floats in [0, 1] taken as brightness; spike times are never images.
+Any array-like goes (numpy, ``__array__``, DLPack); colour images become grey by
+the BT.601 luma (grey_channels).
 """
 
 from __future__ import annotations
@@ -171,9 +173,38 @@ def brightness_to_bytes(brightness: np.ndarray) -> np.ndarray:
     return np.floor(scaled + 0.5).astype(np.uint8)
 
 
+# DLPack's device type of main memory (kDLCPU).
+_DLPACK_CPU = 1
+
+
+def as_array(values: Any, what: str = "images") -> np.ndarray:
+    """A numpy array of anything array-like: numpy arrays, sequences, objects with
+    ``__array__``, or objects with ``__dlpack__`` (torch, JAX, CuPy tensors...),
+    read through numpy.from_dlpack without importing their library.
+
+    Raises:
+        SpikeaeError: a DLPack object that lives outside main memory (e.g. on a GPU),
+            or one numpy cannot read.
+    """
+    if isinstance(values, np.ndarray) or not hasattr(values, "__dlpack__"):
+        return np.asarray(values)
+    device = getattr(values, "__dlpack_device__", lambda: (_DLPACK_CPU, 0))()
+    if int(device[0]) != _DLPACK_CPU:
+        raise SpikeaeError(f"{what} are on device {tuple(device)}, not in main memory; "
+                           f"copy them there first (e.g. tensor.cpu())")
+    try:
+        return np.from_dlpack(values)
+    except (BufferError, TypeError, RuntimeError) as error:
+        if hasattr(values, "__array__"):  # e.g. a read-only or unusual dtype tensor
+            return np.asarray(values)
+        raise SpikeaeError(f"{what}: numpy cannot read this DLPack object ({error}); pass a "
+                           f"numpy array instead") from error
+
+
 def image_bytes(images: Any, what: str = "images") -> np.ndarray:
     """Images as a uint8 array of the same shape, by the package's one rule.
 
+    Anything as_array reads is taken (numpy arrays, ``__array__`` or DLPack objects).
     uint8 arrays are taken as they are; other integer arrays must hold 0..255; float
     arrays must hold brightness in [0, 1] (converted by brightness_to_bytes).
 
@@ -182,7 +213,7 @@ def image_bytes(images: Any, what: str = "images") -> np.ndarray:
             0..255, bool, complex, object or text arrays), with how to pass images and
             spike times.
     """
-    array = np.asarray(images)
+    array = as_array(images, what)
     kind = array.dtype.kind
     if array.dtype == np.uint8:
         return array
@@ -201,15 +232,48 @@ def image_bytes(images: Any, what: str = "images") -> np.ndarray:
     raise _refuse_images(what, f"got an array of dtype {array.dtype}")
 
 
+#: ITU-R BT.601 luma weights of red, green and blue: how colour images become grey.
+LUMA_WEIGHTS = (0.299, 0.587, 0.114)
+_CHANNEL_COUNTS = (1, 3, 4)
+
+
+def grey_channels(images: np.ndarray, what: str = "images") -> np.ndarray:
+    """Channels-last uint8 images (..., rows, cols, channels) as grey (..., rows, cols).
+
+    The channel rule: 1 channel is grey already; 3 (RGB) or 4 (RGBA, alpha dropped)
+    become the BT.601 luma 0.299 R + 0.587 G + 0.114 B, rounded to the nearest byte.
+
+    Raises:
+        SpikeaeError: another channel count (e.g. channels-first arrays, which must
+            move the channel axis last).
+    """
+    channels = images.shape[-1]
+    if channels not in _CHANNEL_COUNTS:
+        raise SpikeaeError(
+            f"{what} of shape {images.shape} read as (..., rows, cols, channels) have "
+            f"{channels} channels, but only 1 (grey), 3 (RGB) or 4 (RGBA) are taken; "
+            f"channels-first arrays (count, channels, rows, cols) must move the channel "
+            f"axis last, e.g. numpy.moveaxis(images, 1, -1) or tensor.permute(0, 2, 3, 1)")
+    if channels == 1:
+        return images[..., 0]
+    luma = images[..., :3].astype(np.float64) @ np.array(LUMA_WEIGHTS)
+    return np.floor(luma + 0.5).astype(np.uint8)
+
+
 def as_images(images: Any, what: str = "images") -> np.ndarray:
-    """A (count, rows, cols) C-contiguous uint8 array by image_bytes' rule;
-    (count, pixels) becomes (count, 1, pixels)."""
+    """A (count, rows, cols) C-contiguous uint8 array by image_bytes' rule.
+
+    (count, pixels) becomes (count, 1, pixels); (count, rows, cols, channels) becomes
+    grey by grey_channels' rule.
+    """
     array = image_bytes(images, what)
     if array.ndim == 2:
         array = array[:, None, :]
+    elif array.ndim == 4:
+        array = grey_channels(array, what)
     if array.ndim != 3:
-        raise SpikeaeError(f"{what} must be (count, rows, cols) or (count, pixels), "
-                           f"got shape {array.shape}")
+        raise SpikeaeError(f"{what} must be (count, rows, cols), (count, rows, cols, "
+                           f"channels) or (count, pixels), got shape {array.shape}")
     return np.ascontiguousarray(array)
 
 
@@ -221,7 +285,7 @@ def as_labels(labels: Any, count: int, what: str = "labels") -> np.ndarray:
     """
     if labels is None:
         return np.zeros(count, dtype=np.uint8)
-    array = np.asarray(labels)
+    array = as_array(labels, what)
     if array.dtype.kind not in "iu":
         raise SpikeaeError(f"{what} must be integers 0..255 (class numbers), got an array of "
                            f"dtype {array.dtype}; convert whole-number labels with "

@@ -10,7 +10,8 @@ from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 import numpy as np
 
 from . import _core
-from ._data import DataDescription, as_images, brightness, image_bytes, noise_seed
+from ._data import (DataDescription, as_images, brightness, grey_channels, image_bytes,
+                    noise_seed)
 from ._options import check_names, keyword_parameters, option_defaults, option_docs, resolve
 
 SpikeaeError = _core.SpikeaeError
@@ -60,6 +61,18 @@ def _fit_batch(array: np.ndarray, size: int, what: str) -> Tuple[np.ndarray, tup
             f"(..., {size}) or (..., rows, cols) with rows * cols = {size}")
     batch = array.shape[:array.ndim - len(trailing)]
     return array.reshape((-1, size)), batch, trailing
+
+
+def _fit_images(images: Any, size: int, what: str = "images") -> Tuple[np.ndarray, tuple, tuple]:
+    """_fit_batch of images by the package's rule (image_bytes), where one example may
+    also be channels-last (rows, cols, channels) with rows * cols = size: those become
+    grey by grey_channels' rule."""
+    array = image_bytes(images, what)
+    fits = (array.ndim >= 1 and array.shape[-1] == size) or \
+        (array.ndim >= 2 and array.shape[-2] * array.shape[-1] == size)
+    if not fits and array.ndim >= 3 and array.shape[-3] * array.shape[-2] == size:
+        array = grey_channels(array, what)
+    return _fit_batch(array, size, what)
 
 
 def core_attribute(name: str, doc: str, settable: Optional[type] = None) -> property:
@@ -139,7 +152,10 @@ class Model(CoreWrapper):
     the same results); anything else is refused with SpikeaeError. Images are
     encoded with the model's encoding and, unless told otherwise, the model's
     training noise with the CLI's test-set noise seed, as ``spikeae eval`` does.
-    One example is (pixels,) or (rows, cols); a batch adds leading axes.
+    One example is (pixels,), (rows, cols) or channels-last (rows, cols, channels)
+    with 1, 3 or 4 channels (made grey: the BT.601 luma, alpha dropped); a batch adds
+    leading axes. Arrays may be numpy arrays or anything with ``__array__`` or
+    ``__dlpack__`` (e.g. CPU torch tensors).
 
     Options (keyword only):
 {options}
@@ -325,7 +341,7 @@ class Model(CoreWrapper):
         Returns:
             float64 (..., n_inputs), numpy.inf for silent pixels.
         """
-        flat, batch, _ = _fit_batch(image_bytes(images), self.n_inputs, "images")
+        flat, batch, _ = _fit_images(images, self.n_inputs)
         times = self._encode(flat, noise_factor, seed, first_index)
         return times.reshape(batch + (self.n_inputs,))
 
@@ -343,8 +359,7 @@ class Model(CoreWrapper):
             raise SpikeaeError(f"give either {images_name} or spike_times= (input spike "
                                f"times), not both or neither")
         if images is not None:
-            flat, batch, trailing = _fit_batch(image_bytes(images, images_name), self.n_inputs,
-                                               images_name)
+            flat, batch, trailing = _fit_images(images, self.n_inputs, images_name)
             return self._encode(flat, noise_factor, seed), batch, trailing
         if noise_factor is not None or seed is not None:
             raise SpikeaeError("noise_factor and seed apply to images; spike_times are the "
@@ -492,7 +507,7 @@ class Model(CoreWrapper):
         Returns:
             float mean loss, or float64 array of per-example losses shaped like the batch.
         """
-        flat, batch, _ = _fit_batch(image_bytes(images), self.n_inputs, "images")
+        flat, batch, _ = _fit_images(images, self.n_inputs)
         given = None
         if inputs is not None or spike_times is not None:
             given, given_batch, _ = self._inputs(inputs, spike_times, noise_factor, seed,
@@ -551,7 +566,7 @@ class Model(CoreWrapper):
             including pulses per example), spiking_fraction (neurons that fired),
             causal_inputs (inputs before the spike, per neuron that fired).
         """
-        flat, _, _ = _fit_batch(image_bytes(images), self.n_inputs, "images")
+        flat, _, _ = _fit_images(images, self.n_inputs)
         noise, set_seed = self._test_noise(noise_factor, seed)
         return self._core.activity(np.ascontiguousarray(flat[:, None, :]), noise, set_seed,
                                    threads)
