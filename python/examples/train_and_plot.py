@@ -6,9 +6,10 @@ From the repository root, after scripts/setup.sh and scripts/build.sh:
     PYTHONPATH=build/python /usr/bin/python3 python/examples/train_and_plot.py
 
 trains 784-32-784 on 20,000 images for 3 epochs (about 20 s on 2 cores) and
-writes train_and_plot.png: test digits and their reconstructions, the learning
-curve, and the membrane potential of one output neuron crossing the threshold at
-its spike time. Options: --help.
+writes train_and_plot.png with spikeae.plot: test digits and their reconstructions
+with their losses, the learning curves, and the membrane potential of one output
+neuron (with its inputs' terms) crossing the threshold at its spike time.
+Options: --help.
 """
 
 import argparse
@@ -22,6 +23,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 import spikeae  # noqa: E402
+import spikeae.plot  # noqa: E402
 
 SHOWN = 8  # test images in the picture
 
@@ -39,48 +41,9 @@ def parse_arguments(argv):
     return parser.parse_args(argv)
 
 
-def plot_digits(figure, grid, model, test):
-    """Row 1: clean test digits; row 2: the reconstructions."""
-    reconstructed = model.reconstruct_images(test[:SHOWN])
-    for column in range(SHOWN):
-        for row, picture in enumerate((test[column] / 255.0, reconstructed[column])):
-            axes = figure.add_subplot(grid[row, column])
-            axes.imshow(picture, cmap="gray", vmin=0.0, vmax=1.0)
-            axes.set_xticks([])
-            axes.set_yticks([])
-            if column == 0:
-                axes.set_ylabel(("input", "output")[row])
-
-
-def plot_learning_curve(axes, result):
-    epochs = [m["epoch"] for m in result.history]
-    axes.plot(epochs, [m["train_loss"] for m in result.history], "o-", label="training")
-    axes.plot(epochs, [m["validation_loss"] for m in result.history], "s-", label="validation")
-    axes.set_xlabel("epoch")
-    axes.set_ylabel("loss (per-pixel MSE)")
-    axes.set_title(f"test loss {result.test_loss:.4f}")
-    axes.legend()
-
-
-def plot_membrane(axes, model, image):
-    """V(t) of the earliest-firing output neuron, with its largest input terms."""
-    outputs = model.forward(image)[-1]
-    neuron = int(np.argmin(outputs))
-    layer = len(model.layer_sizes) - 1
-    spike = outputs[neuron]
-    end = (spike if np.isfinite(spike) else model.latency + 1.0) + 1.5
-    trace = model.membrane_potential(image, layer, neuron, np.linspace(0.0, end, 800))
-    axes.plot(trace.t, trace.v, color="black", label="V(t)")
-    strongest = np.argsort(-np.abs(trace.contributions).max(axis=1))[:3]
-    for i in strongest:
-        kind = "pulse" if trace.is_pulse[i] else "hidden neuron"
-        axes.plot(trace.t, trace.contributions[i], lw=0.8, label=f"{kind} input {i}")
-    axes.axhline(trace.threshold, color="red", ls="--", lw=0.8, label="threshold")
-    if np.isfinite(spike):
-        axes.axvline(spike, color="gray", ls=":", lw=0.8, label=f"spike at {spike:.3f}")
-    axes.set_xlabel("time")
-    axes.set_title(f"output neuron {neuron} (pixel {divmod(neuron, image.shape[-1])})")
-    axes.legend(fontsize=7)
+def earliest_output(model, image):
+    """The output neuron that fires first: its V(t) crosses the threshold in view."""
+    return int(np.argmin(model.forward(image)[-1]))
 
 
 def main(argv=None):
@@ -93,11 +56,14 @@ def main(argv=None):
                          n_hidden=args.n_hidden, seed=args.seed, verbose=True)
     model = result.model
 
-    figure = plt.figure(figsize=(12, 7), constrained_layout=True)
-    grid = figure.add_gridspec(4, SHOWN)
-    plot_digits(figure, grid, model, test)
-    plot_learning_curve(figure.add_subplot(grid[2:, :SHOWN // 2]), result)
-    plot_membrane(figure.add_subplot(grid[2:, SHOWN // 2:]), model, test[0])
+    figure = plt.figure(figsize=(12, 7), layout="constrained")
+    top, bottom = figure.subfigures(2, 1, height_ratios=[1, 1])
+    spikeae.plot.reconstructions(model, test[:SHOWN], data.test_labels[:SHOWN], columns=SHOWN,
+                                 figure=top)
+    left, right = bottom.subplots(1, 2)
+    spikeae.plot.learning_curves(result, ax=left)
+    output_layer = len(model.layer_sizes) - 1
+    spikeae.plot.membrane(model, test[0], output_layer, earliest_output(model, test[0]), ax=right)
     sizes = "-".join(map(str, model.layer_sizes))
     figure.suptitle(f"spikeae {sizes} on {args.dataset}: {args.train_size} training images, "
                     f"{args.epochs} epochs")
