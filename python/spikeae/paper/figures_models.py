@@ -8,6 +8,7 @@ from typing import Any, Dict, List, Optional
 
 import numpy as np
 
+from .. import plot
 from .._model import Model
 from . import embeddings
 from .grid import ANN_PAIR, Condition
@@ -272,12 +273,10 @@ def fig9_figure(results: Results, dataset: str = "mnist", hidden: int = 32,
             no_data(axis)
             continue
         t = np.linspace(0.0, latency + 2.0, 2000)
-        trace = model.membrane_potential(image, model.num_connections, pixel, t, contributions=False)
-        axis.plot(trace.t, trace.v, label="membrane potential V(t)")
-        axis.axhline(trace.threshold, color="red", linestyle="--", label="threshold")
-        axis.axvline(latency + target, color="gray", linestyle=":", label=f"target l + {target:.2f}")
-        if np.isfinite(trace.spike_time):
-            axis.plot([trace.spike_time], [trace.threshold], "k*", markersize=10, label="spike")
+        plot.membrane(model, image, model.num_connections, pixel, t=t, contributions=False,
+                      ax=axis)
+        axis.axvline(latency + target, color="tab:green", linestyle="-.",
+                     label=f"target l + {target:.2f}")
         axis.set(title=f"{title(dataset)}, l={latency:g}: output neuron {pixel} "
                        f"(row {pixel // 28}, col {pixel % 28}), test image {image_index}",
                  xlabel="time", ylabel="V(t)")
