@@ -46,6 +46,11 @@ for script in spikeae spikeae-paper spikeae-search; do
   "$work/venv/bin/$script" --help >"$work/help.txt" ||
     { cat "$work/help.txt"; echo "test_install.sh: $script --help failed" >&2; exit 1; }
   echo "$script --help: $(head -n 1 "$work/help.txt")"
+  # The Python scripts' help names them as they were called.
+  if [ "$script" != spikeae ] && ! grep -q "usage: $script " "$work/help.txt"; then
+    echo "test_install.sh: $script --help does not name $script" >&2
+    exit 1
+  fi
 done
 "$work/venv/bin/spikeae" --version
 echo "test_install.sh: the installed package works"

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from .._console import program_name
 from .._core import SpikeaeError
 from .._data import load_dataset
 from . import figures, grid, report, runner
@@ -24,7 +25,7 @@ EXAMPLES = """examples:
 
 def parse(argv: Optional[List[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python3 -m spikeae.paper", epilog=EXAMPLES,
+        prog=program_name("python3 -m spikeae.paper"), epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Runs the paper's experiments (spiking networks with the paper's presets, "
                     "ANN baselines, SVMs), draws its figures and writes the results table. "

@@ -6,6 +6,7 @@ import argparse
 from dataclasses import fields
 from typing import Any, Dict, List, Optional
 
+from .._console import program_name
 from .._core import SpikeaeError
 from ._options import PRUNERS, SPLITS, SearchOptions
 from ._space import SEARCH_SPACE, describe_search_space
@@ -62,7 +63,7 @@ def _add(group: Any, name: str, help: str, **settings: Any) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python3 -m spikeae.search", formatter_class=_HelpFormatter,
+        prog=program_name("python3 -m spikeae.search"), formatter_class=_HelpFormatter,
         description="Search the hyperparameters of a spiking autoencoder with Optuna: "
                     "minimise the validation loss for one dataset and condition.",
         epilog=_EXAMPLES.format(space=describe_search_space()))
