@@ -16,6 +16,7 @@ packages=(
   python3-dev pybind11-dev           # the Python package's extension module
   python3-venv python3-setuptools python3-wheel  # pip install of the package, offline
   python3-pytest python3-matplotlib  # its tests; its example script and the paper's figures
+  jupyter-nbconvert python3-nbclient python3-nbformat python3-ipykernel  # runs the notebook tour
   libeigen3-dev                      # dense matrix products of the ANN baseline
   python3-sklearn                    # t-SNE and SVMs of the paper's embedding analyses
   python3-optuna python3-psycopg2    # hyperparameter search; its PostgreSQL storage
