@@ -101,11 +101,18 @@ constexpr std::size_t kDatasetLengthOffset = 28;
 constexpr std::size_t kNeuronBytes = 8 + 8 + 4;  // decay rate, threshold, kind (version 2)
 constexpr std::size_t kConfigFixedBytes = kNeuronBytes + 16 + 1 + 8 + 24 + 40 + 40;
 
-// Sizes, pulse count, then (version 3) each connection's layer kind (u32) and window (i64).
-constexpr std::size_t kLayerSpecBytes = 4 + 8;
+// Version 3 stores each connection's layer kind (u32), field count (u32) and fields (i64).
+std::size_t layer_specs_bytes(const Architecture& architecture) {
+  const std::size_t connections = architecture.layer_sizes.size() - 1;
+  std::size_t bytes = 8 * connections;
+  for (const LayerSpec& spec : architecture.connections)
+    bytes += 8 * layer_spec_fields(spec).size();
+  return bytes;
+}
+// Sizes, pulse count, then the layer specs.
 std::size_t architecture_bytes(const Architecture& architecture) {
   const std::size_t n = architecture.layer_sizes.size();
-  return 8 + 8 * n + 8 + kLayerSpecBytes * (n - 1);
+  return 8 + 8 * n + 8 + layer_specs_bytes(architecture);
 }
 // Where the layer specs of an architecture starting at `offset` begin.
 std::size_t layer_specs_offset(const Architecture& architecture, std::size_t offset) {
@@ -362,12 +369,14 @@ TEST(ModelFormat, LayerSpecsRoundTripAndBadOnesAreRefused) {
   const SavedModel model = local_model();
   const std::string original = serialize_model(model);
   expect_same_model(model, parse_model(original, "memory"));
-  // The spec of network connection 0: kind (u32) then window (i64).
+  // The spec of network connection 0: kind (u32), field count (u32), window (i64);
+  // connection 1's spec follows 16 bytes later.
   const std::size_t spec = layer_specs_offset(model.network.architecture, network_offset(model));
   const std::size_t config_spec =
       layer_specs_offset(model.config.architecture, config_offset(model));
   EXPECT_EQ(get_u32(original, spec), 1u);
-  EXPECT_EQ(get_u32(original, spec + 4), 2u);
+  EXPECT_EQ(get_u32(original, spec + 4), 1u);
+  EXPECT_EQ(get_u32(original, spec + 8), 2u);
   struct Case {
     std::size_t offset;
     std::uint64_t value;
@@ -377,12 +386,13 @@ TEST(ModelFormat, LayerSpecsRoundTripAndBadOnesAreRefused) {
   const std::vector<Case> cases = {
       {spec, 9, true,
        "unknown network connection 0 layer kind 9 (this build knows 0 = dense, 1 = local)"},
-      {spec + 4, 6, false, "network connection 0 (local:6): the window must be 1 to 5 neurons"},
-      {spec + 4, 0, false, "network connection 0 (local:0): the window must be 1 to 5 neurons"},
-      {spec + kLayerSpecBytes, 0, true, "network connection 1 is dense but has a window of 3"},
-      {spec + 4, ~std::uint64_t{0}, false, "implausible network connection 0 window -1"},
-      {config_spec + kLayerSpecBytes + 4, 4, false,
-       "connection 1 (local:4): the window must be 1 to 3"},
+      {spec + 8, 6, false, "network connection 0 (local:6): the window must be 1 to 5 neurons"},
+      {spec + 8, 0, false, "network connection 0 (local:0): the window must be 1 to 5 neurons"},
+      {spec + 4, 2, true, "network connection 0: local layers have 1 spec field, not 2"},
+      {spec + 4, 17, true, "network connection 0: local layers have 1 spec field, not 17"},
+      {spec + 16, 0, true, "network connection 1: dense layers have 0 spec fields, not 1"},
+      {spec + 8, ~std::uint64_t{0}, false, "implausible network connection 0 spec field 0 -1"},
+      {config_spec + 16 + 8, 4, false, "connection 1 (local:4): the window must be 1 to 3"},
   };
   for (const Case& c : cases) {
     std::string bytes = original;
@@ -416,11 +426,12 @@ TEST(ModelFormat, UnknownNeuronKindIsRefused) {
 // the later fields erased first.
 std::string older_version_bytes(const SavedModel& model, std::uint32_t version) {
   std::string bytes = serialize_model(model);
-  const std::size_t spec_bytes = kLayerSpecBytes * model.network.num_connections();
   if (version < 2) bytes.erase(network_kind_offset(model), 4);
-  bytes.erase(layer_specs_offset(model.network.architecture, network_offset(model)), spec_bytes);
+  bytes.erase(layer_specs_offset(model.network.architecture, network_offset(model)),
+              layer_specs_bytes(model.network.architecture));
   if (version < 2) bytes.erase(config_kind_offset(model), 4);
-  bytes.erase(layer_specs_offset(model.config.architecture, config_offset(model)), spec_bytes);
+  bytes.erase(layer_specs_offset(model.config.architecture, config_offset(model)),
+              layer_specs_bytes(model.config.architecture));
   bytes[kVersionOffset] = static_cast<char>(version);
   fix_checksum(bytes);
   return bytes;

@@ -37,6 +37,14 @@ std::string layer_spec_text(const LayerSpec& spec);
 std::string layer_specs_text(const std::vector<LayerSpec>& specs);
 std::vector<LayerSpec> parse_layer_specs(std::string_view text);
 
+// A spec's integer fields in their stored order (dense: none; local: the window),
+// and the spec of a kind from them; layer_spec_from_fields throws Error naming the
+// kind when the count is wrong. The model file stores specs this way, so a kind
+// with more fields needs no new format.
+std::vector<std::int64_t> layer_spec_fields(const LayerSpec& spec);
+void check_layer_spec_field_count(LayerKind kind, std::size_t count);
+LayerSpec layer_spec_from_fields(LayerKind kind, const std::vector<std::int64_t>& fields);
+
 // Throws Error unless every spec fits the layer sizes (one spec per connection, or
 // none for an all-dense network; a local window of 1..n_pre neurons).
 void check_layer_specs(const std::vector<LayerSpec>& specs, const std::vector<int>& layer_sizes);

@@ -47,12 +47,14 @@ void write_architecture(ByteWriter& out, const Architecture& architecture) {
   out.i64(static_cast<std::int64_t>(architecture.layer_sizes.size()));
   for (int size : architecture.layer_sizes) out.i64(size);
   out.i64(architecture.n_pulses);
-  // Version 3: every connection's kind and window, dense ones included.
+  // Version 3: every connection's kind and its integer fields, dense ones included.
   for (std::size_t c = 0; c + 1 < architecture.layer_sizes.size(); ++c) {
     const LayerSpec spec =
         architecture.connections.empty() ? LayerSpec{} : architecture.connections[c];
+    const std::vector<std::int64_t> fields = layer_spec_fields(spec);
     out.u32(static_cast<std::uint32_t>(spec.kind));
-    out.i64(spec.window);
+    out.u32(static_cast<std::uint32_t>(fields.size()));
+    for (const std::int64_t field : fields) out.i64(field);
   }
 }
 
@@ -223,7 +225,18 @@ std::vector<LayerSpec> read_layer_specs(ByteReader& in, const std::string& what,
       throw Error(str(in.source()) + ": unknown " + connection + " layer kind " +
                   std::to_string(number) + " (this build knows 0 = dense, 1 = local)");
     }
-    specs[c] = {*kind, in.int_in(0, kMaxModelLayerSize, connection + " window")};
+    // The count must be the kind's before any field is read.
+    const std::uint32_t count = in.u32(connection + " spec field count");
+    try {
+      check_layer_spec_field_count(*kind, count);
+    } catch (const Error& error) {
+      throw Error(str(in.source()) + ": " + connection + ": " + error.what());
+    }
+    std::vector<std::int64_t> fields(count);
+    for (std::uint32_t f = 0; f < count; ++f) {
+      fields[f] = in.int_in(0, kMaxModelLayerSize, connection + " spec field " + std::to_string(f));
+    }
+    specs[c] = layer_spec_from_fields(*kind, fields);
   }
   const bool all_dense = std::all_of(specs.begin(), specs.end(),
                                      [](const LayerSpec& spec) { return spec == LayerSpec{}; });

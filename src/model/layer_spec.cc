@@ -60,6 +60,25 @@ std::vector<LayerSpec> parse_layer_specs(std::string_view text) {
   return specs;
 }
 
+std::vector<std::int64_t> layer_spec_fields(const LayerSpec& spec) {
+  if (spec.kind == LayerKind::local) return {spec.window};
+  return {};
+}
+
+void check_layer_spec_field_count(LayerKind kind, std::size_t count) {
+  const std::size_t expected = kind == LayerKind::local ? 1 : 0;
+  if (count != expected) {
+    throw Error(std::string(layer_kind_name(kind)) + " layers have " + std::to_string(expected) +
+                " spec field" + (expected == 1 ? "" : "s") + ", not " + std::to_string(count));
+  }
+}
+
+LayerSpec layer_spec_from_fields(LayerKind kind, const std::vector<std::int64_t>& fields) {
+  check_layer_spec_field_count(kind, fields.size());
+  // Fields are range-checked by the reader, and check_layer_specs checks the window.
+  return kind == LayerKind::local ? LayerSpec{kind, static_cast<int>(fields[0])} : LayerSpec{kind};
+}
+
 void check_layer_specs(const std::vector<LayerSpec>& specs, const std::vector<int>& layer_sizes) {
   if (specs.empty()) return;
   const std::size_t connections = layer_sizes.empty() ? 0 : layer_sizes.size() - 1;
