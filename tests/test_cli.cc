@@ -420,6 +420,25 @@ TEST_F(CliTest, ExportOfAMissingModelIsNamed) {
   EXPECT_FALSE(fs::exists(path("x.nir")));
 }
 
+// --- report ------------------------------------------------------------------
+
+TEST_F(CliTest, TrainWritesTheReportWithTheRunsTestImages) {
+  ASSERT_EQ(train_run().status, 0) << train_run().output;
+  const std::string html = read_bytes(run_dir() / "report.html");
+  EXPECT_TRUE(Contains(html, "<section id=\"raster\">"));
+  EXPECT_TRUE(Contains(html, "Over the first 20 test images"));
+  EXPECT_TRUE(Contains(html, "data:image/png;base64,"));
+}
+
+TEST_F(CliTest, ReportRefusesAFolderWithoutARun) {
+  const fs::path folder = path("not_a_run");
+  fs::create_directories(folder);
+  const RunResult r = run({"report", folder.string()});
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(Contains(r.output, "holds no finished run: metrics.jsonl is missing"));
+  EXPECT_FALSE(fs::exists(folder / "report.html"));
+}
+
 // --- bench -------------------------------------------------------------------
 
 // One row of bench's table: the rates and, with a one-thread row, the speed-up
