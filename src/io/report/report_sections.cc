@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <numeric>
 
 #include "io/report/html_text.h"
@@ -40,6 +42,18 @@ double best_validation(const RunRecord& run) {
     if (e.metrics.best) best = e.metrics.validation_loss;
   }
   return best;
+}
+
+// Twice the PNG's own size (read from its IHDR chunk), so small tiles stay legible.
+std::string doubled_size(const std::string& png) {
+  if (png.size() < 24) return "";
+  auto big_endian = [&png](std::size_t at) {
+    std::uint32_t value = 0;
+    for (std::size_t k = 0; k < 4; ++k) value = value << 8 | static_cast<std::uint8_t>(png[at + k]);
+    return value;
+  };
+  return " width=\"" + std::to_string(2 * big_endian(16)) + "\" height=\"" +
+         std::to_string(2 * big_endian(20)) + "\"";
 }
 
 std::vector<std::size_t> histogram(const LayerCounts& layer) {
@@ -107,15 +121,17 @@ std::string reconstruction_section(const RunRecord& run, const std::optional<Tes
     const std::size_t shown = std::min({kPictureColumns, test->labels.size(), test->losses.size()});
     caption += " (label, loss):";
     for (std::size_t i = 0; i < shown; ++i) {
-      caption += " " + std::to_string(i) + ": " + std::to_string(test->labels[i]) + " (" +
-                 format_number(test->losses[i], 4) + ")" + (i + 1 < shown ? "," : ".");
+      char column[80];
+      std::snprintf(column, sizeof column, " %zu: %d (%s)%c", i, int{test->labels[i]},
+                    format_number(test->losses[i], 4).c_str(), i + 1 < shown ? ',' : '.');
+      caption += column;
     }
   } else {
     caption += ", from left to right.";
   }
   return section("reconstructions", "Reconstructions",
-                 "<figure><img alt=\"reconstructions of the first test images\" "
-                 "src=\"data:image/png;base64," +
+                 "<figure><img alt=\"reconstructions of the first test images\"" +
+                     doubled_size(run.picture_png) + " src=\"data:image/png;base64," +
                      base64_encode(run.picture_png) + "\">\n<figcaption>" + html_escape(caption) +
                      "</figcaption></figure>\n");
 }

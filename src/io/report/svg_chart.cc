@@ -79,7 +79,8 @@ std::string series_svg(const Series& s, const Range& xs, const Range& ys) {
   for (const auto& [x, y] : s.points) {
     if (!std::isfinite(y)) continue;
     points += fixed(xs.x(x)) + "," + fixed(ys.y(y)) + " ";
-    values += (values.empty() ? "" : " ") + format_number(y, 9);
+    if (!values.empty()) values += ' ';
+    values += format_number(y, 9);
     dots += "<circle cx=\"" + fixed(xs.x(x)) + "\" cy=\"" + fixed(ys.y(y)) + "\" r=\"3\" fill=\"" +
             s.color + "\"><title>" + html_escape(s.name) + " " + format_number(x, 6) + ": " +
             format_number(y, 9) + "</title></circle>\n";
