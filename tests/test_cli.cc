@@ -420,6 +420,41 @@ TEST_F(CliTest, ExportOfAMissingModelIsNamed) {
   EXPECT_FALSE(fs::exists(path("x.nir")));
 }
 
+// --- report ------------------------------------------------------------------
+
+TEST_F(CliTest, TrainWritesTheReportWithTheRunsTestImages) {
+  ASSERT_EQ(train_run().status, 0) << train_run().output;
+  const std::string html = read_bytes(run_dir() / "report.html");
+  EXPECT_TRUE(Contains(html, "<section id=\"raster\">"));
+  EXPECT_TRUE(Contains(html, "Over the first 20 test images"));
+  EXPECT_TRUE(Contains(html, "data:image/png;base64,"));
+}
+
+TEST_F(CliTest, ReportTakesOwnTestImages) {
+  ASSERT_EQ(train_run().status, 0) << train_run().output;
+  const fs::path folder = path("report_copy");
+  fs::create_directories(folder);
+  for (const char* name : {"model.spikeae", "metrics.jsonl", "reconstructions.png"}) {
+    fs::copy_file(run_dir() / name, folder / name);
+  }
+  const RunResult without = run({"report", folder.string()});
+  ASSERT_EQ(without.status, 0) << without.output;
+  EXPECT_TRUE(Contains(without.output, "no raster or histograms: the model was trained on"));
+  const std::vector<std::string>& own = data();
+  const RunResult with = run({"report", folder.string(), own[4], own[5], own[6], own[7]});
+  ASSERT_EQ(with.status, 0) << with.output;
+  EXPECT_TRUE(Contains(read_bytes(folder / "report.html"), "Over the first 20 test images"));
+}
+
+TEST_F(CliTest, ReportRefusesAFolderWithoutARun) {
+  const fs::path folder = path("not_a_run");
+  fs::create_directories(folder);
+  const RunResult r = run({"report", folder.string()});
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(Contains(r.output, "holds no finished run: metrics.jsonl is missing"));
+  EXPECT_FALSE(fs::exists(folder / "report.html"));
+}
+
 // --- bench -------------------------------------------------------------------
 
 // One row of bench's table: the rates and, with a one-thread row, the speed-up

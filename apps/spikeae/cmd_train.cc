@@ -1,5 +1,6 @@
 // spikeae train: the full protocol (split, train, validate every epoch, test the
 // best-validation model) with a saved model, metrics and a picture.
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <set>
@@ -11,6 +12,7 @@
 #include "resume_flags.h"
 #include "spikeae/error.h"
 #include "spikeae/run.h"
+#include "spikeae/run_report.h"
 #include "train_report.h"
 
 namespace spikeae::cli {
@@ -33,6 +35,16 @@ RunFolderMode folder_mode(const TrainFlags& flags) {
   return flags.overwrite ? RunFolderMode::kOverwrite : RunFolderMode::kNew;
 }
 
+// The run's page beside its files; the run itself is safe, so a failure only warns.
+void write_report(const std::string& out, Dataset test_images, const DataFlags& data) {
+  const std::string from = uses_own_files(data) ? data.test_images : data.dataset + " test set";
+  try {
+    write_run_report(out, {std::move(test_images), from});
+  } catch (const Error& error) {
+    std::fprintf(stderr, "warning: no report written: %s\n", error.what());
+  }
+}
+
 void run_train(const TrainFlags& flags) {
   // Options first: a bad flag fails before the data are read or the folder touched.
   resolve_config(flags.hyperparameters);
@@ -48,12 +60,16 @@ void run_train(const TrainFlags& flags) {
   spec.on_resume = [&flags](const Checkpoint& checkpoint) {
     return resumed_config(flags.hyperparameters, flags.given, checkpoint, flags.out);
   };
+  Dataset test_images = data.test;  // for the report: run_training takes the data
   std::optional<ProgressPrinter> printer;
   const RunOutcome outcome = [&] {
     const InterruptHandlers interrupts;
     return run_training(spec, {std::move(data.train), std::move(data.test)},
                         terminal_callbacks(flags.out, flags.test_every_epoch, printer));
   }();
+  if (!outcome.result.stopped && outcome.result.best_epoch > 0) {
+    write_report(flags.out, std::move(test_images), flags.data);
+  }
   print_end(outcome, flags.out);
   if (outcome.result.stopped) {
     throw Error("training was interrupted after epoch " +

@@ -12,5 +12,6 @@ void add_embed_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
 void add_options_command(CLI::App& app);
+void add_report_command(CLI::App& app);
 
 }  // namespace spikeae::cli

@@ -21,8 +21,9 @@ inline constexpr std::string_view kMetricsFile = "metrics.jsonl";
 inline constexpr std::string_view kPictureFile = "reconstructions.png";
 inline constexpr std::string_view kHyperparameterFile = "hyperparameters.tsv";
 inline constexpr std::string_view kCheckpointFile = "checkpoint.spikeae";
-inline constexpr std::array<std::string_view, 5> kRunFiles = {
-    kModelFile, kMetricsFile, kPictureFile, kHyperparameterFile, kCheckpointFile};
+inline constexpr std::string_view kReportFile = "report.html";  // written by `spikeae train`
+inline constexpr std::array<std::string_view, 6> kRunFiles = {
+    kModelFile, kMetricsFile, kPictureFile, kHyperparameterFile, kCheckpointFile, kReportFile};
 
 // Owns a run folder while it lives: creates the folder, takes an exclusive lock
 // (released by the kernel even on SIGKILL), removes temporary files that dead
