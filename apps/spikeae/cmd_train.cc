@@ -12,7 +12,6 @@
 #include "resume_flags.h"
 #include "spikeae/error.h"
 #include "spikeae/run.h"
-#include "spikeae/run_report.h"
 #include "train_report.h"
 
 namespace spikeae::cli {
@@ -35,16 +34,6 @@ RunFolderMode folder_mode(const TrainFlags& flags) {
   return flags.overwrite ? RunFolderMode::kOverwrite : RunFolderMode::kNew;
 }
 
-// The run's page beside its files; the run itself is safe, so a failure only warns.
-void write_report(const std::string& out, Dataset test_images, const DataFlags& data) {
-  const std::string from = uses_own_files(data) ? data.test_images : data.dataset + " test set";
-  try {
-    write_run_report(out, {std::move(test_images), from});
-  } catch (const Error& error) {
-    std::fprintf(stderr, "warning: no report written: %s\n", error.what());
-  }
-}
-
 void run_train(const TrainFlags& flags) {
   // Options first: a bad flag fails before the data are read or the folder touched.
   resolve_config(flags.hyperparameters);
@@ -60,15 +49,16 @@ void run_train(const TrainFlags& flags) {
   spec.on_resume = [&flags](const Checkpoint& checkpoint) {
     return resumed_config(flags.hyperparameters, flags.given, checkpoint, flags.out);
   };
-  Dataset test_images = data.test;  // for the report: run_training takes the data
+  spec.test_name =
+      uses_own_files(flags.data) ? flags.data.test_images : flags.data.dataset + " test set";
   std::optional<ProgressPrinter> printer;
   const RunOutcome outcome = [&] {
     const InterruptHandlers interrupts;
     return run_training(spec, {std::move(data.train), std::move(data.test)},
                         terminal_callbacks(flags.out, flags.test_every_epoch, printer));
   }();
-  if (!outcome.result.stopped && outcome.result.best_epoch > 0) {
-    write_report(flags.out, std::move(test_images), flags.data);
+  if (!outcome.report_problem.empty()) {
+    std::fprintf(stderr, "warning: no report written: %s\n", outcome.report_problem.c_str());
   }
   print_end(outcome, flags.out);
   if (outcome.result.stopped) {

@@ -27,6 +27,8 @@ struct RunSpec {
   std::filesystem::path folder;  // the run folder; empty: write no files
   RunFolderMode folder_mode = RunFolderMode::kNew;
   bool test_every_epoch = false;  // also test after every epoch (a learning curve)
+  // Where the test images came from, for report.html (empty: "<data_name> test images").
+  std::string test_name;
   // With kResume and a checkpoint: the config to continue with, from the checkpoint's
   // (front ends apply what may change and refuse what may not, by throwing Error).
   std::function<TrainingConfig(const Checkpoint&)> on_resume;
@@ -62,6 +64,9 @@ struct RunOutcome {
   std::string data_description;  // as stored in the model file
   TrainResult result;
   RunSummary summary;  // best epoch, test loss, mean-image plateau
+  // Why report.html could not be written ("" when it was, or when nothing was to be):
+  // the run's own files are safe by then, so this is a warning for the front end.
+  std::string report_problem;
 };
 
 // Options a resumed run may change without changing the epochs already trained:
@@ -74,9 +79,10 @@ bool may_change_on_resume(std::string_view option);
 TrainingConfig continued_config(const Checkpoint& checkpoint, const TrainingConfig& asked,
                                 bool epochs_given, const std::string& checkpoint_name);
 
-// Runs (or, with kResume, continues) a training run. `start` continues training
-// that network instead of a new one. Throws Error before any file is changed when
-// options, data, memory or the folder refuse the run.
+// Runs (or, with kResume, continues) a training run. A run into a folder that
+// completes (not stopped) ends by writing report.html (run_report.h) beside its files. `start`
+// continues training that network instead of a new one. Throws Error before any file is changed
+// when options, data, memory or the folder refuse the run.
 RunOutcome run_training(const RunSpec& spec, RunData data, const RunCallbacks& callbacks,
                         std::optional<Network> start = std::nullopt);
 

@@ -59,8 +59,8 @@ def fit(train_images: Any = None, train_labels: Any = None, test_images: Any = N
         train_size, validation_size, split: the split ("shuffled" or "sequential";
             default sizes: see Split above).
         out: a folder to write model.spikeae, metrics.jsonl, reconstructions.png,
-            hyperparameters.tsv and checkpoint.spikeae into, by the CLI's own code (None:
-            write nothing). A folder that holds another run is refused, and one that
+            hyperparameters.tsv, checkpoint.spikeae and report.html into, by the CLI's own
+            code (None: write nothing). A folder that holds another run is refused, and one that
             another process is training into is refused.
         overwrite: replace the run that ``out`` holds (as the CLI's --overwrite).
         test_every_epoch: also measure the test loss after every epoch.
@@ -102,6 +102,8 @@ def fit(train_images: Any = None, train_labels: Any = None, test_images: Any = N
                        mean_image_loss=raw["mean_image_loss"], plateau=raw["plateau"])
     if result.plateau:
         warnings.warn(raw["plateau_advice"], RuntimeWarning, stacklevel=2)
+    if raw["report_problem"]:
+        warnings.warn(f"no report written: {raw['report_problem']}", RuntimeWarning, stacklevel=2)
     return finish(result, raw["pending"], args["verbose"], interrupted_line=True)
 
 

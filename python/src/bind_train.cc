@@ -98,6 +98,7 @@ py::dict outcome_to_dict(const RunOutcome& outcome, const TrainingConfig& kept, 
                        last_loss, outcome.data_description}};
   out["mean_image_loss"] = summary.mean_image_loss;
   out["plateau"] = summary.plateau;
+  out["report_problem"] = outcome.report_problem;
   out["plateau_advice"] = summary.plateau ? mean_image_plateau_advice(result.best_validation_loss,
                                                                       summary.mean_image_loss)
                                           : std::string();

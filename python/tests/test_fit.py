@@ -225,3 +225,15 @@ def test_plateau_is_reported(images):
         result = spikeae.fit(images, epochs=1, n_hidden=6, learning_rate=0,
                              learning_rate_pulses=0)
     assert result.plateau and result.mean_image_loss > 0
+
+
+@pytest.mark.filterwarnings("ignore:the best validation loss:RuntimeWarning")
+def test_a_run_folder_gets_the_report_page_with_the_test_images(images, tmp_path):
+    out = tmp_path / "reported"
+    result = spikeae.fit(images[:50], None, images[50:], None, epochs=2, n_hidden=6, n_pulses=3,
+                         out=out)
+    page = (out / "report.html").read_text()
+    assert page.startswith("<!DOCTYPE html>")
+    # The run protocol measured the test images it was given (10 here), not a data set's.
+    assert "arrays test images" in page and "Over the first 10 test images" in page
+    assert f"{result.history[-1]['validation_loss']:.5f}"[:6] in page

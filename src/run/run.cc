@@ -9,6 +9,7 @@
 #include "spikeae/error.h"
 #include "spikeae/memory_check.h"
 #include "spikeae/run_files.h"
+#include "spikeae/run_report.h"
 
 namespace spikeae {
 namespace {
@@ -46,6 +47,19 @@ std::optional<Checkpoint> read_checkpoint(const RunSpec& spec, const RunFolder* 
   return checkpoint;  // validated with a new run's config, before the data are prepared
 }
 
+// report.html beside the run's files, which are safe already: a failure is returned.
+std::string write_report(const std::filesystem::path& folder, Dataset test_images,
+                         const RunSpec& spec) {
+  const std::string from =
+      spec.test_name.empty() ? spec.data_name + " test images" : spec.test_name;
+  try {
+    write_run_report(folder, {std::move(test_images), from});
+  } catch (const Error& error) {
+    return error.what();
+  }
+  return "";
+}
+
 }  // namespace
 
 RunOutcome run_training(const RunSpec& spec, RunData data, const RunCallbacks& callbacks,
@@ -57,6 +71,8 @@ RunOutcome run_training(const RunSpec& spec, RunData data, const RunCallbacks& c
       read_checkpoint(spec, folder ? &*folder : nullptr, description);
   const TrainingConfig config = checkpoint ? checkpoint->config : spec.config;
   validate(config);
+  Dataset test_images;  // for the report; the sets take the data
+  if (folder) test_images = data.test;
   const RunSets<ExampleSet> sets = prepare_sets(config, spec.split, std::move(data));
   if (folder && !checkpoint) folder->clear_earlier_run();
   TrainingState state =
@@ -92,13 +108,17 @@ RunOutcome run_training(const RunSpec& spec, RunData data, const RunCallbacks& c
                      description,
                      resume_training(std::move(state), config, sets.train, sets.validation,
                                      train_callbacks, *engine),
-                     {}};
+                     {},
+                     ""};
   outcome.summary = summarize_run(outcome.result, sets.test, sets.validation, latency, *engine);
   if (folder && outcome.result.best_epoch > 0) {
     write_run_files(folder->path(),
                     {outcome.result.best_network, config, outcome.result.best_epoch,
                      outcome.result.best_validation_loss, description},
                     sets.test, outcome.summary, *log);
+    if (!outcome.result.stopped) {
+      outcome.report_problem = write_report(folder->path(), std::move(test_images), spec);
+    }
   }
   return outcome;
 }
