@@ -30,7 +30,9 @@ Problem make_problem(std::vector<int> layer_sizes, int n_pulses, std::uint64_t s
   net.neuron = {1.0, 0.6, kind};
   for (int c = 0; c + 1 < static_cast<int>(layer_sizes.size()); ++c) {
     const LayerSpec spec = net.layer(c);
-    const int fan_in = (spec.kind == LayerKind::dense ? layer_sizes[c] : spec.window) + n_pulses;
+    const int fan_in = spec.kind == LayerKind::dense
+                           ? layer_sizes[c] + n_pulses
+                           : static_cast<int>(layer_model(spec.kind).weight_shape(net, c)[1]);
     auto& weights = net.weights.emplace_back(layer_model(spec.kind).weight_count(net, c));
     for (double& w : weights) w = 0.35 + 0.9 * rng.normal() / std::sqrt(fan_in);
     auto& pulses = net.pulses.emplace_back();
@@ -150,6 +152,20 @@ TEST(Gradients, LocallyConnectedNetworkMatchesFiniteDifferences) {
 TEST(Gradients, LocalAndDenseFiveLayerNetworkMatchesFiniteDifferences) {
   expect_gradients_match({10, 7, 4, 7, 10}, 2, 51, NeuronKind::exponential,
                          {{LayerKind::local, 4}, {}, {LayerKind::local, 2}, {LayerKind::local, 7}});
+}
+
+// The conv kind: shared kernel taps, 1x6x6 -> 2x6x6 (K=3, S=1, P=1) -> dense 36.
+TEST(Gradients, ConvolutionalNetworkMatchesFiniteDifferences) {
+  expect_gradients_match({36, 72, 36}, 3, 61, NeuronKind::alpha,
+                         {{LayerKind::conv, 0, {1, 6, 6, 2, 3, 1, 1}}, {}});
+}
+
+// Strided convolutions both ways: 1x6x6 -> 2x3x3 -> 1x6x6 is not a convolution, so
+// the way up is a 4x3x3 = 36 convolution.
+TEST(Gradients, StridedConvolutionsBothWaysMatchFiniteDifferences) {
+  expect_gradients_match(
+      {36, 18, 36}, 2, 71, NeuronKind::alpha,
+      {{LayerKind::conv, 0, {1, 6, 6, 2, 3, 2, 1}}, {LayerKind::conv, 0, {2, 3, 3, 4, 3, 1, 1}}});
 }
 
 TEST(Gradients, SilentNeuronGetsPenaltyOnEveryInputWeightAndPassesNoError) {

@@ -1,4 +1,4 @@
-// The layer seam: the local kind against the dense kind it generalises, its specs,
+// The layer seam: the local and conv kinds against the dense kind they generalise, specs,
 // and end-to-end training through the engines (docs/model.md section 2.1).
 #include <gtest/gtest.h>
 
@@ -56,7 +56,7 @@ TEST(LayerSpecs, BadSpellingsAreRefusedByName) {
   for (const char* text : {"local:0", "local:", "local:-3", "local:4x", "conv:3", "", "dense,"}) {
     EXPECT_TRUE(Contains(spec_error(text), "invalid layer spec")) << text;
   }
-  EXPECT_TRUE(Contains(spec_error("local:2,conv"), "\"conv\": must be dense or local:W"));
+  EXPECT_TRUE(Contains(spec_error("local:2,conv"), "\"conv\": must be dense, local:W"));
 }
 
 TEST(LayerSpecs, SpecsMustFitTheLayerSizes) {
@@ -127,8 +127,24 @@ Gradients example_gradients(const Network& network, std::span<const double> inpu
   return gradients;
 }
 
+// The gradient of each weight of connection c from the dense twin's: the sum over
+// the (source, post) pairs that share it.
+std::vector<double> twin_gradients(const Network& network, int c,
+                                   const std::vector<double>& dense_gradients) {
+  const LayerModel& model = layer_model(network.layer(c).kind);
+  std::vector<double> sums(network.weights[c].size(), 0.0);
+  for (int source = 0; source < network.fan_in(c); ++source) {
+    for (int post = 0; post < network.n_post(c); ++post) {
+      const std::ptrdiff_t index = model.weight_index(network, c, source, post);
+      if (index != kNotConnected) sums[index] += dense_gradients[source * network.n_post(c) + post];
+    }
+  }
+  return sums;
+}
+
 // Same spike times to the bit (a zero weight adds exactly nothing), and the same
-// gradients of every weight a local neuron has, up to the order of the error sums.
+// gradients of every weight a local neuron has, up to the order of the error sums
+// (a shared conv weight: the sum of its positions' gradients).
 void expect_twins_agree(const std::vector<int>& sizes, const std::vector<LayerSpec>& specs) {
   const TwinNetworks twins = twin_networks(sizes, specs);
   ForwardState local_state = make_forward_state(twins.local);
@@ -144,15 +160,10 @@ void expect_twins_agree(const std::vector<int>& sizes, const std::vector<LayerSp
       for (double t : layer) spiking += t != kNoSpike;
     }
     for (int c = 0; c < twins.local.num_connections(); ++c) {
-      const LayerModel& model = layer_model(twins.local.layer(c).kind);
-      for (int source = 0; source < twins.local.fan_in(c); ++source) {
-        for (int post = 0; post < twins.local.n_post(c); ++post) {
-          const std::ptrdiff_t index = model.weight_index(twins.local, c, source, post);
-          if (index == kNotConnected) continue;
-          const double expected = dense.weights[c][source * twins.local.n_post(c) + post];
-          EXPECT_NEAR(local.weights[c][index], expected, 1e-12 * (1 + std::abs(expected)));
-          compared += expected != 0.0;
-        }
+      const std::vector<double> expected = twin_gradients(twins.local, c, dense.weights[c]);
+      for (std::size_t i = 0; i < expected.size(); ++i) {
+        EXPECT_NEAR(local.weights[c][i], expected[i], 1e-12 * (1 + std::abs(expected[i])));
+        compared += expected[i] != 0.0;
       }
       for (int i = 0; i < twins.local.n_pulses(); ++i) {
         EXPECT_NEAR(local.pulses[c][i], dense.pulses[c][i],
@@ -171,6 +182,18 @@ TEST(LocalLayer, WholeLayerWindowsAreTheDenseLayer) {
 TEST(LocalLayer, NarrowWindowsAreTheDenseLayerWithZeroWeightsElsewhere) {
   expect_twins_agree({12, 6, 3, 6, 12},
                      {{LayerKind::local, 4}, {}, {LayerKind::local, 2}, {LayerKind::local, 3}});
+}
+
+// 1x6x6 -> 2x6x6 (K=3, S=1, P=1) -> dense to 36: each kernel tap is shared by up to 36 neurons.
+TEST(ConvLayer, SamePaddedConvolutionIsItsDenseTwin) {
+  expect_twins_agree({36, 72, 36}, {{LayerKind::conv, 0, {1, 6, 6, 2, 3, 1, 1}}, {}});
+}
+
+// Strided convolutions both ways: 1x6x6 -> 2x3x3 -> 4x3x3, plus a 2x2 kernel with no padding.
+TEST(ConvLayer, StridedConvolutionsAreTheirDenseTwins) {
+  expect_twins_agree({36, 18, 36, 12}, {{LayerKind::conv, 0, {1, 6, 6, 2, 3, 2, 1}},
+                                        {LayerKind::conv, 0, {2, 3, 3, 4, 3, 1, 1}},
+                                        {LayerKind::conv, 0, {4, 3, 3, 3, 2, 1, 0}}});
 }
 
 TrainingConfig local_config() {

@@ -385,7 +385,8 @@ TEST(ModelFormat, LayerSpecsRoundTripAndBadOnesAreRefused) {
   };
   const std::vector<Case> cases = {
       {spec, 9, true,
-       "unknown network connection 0 layer kind 9 (this build knows 0 = dense, 1 = local)"},
+       "unknown network connection 0 layer kind 9 (this build knows 0 = dense, 1 = local, 2 = "
+       "conv)"},
       {spec + 8, 6, false, "network connection 0 (local:6): the window must be 1 to 5 neurons"},
       {spec + 8, 0, false, "network connection 0 (local:0): the window must be 1 to 5 neurons"},
       {spec + 4, 2, true, "network connection 0: local layers have 1 spec field, not 2"},

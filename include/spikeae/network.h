@@ -67,7 +67,8 @@ struct Network {
 };
 
 // weights[c] as a row-major matrix (rows, columns), by the connection's kind:
-// dense (fan_in, n_post), local (n_post, window + n_pulses).
+// dense (fan_in, n_post), local (n_post, window + n_pulses), conv (C_out, C_in*K*K +
+// n_pulses).
 std::array<std::size_t, 2> weight_shape(const Network& network, int c);
 
 // The weight from input `source` (regular inputs, then pulses) to neuron `post`

@@ -223,7 +223,7 @@ std::vector<LayerSpec> read_layer_specs(ByteReader& in, const std::string& what,
     const std::optional<LayerKind> kind = layer_kind_from_number(number);
     if (!kind) {
       throw Error(str(in.source()) + ": unknown " + connection + " layer kind " +
-                  std::to_string(number) + " (this build knows 0 = dense, 1 = local)");
+                  std::to_string(number) + " (this build knows 0 = dense, 1 = local, 2 = conv)");
     }
     // The count must be the kind's before any field is read.
     const std::uint32_t count = in.u32(connection + " spec field count");

@@ -1,4 +1,4 @@
-// The dense and local kinds' LayerModel (docs/model.md section 2.1).
+// The dense, local and conv kinds' LayerModel (docs/model.md section 2.1).
 #include "model/layer_model.h"
 
 #include <cmath>
@@ -49,10 +49,7 @@ class LocalModel final : public LayerModel {
     return {static_cast<std::size_t>(local.n_post), static_cast<std::size_t>(local.row_size())};
   }
   std::ptrdiff_t weight_index(const Network& network, int c, int source, int post) const override {
-    const LocalGeometry local = local_geometry(network, c);
-    const int position = local.row_position(source, post);
-    if (position < 0) return kNotConnected;
-    return static_cast<std::ptrdiff_t>(post) * local.row_size() + position;
+    return local_geometry(network, c).weight_index(source, post);
   }
   // Glorot's fan-out is the mean number of neurons each neuron below reaches.
   void initialise(const Network& network, int c, const InitOptions& init, Rng& rng,
@@ -69,16 +66,55 @@ class LocalModel final : public LayerModel {
   }
 };
 
+// A kernel per output channel plus its pulse weights: [C_out][C_in*K*K + pulses].
+class ConvModel final : public LayerModel {
+ public:
+  std::size_t weight_count(const Network& network, int c) const override {
+    const auto [rows, columns] = weight_shape(network, c);
+    return rows * columns;
+  }
+  std::array<std::size_t, 2> weight_shape(const Network& network, int c) const override {
+    const ConvGeometry conv = conv_geometry(network, c);
+    return {static_cast<std::size_t>(conv.shape.out_channels),
+            static_cast<std::size_t>(conv.row_size())};
+  }
+  std::ptrdiff_t weight_index(const Network& network, int c, int source, int post) const override {
+    return conv_geometry(network, c).weight_index(source, post);
+  }
+  // Glorot's fan-out is the mean number of neurons each neuron below reaches
+  // (C_out*K*K/S^2 away from the borders).
+  void initialise(const Network& network, int c, const InitOptions& init, Rng& rng,
+                  std::vector<double>& weights) const override {
+    const ConvGeometry conv = conv_geometry(network, c);
+    const ConvShape& s = conv.shape;
+    const double fan_out =
+        static_cast<double>(s.out_channels) * s.kernel * s.kernel / (s.stride * s.stride);
+    const double sigma = std::sqrt(2.0 / (conv.row_size() + fan_out));
+    std::size_t i = 0;
+    for (int channel = 0; channel < s.out_channels; ++channel) {
+      for (int k = 0; k < conv.row_size(); ++k, ++i) {
+        weights[i] = sigma * (weight_mean_multiplier(init, k >= conv.taps()) + rng.normal());
+      }
+    }
+  }
+};
+
 }  // namespace
 
 const LayerModel& layer_model(LayerKind kind) {
   static const DenseModel dense;
   static const LocalModel local;
+  static const ConvModel conv;
+  if (kind == LayerKind::conv) return conv;
   return kind == LayerKind::local ? static_cast<const LayerModel&>(local) : dense;
 }
 
 LocalGeometry local_geometry(const Network& network, int c) {
   return {network.n_pre(c), network.n_post(c), network.layer(c).window, network.n_pulses()};
+}
+
+ConvGeometry conv_geometry(const Network& network, int c) {
+  return {network.layer(c).conv, network.n_pulses()};
 }
 
 }  // namespace spikeae

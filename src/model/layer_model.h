@@ -51,8 +51,42 @@ struct LocalGeometry {
     const int k = source - first_input(post);
     return k >= 0 && k < window ? k : -1;
   }
+  std::ptrdiff_t weight_index(int source, int post) const {
+    const int position = row_position(source, post);
+    return position < 0 ? kNotConnected : std::ptrdiff_t(post) * row_size() + position;
+  }
 };
 
 LocalGeometry local_geometry(const Network& network, int c);
+
+// Which kernel tap links a conv connection's input to its neuron (docs/model.md
+// section 2.1): one row of taps, then pulse weights, per output channel.
+struct ConvGeometry {
+  ConvShape shape;
+  int n_pulses = 0;
+
+  int n_pre() const { return shape.in_channels * shape.height * shape.width; }
+  int taps() const { return shape.in_channels * shape.kernel * shape.kernel; }
+  int row_size() const { return taps() + n_pulses; }
+  // Position of input `source` in the row of neuron post's channel, or -1.
+  int row_position(int source, int post) const {
+    if (source >= n_pre()) return taps() + (source - n_pre());
+    const ConvShape& s = shape;
+    const int x = post % s.out_width(), y = post / s.out_width() % s.out_height();
+    const int xx = source % s.width, yy = source / s.width % s.height;
+    const int channel = source / (s.width * s.height);
+    const int ky = yy - (y * s.stride - s.padding), kx = xx - (x * s.stride - s.padding);
+    if (ky < 0 || ky >= s.kernel || kx < 0 || kx >= s.kernel) return -1;
+    return (channel * s.kernel + ky) * s.kernel + kx;
+  }
+  std::ptrdiff_t weight_index(int source, int post) const {
+    const int position = row_position(source, post);
+    if (position < 0) return kNotConnected;
+    const int channel = post / (shape.out_height() * shape.out_width());
+    return std::ptrdiff_t(channel) * row_size() + position;
+  }
+};
+
+ConvGeometry conv_geometry(const Network& network, int c);
 
 }  // namespace spikeae

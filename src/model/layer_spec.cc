@@ -7,19 +7,80 @@
 namespace spikeae {
 namespace {
 
+constexpr std::size_t kConvFields = 7;
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+// Colon-separated non-negative integers, or nothing when any is malformed.
+std::optional<std::vector<int>> parse_numbers(std::string_view text) {
+  std::vector<int> numbers;
+  for (std::size_t start = 0;;) {
+    const std::size_t colon = text.find(':', start);
+    const std::string_view digits = text.substr(start, colon - start);
+    int number = 0;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
+    if (error != std::errc() || end != digits.data() + digits.size() || number < 0) return {};
+    numbers.push_back(number);
+    if (colon == std::string_view::npos) return numbers;
+    start = colon + 1;
+  }
+}
+
+ConvShape conv_shape(const std::vector<int>& n) {
+  return {n[0], n[1], n[2], n[3], n[4], n[5], n[6]};
+}
+
 LayerSpec parse_one(std::string_view text) {
   if (text == "dense") return {};
-  const std::string_view prefix = "local:";
-  if (text.substr(0, prefix.size()) == prefix) {
-    const std::string_view digits = text.substr(prefix.size());
-    int window = 0;
-    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), window);
-    if (error == std::errc() && end == digits.data() + digits.size() && window >= 1) {
-      return {LayerKind::local, window};
+  if (starts_with(text, "local:")) {
+    const auto numbers = parse_numbers(text.substr(6));
+    if (numbers && numbers->size() == 1 && numbers->front() >= 1) {
+      return {LayerKind::local, numbers->front()};
+    }
+  }
+  if (starts_with(text, "conv:")) {
+    const auto numbers = parse_numbers(text.substr(5));
+    if (numbers && numbers->size() == kConvFields) {
+      return {LayerKind::conv, 0, conv_shape(*numbers)};
     }
   }
   throw Error("invalid layer spec \"" + std::string(text) +
-              "\": must be dense or local:W with W a window of at least 1 neuron");
+              "\": must be dense, local:W with W a window of at least 1 neuron, or "
+              "conv:C_in:H:W:C_out:K:S:P with seven whole numbers");
+}
+
+std::string conv_fields_text(const ConvShape& s) {
+  std::string text;
+  for (int n : {s.in_channels, s.height, s.width, s.out_channels, s.kernel, s.stride, s.padding}) {
+    text += ':' + std::to_string(n);
+  }
+  return text;
+}
+
+// Throws Error unless the shape is a convolution from n_pre to n_post neurons.
+void check_conv(const std::string& where, const ConvShape& s, int n_pre, int n_post) {
+  const auto fail = [&](const std::string& why) { throw Error(where + ": " + why); };
+  if (s.in_channels < 1 || s.height < 1 || s.width < 1 || s.out_channels < 1) {
+    fail("the channels, height and width must be at least 1");
+  }
+  if (s.kernel < 1 || s.stride < 1) fail("the kernel size and stride must be at least 1");
+  if (s.padding >= s.kernel) fail("the padding must be less than the kernel size");
+  if (s.kernel > s.height + 2 * s.padding || s.kernel > s.width + 2 * s.padding) {
+    fail("the kernel is larger than the padded input");
+  }
+  const long long inputs = static_cast<long long>(s.in_channels) * s.height * s.width;
+  if (inputs != n_pre) {
+    fail("C_in*H*W is " + std::to_string(inputs) + ", but the layer below has " +
+         std::to_string(n_pre) + " neurons");
+  }
+  const long long outputs = static_cast<long long>(s.out_channels) * s.out_height() * s.out_width();
+  if (outputs != n_post) {
+    fail("C_out*H_out*W_out is " + std::to_string(s.out_channels) + "*" +
+         std::to_string(s.out_height()) + "*" + std::to_string(s.out_width()) + " = " +
+         std::to_string(outputs) + ", but the layer has " + std::to_string(n_post) + " neurons");
+  }
 }
 
 }  // namespace
@@ -27,11 +88,13 @@ LayerSpec parse_one(std::string_view text) {
 std::optional<LayerKind> layer_kind_from_number(std::uint32_t number) {
   if (number == static_cast<std::uint32_t>(LayerKind::dense)) return LayerKind::dense;
   if (number == static_cast<std::uint32_t>(LayerKind::local)) return LayerKind::local;
+  if (number == static_cast<std::uint32_t>(LayerKind::conv)) return LayerKind::conv;
   return std::nullopt;
 }
 
 std::string layer_spec_text(const LayerSpec& spec) {
   if (spec.kind == LayerKind::local) return "local:" + std::to_string(spec.window);
+  if (spec.kind == LayerKind::conv) return "conv" + conv_fields_text(spec.conv);
   return std::string(layer_kind_name(spec.kind));
 }
 
@@ -62,11 +125,16 @@ std::vector<LayerSpec> parse_layer_specs(std::string_view text) {
 
 std::vector<std::int64_t> layer_spec_fields(const LayerSpec& spec) {
   if (spec.kind == LayerKind::local) return {spec.window};
+  if (spec.kind == LayerKind::conv) {
+    const ConvShape& s = spec.conv;
+    return {s.in_channels, s.height, s.width, s.out_channels, s.kernel, s.stride, s.padding};
+  }
   return {};
 }
 
 void check_layer_spec_field_count(LayerKind kind, std::size_t count) {
-  const std::size_t expected = kind == LayerKind::local ? 1 : 0;
+  const std::size_t expected =
+      kind == LayerKind::conv ? kConvFields : (kind == LayerKind::local ? 1 : 0);
   if (count != expected) {
     throw Error(std::string(layer_kind_name(kind)) + " layers have " + std::to_string(expected) +
                 " spec field" + (expected == 1 ? "" : "s") + ", not " + std::to_string(count));
@@ -75,8 +143,11 @@ void check_layer_spec_field_count(LayerKind kind, std::size_t count) {
 
 LayerSpec layer_spec_from_fields(LayerKind kind, const std::vector<std::int64_t>& fields) {
   check_layer_spec_field_count(kind, fields.size());
-  // Fields are range-checked by the reader, and check_layer_specs checks the window.
-  return kind == LayerKind::local ? LayerSpec{kind, static_cast<int>(fields[0])} : LayerSpec{kind};
+  // Fields are range-checked by the reader, and check_layer_specs checks their sense.
+  std::vector<int> numbers;
+  for (std::int64_t field : fields) numbers.push_back(static_cast<int>(field));
+  if (kind == LayerKind::conv) return {kind, 0, conv_shape(numbers)};
+  return kind == LayerKind::local ? LayerSpec{kind, numbers[0]} : LayerSpec{kind};
 }
 
 void check_layer_specs(const std::vector<LayerSpec>& specs, const std::vector<int>& layer_sizes) {
@@ -93,6 +164,18 @@ void check_layer_specs(const std::vector<LayerSpec>& specs, const std::vector<in
     if (!layer_kind_from_number(static_cast<std::uint32_t>(spec.kind))) {
       throw Error("connection " + std::to_string(c) + " has unknown layer kind " +
                   std::to_string(static_cast<std::uint32_t>(spec.kind)));
+    }
+    if (spec.kind != LayerKind::conv && spec.conv != ConvShape{}) {
+      throw Error("connection " + std::to_string(c) + " is " +
+                  std::string(layer_kind_name(spec.kind)) + " but has a conv shape");
+    }
+    if (spec.kind == LayerKind::conv) {
+      if (spec.window != 0) {
+        throw Error("connection " + std::to_string(c) + " is conv but has a window of " +
+                    std::to_string(spec.window) + " neurons: conv layers have none");
+      }
+      check_conv("connection " + std::to_string(c) + " (" + layer_spec_text(spec) + ")", spec.conv,
+                 layer_sizes[c], layer_sizes[c + 1]);
     }
     if (spec.kind == LayerKind::dense && spec.window != 0) {
       throw Error("connection " + std::to_string(c) + " is dense but has a window of " +

@@ -1,0 +1,158 @@
+// The conv kind (docs/model.md section 2.1): its specs, which tap links which
+// input to which neuron, its initial weights, and training end to end. Its
+// equivalence to the dense twin is in test_layers.cc.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "model/layer_model.h"
+#include "spikeae/engine.h"
+#include "spikeae/error.h"
+#include "spikeae/model_file.h"
+#include "spikeae/trainer.h"
+#include "synthetic_data.h"
+#include "test_support.h"
+
+namespace spikeae {
+namespace {
+
+using test_support::Contains;
+using test_support::same_bits;
+
+std::string check_error(std::string_view text, const std::vector<int>& sizes) {
+  try {
+    check_layer_specs(parse_layer_specs(text), sizes);
+  } catch (const Error& error) {
+    return error.what();
+  }
+  return "";
+}
+
+TEST(ConvSpecs, ParseAndPrintRoundTrip) {
+  const std::vector<LayerSpec> specs = parse_layer_specs("conv:1:8:8:2:3:2:1,dense");
+  ASSERT_EQ(specs.size(), 2u);
+  EXPECT_EQ(specs[0], (LayerSpec{LayerKind::conv, 0, {1, 8, 8, 2, 3, 2, 1}}));
+  EXPECT_EQ(specs[0].conv.out_height(), 4);
+  EXPECT_EQ(specs[0].conv.out_width(), 4);
+  EXPECT_EQ(layer_specs_text(specs), "conv:1:8:8:2:3:2:1,dense");
+  EXPECT_EQ(layer_spec_fields(specs[0]), (std::vector<std::int64_t>{1, 8, 8, 2, 3, 2, 1}));
+  EXPECT_EQ(layer_spec_from_fields(LayerKind::conv, {1, 8, 8, 2, 3, 2, 1}), specs[0]);
+  EXPECT_THROW(check_layer_spec_field_count(LayerKind::conv, 6), Error);
+}
+
+TEST(ConvSpecs, BadSpellingsAreRefused) {
+  for (const char* text : {"conv:1:8:8:2:3:2", "conv:1:8:8:2:3:2:1:0", "conv:1:8:8:2:3:2:-1",
+                           "conv:1x8x8:2:3:2:1", "conv:", "conv:1:8:8:2:3:2:"}) {
+    try {
+      parse_layer_specs(text);
+      ADD_FAILURE() << text;
+    } catch (const Error& error) {
+      EXPECT_TRUE(Contains(error.what(), "conv:C_in:H:W:C_out:K:S:P")) << text;
+    }
+  }
+}
+
+TEST(ConvSpecs, ShapesMustFitTheLayerSizes) {
+  EXPECT_EQ(check_error("conv:1:8:8:2:3:2:1,dense", {64, 32, 64}), "");
+  EXPECT_EQ(check_error("conv:2:3:3:1:3:1:0,dense", {18, 1, 18}), "");
+  EXPECT_TRUE(Contains(check_error("conv:1:8:8:2:3:2:1,dense", {63, 32, 64}),
+                       "connection 0 (conv:1:8:8:2:3:2:1): C_in*H*W is 64, but the layer "
+                       "below has 63 neurons"));
+  EXPECT_TRUE(Contains(check_error("conv:1:8:8:2:3:2:1,dense", {64, 30, 64}),
+                       "C_out*H_out*W_out is 2*4*4 = 32, but the layer has 30 neurons"));
+  EXPECT_TRUE(Contains(check_error("conv:1:8:8:2:0:1:0,dense", {64, 32, 64}),
+                       "the kernel size and stride must be at least 1"));
+  EXPECT_TRUE(Contains(check_error("conv:1:8:8:2:3:0:1,dense", {64, 32, 64}),
+                       "the kernel size and stride must be at least 1"));
+  EXPECT_TRUE(Contains(check_error("conv:1:8:8:2:3:2:3,dense", {64, 32, 64}),
+                       "the padding must be less than the kernel size"));
+  EXPECT_TRUE(Contains(check_error("conv:1:2:2:2:4:1:0,dense", {4, 2, 4}),
+                       "the kernel is larger than the padded input"));
+  EXPECT_TRUE(Contains(check_error("conv:0:8:8:2:3:2:1,dense", {0, 32, 64}),
+                       "the channels, height and width must be at least 1"));
+  LayerSpec local_with_shape{LayerKind::local, 4, {1, 8, 8, 2, 3, 2, 1}};
+  EXPECT_THROW(check_layer_specs({local_with_shape, {}}, {64, 32, 64}), Error);
+}
+
+// 1x4x4 -> 2x2x2 with K=3, S=2, P=1: neuron (o, y, x) sees rows 2y-1..2y+1.
+TEST(ConvGeometry, TapsFollowTheStrideAndPadding) {
+  const ConvGeometry conv{{1, 4, 4, 2, 3, 2, 1}, 2};
+  EXPECT_EQ(conv.taps(), 9);
+  EXPECT_EQ(conv.row_size(), 11);
+  EXPECT_EQ(conv.row_position(0, 0), 4);        // input (0,0) is the centre tap of (0,0,0)
+  EXPECT_EQ(conv.row_position(2, 0), -1);       // input (0,2) is past (0,0,0)'s kernel
+  EXPECT_EQ(conv.row_position(2, 1), 4);        // (0,2) is the centre of (0,0,1)
+  EXPECT_EQ(conv.row_position(15, 3), 8);       // (3,3) under (0,1,1): the last tap
+  EXPECT_EQ(conv.weight_index(15, 7), 11 + 8);  // the same tap of channel 1
+  EXPECT_EQ(conv.weight_index(16, 5), 11 + 9);  // channel 1's first pulse
+  EXPECT_EQ(conv.weight_index(17, 0), 10);
+}
+
+TEST(ConvGeometry, InputChannelsSelectTheirSliceOfTheKernel) {
+  const ConvGeometry conv{{2, 3, 3, 1, 3, 1, 1}, 1};
+  EXPECT_EQ(conv.row_position(9 + 4, 4), 9 + 4);  // channel 1's centre under the centre neuron
+  EXPECT_EQ(conv.row_position(9 + 0, 8), -1);     // corner (0,0) is outside (2,2)'s kernel
+}
+
+TEST(ConvLayer, InitialWeightsAreOneKernelPerOutputChannel) {
+  const Architecture architecture{
+      {64, 32, 64}, 3, {{LayerKind::conv, 0, {1, 8, 8, 2, 3, 2, 1}}, {}}};
+  const Network network = make_network(architecture, {}, {0.0, 3.0}, 4);
+  ASSERT_EQ(network.weights[0].size(), 2u * (9 + 3));
+  EXPECT_EQ(weight_shape(network, 0), (std::array<std::size_t, 2>{2, 12}));
+  // sigma = sqrt(2 / (fan_in + fan_out)), fan_in = 9 + 3, fan_out = 2 * 9 / 4.
+  const double sigma = std::sqrt(2.0 / (12 + 4.5));
+  double pulse_mean = 0.0;
+  for (int channel = 0; channel < 2; ++channel) {
+    for (int k = 9; k < 12; ++k) pulse_mean += network.weights[0][channel * 12 + k] / 6;
+  }
+  EXPECT_NEAR(pulse_mean, 3.0 * sigma, 1.5 * sigma);
+  EXPECT_EQ(input_weight(network, 0, 0, 0), network.weights[0][4]);
+  EXPECT_EQ(input_weight(network, 0, 63, 0), 0.0);
+}
+
+TrainingConfig conv_config() {
+  TrainingConfig config;
+  config.architecture = {{64, 32, 64}, 4, {{LayerKind::conv, 0, {1, 8, 8, 2, 3, 2, 1}}, {}}};
+  config.encoding.noise_factor = 0.1;
+  config.train.batch_size = 5;
+  config.train.epochs = 4;
+  config.train.gradient_shards = 2;
+  config.train.seed = 3;
+  config.init.nonpulse_weight_mean_multiplier = 0.5;
+  config.init.pulse_weight_mean_multiplier = 3.0;
+  config.adam.learning_rate = 0.005;
+  return config;
+}
+
+// 8x8 blobs -> 2x4x4 feature maps -> dense 64: the CPU engine gives the
+// reference engine's bits, the loss falls, and the model file keeps the shape.
+TEST(ConvLayer, TrainsEndToEndThroughTheEngines) {
+  const TrainingConfig config = conv_config();
+  const ExampleSet train_set = make_example_set(testing::ink_blobs(60, 1), config.encoding, 2);
+  const ExampleSet validation_set = make_example_set(testing::ink_blobs(20, 3), config.encoding, 4);
+  const Network start = make_network(config.architecture, config.neuron, config.init, 9);
+  const std::unique_ptr<Engine> reference = make_reference_engine();
+  const TrainResult expected =
+      resume_training(start_training(start), config, train_set, validation_set, {}, *reference);
+  TrainResult trained;
+  for (int threads : {1, 2}) {
+    const std::unique_ptr<Engine> cpu = make_cpu_engine(threads);
+    trained = resume_training(start_training(start), config, train_set, validation_set, {}, *cpu);
+    EXPECT_TRUE(same_bits(trained.final_network, expected.final_network)) << threads;
+  }
+  ASSERT_EQ(trained.history.size(), 4u);
+  const double first = trained.history.front().validation_loss;
+  const double last = trained.history.back().validation_loss;
+  EXPECT_LT(last, 0.8 * first) << first << " -> " << last;
+
+  const SavedModel saved{trained.final_network, config, 4, last, "blobs"};
+  const SavedModel loaded = parse_model(serialize_model(saved), "conv.model");
+  EXPECT_EQ(loaded.network.architecture, config.architecture);
+  EXPECT_EQ(loaded.config.architecture, config.architecture);
+  EXPECT_TRUE(same_bits(loaded.network, trained.final_network));
+}
+
+}  // namespace
+}  // namespace spikeae
