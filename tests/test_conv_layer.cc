@@ -69,6 +69,9 @@ TEST(ConvSpecs, ShapesMustFitTheLayerSizes) {
                        "the padding must be less than the kernel size"));
   EXPECT_TRUE(Contains(check_error("conv:1:2:2:2:4:1:0,dense", {4, 2, 4}),
                        "the kernel is larger than the padded input"));
+  // A kernel wider than the image, even within the padding: its weights would not be bounded.
+  EXPECT_TRUE(Contains(check_error("conv:1:2:2:2:3:1:2,dense", {4, 32, 4}),
+                       "the kernel is larger than the input"));
   EXPECT_TRUE(Contains(check_error("conv:0:8:8:2:3:2:1,dense", {0, 32, 64}),
                        "the channels, height and width must be at least 1"));
   LayerSpec local_with_shape{LayerKind::local, 4, {1, 8, 8, 2, 3, 2, 1}};

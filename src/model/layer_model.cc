@@ -13,10 +13,6 @@ double weight_mean_multiplier(const InitOptions& init, bool pulse) {
 // Every input to every neuron: [pre][post].
 class DenseModel final : public LayerModel {
  public:
-  std::size_t weight_count(const Network& network, int c) const override {
-    return static_cast<std::size_t>(network.n_post(c)) *
-           static_cast<std::size_t>(network.fan_in(c));
-  }
   std::array<std::size_t, 2> weight_shape(const Network& network, int c) const override {
     return {static_cast<std::size_t>(network.fan_in(c)),
             static_cast<std::size_t>(network.n_post(c))};
@@ -40,10 +36,6 @@ class DenseModel final : public LayerModel {
 // A window of the layer below plus the pulses per neuron: [post][window + pulses].
 class LocalModel final : public LayerModel {
  public:
-  std::size_t weight_count(const Network& network, int c) const override {
-    const auto [rows, columns] = weight_shape(network, c);
-    return rows * columns;
-  }
   std::array<std::size_t, 2> weight_shape(const Network& network, int c) const override {
     const LocalGeometry local = local_geometry(network, c);
     return {static_cast<std::size_t>(local.n_post), static_cast<std::size_t>(local.row_size())};
@@ -69,10 +61,6 @@ class LocalModel final : public LayerModel {
 // A kernel per output channel plus its pulse weights: [C_out][C_in*K*K + pulses].
 class ConvModel final : public LayerModel {
  public:
-  std::size_t weight_count(const Network& network, int c) const override {
-    const auto [rows, columns] = weight_shape(network, c);
-    return rows * columns;
-  }
   std::array<std::size_t, 2> weight_shape(const Network& network, int c) const override {
     const ConvGeometry conv = conv_geometry(network, c);
     return {static_cast<std::size_t>(conv.shape.out_channels),

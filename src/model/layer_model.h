@@ -19,10 +19,13 @@ inline constexpr std::ptrdiff_t kNotConnected = -1;
 class LayerModel {
  public:
   virtual ~LayerModel() = default;
-  // Entries of network.weights[c] for these layer sizes and spec.
-  virtual std::size_t weight_count(const Network& network, int c) const = 0;
   // weights[c] seen as a row-major matrix (rows, columns), e.g. for the bindings.
   virtual std::array<std::size_t, 2> weight_shape(const Network& network, int c) const = 0;
+  // Entries of network.weights[c] for these layer sizes and spec.
+  std::size_t weight_count(const Network& network, int c) const {
+    const auto [rows, columns] = weight_shape(network, c);
+    return rows * columns;
+  }
   // Index into weights[c] of the weight from input `source` (regular inputs, then
   // pulses) to neuron `post`, or kNotConnected.
   virtual std::ptrdiff_t weight_index(const Network& network, int c, int source,

@@ -70,6 +70,9 @@ void check_conv(const std::string& where, const ConvShape& s, int n_pre, int n_p
   if (s.kernel > s.height + 2 * s.padding || s.kernel > s.width + 2 * s.padding) {
     fail("the kernel is larger than the padded input");
   }
+  // Also bounds each channel's weights (C_in*K*K <= C_in*H*W, the layer below), so
+  // no weight count can overflow whatever a file holds.
+  if (s.kernel > s.height || s.kernel > s.width) fail("the kernel is larger than the input");
   const long long inputs = static_cast<long long>(s.in_channels) * s.height * s.width;
   if (inputs != n_pre) {
     fail("C_in*H*W is " + std::to_string(inputs) + ", but the layer below has " +
