@@ -11,6 +11,7 @@
 
 #include "engine/cpu/backward.h"
 #include "engine/cpu/forward.h"
+#include "engine/cpu/thread_pool.h"
 #include "engine/cpu/vector_clones.h"
 #include "engine/cpu/vector_math.h"
 #include "neuron/lambert_w.h"
@@ -19,7 +20,6 @@
 #include "spikeae/error.h"
 #include "spikeae/hyperparameters.h"
 #include "spikeae/random.h"
-#include "engine/cpu/thread_pool.h"
 #include "spikeae/trainer.h"
 
 namespace spikeae {

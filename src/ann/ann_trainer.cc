@@ -6,10 +6,10 @@
 #include <string>
 
 #include "ann/ann_kernels.h"
+#include "engine/cpu/thread_pool.h"
 #include "optim/sharded_adam.h"
 #include "spikeae/adam.h"
 #include "spikeae/error.h"
-#include "engine/cpu/thread_pool.h"
 #include "train/training_common.h"
 
 namespace spikeae {

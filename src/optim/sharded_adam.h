@@ -6,8 +6,8 @@
 #include <span>
 #include <vector>
 
-#include "spikeae/adam.h"
 #include "engine/cpu/thread_pool.h"
+#include "spikeae/adam.h"
 
 namespace spikeae {
 

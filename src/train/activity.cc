@@ -1,8 +1,8 @@
 #include "spikeae/activity.h"
 
 #include "engine/cpu/forward.h"
-#include "engine/input_train.h"
 #include "engine/cpu/thread_pool.h"
+#include "engine/input_train.h"
 
 namespace spikeae {
 namespace {
