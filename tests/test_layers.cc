@@ -7,6 +7,7 @@
 
 #include "engine/cpu/backward.h"
 #include "engine/cpu/forward.h"
+#include "layer_training.h"
 #include "model/layer_model.h"
 #include "spikeae/engine.h"
 #include "spikeae/error.h"
@@ -196,48 +197,13 @@ TEST(ConvLayer, StridedConvolutionsAreTheirDenseTwins) {
                                         {LayerKind::conv, 0, {4, 3, 3, 3, 2, 1, 0}}});
 }
 
-TrainingConfig local_config() {
-  TrainingConfig config;
-  config.architecture = {{64, 16, 64}, 4, {{LayerKind::local, 24}, {LayerKind::local, 8}}};
-  config.encoding.noise_factor = 0.1;
-  config.train.batch_size = 5;
-  config.train.epochs = 4;
-  config.train.gradient_shards = 2;
-  config.train.seed = 3;
-  config.init.nonpulse_weight_mean_multiplier = 0.5;
-  config.init.pulse_weight_mean_multiplier = 3.0;
-  config.adam.learning_rate = 0.005;
-  return config;
-}
-
 // The trainer knows nothing of the kind: a local network trains through the
 // engine seam, the CPU engine gives the reference engine's bits, the loss falls,
 // and the model file keeps the kind.
 TEST(LocalLayer, TrainsEndToEndThroughTheEngines) {
-  const TrainingConfig config = local_config();
-  const ExampleSet train_set = make_example_set(testing::ink_blobs(60, 1), config.encoding, 2);
-  const ExampleSet validation_set = make_example_set(testing::ink_blobs(20, 3), config.encoding, 4);
-  const Network start = make_network(config.architecture, config.neuron, config.init, 9);
+  const Network start = testing::expect_trains_through_engines(
+      testing::blob_config(16, {{LayerKind::local, 24}, {LayerKind::local, 8}}), {1, 2, 3}, 0.7);
   EXPECT_EQ(start.weights[0].size(), 16u * (24 + 4));
-  const std::unique_ptr<Engine> reference = make_reference_engine();
-  const TrainResult expected =
-      resume_training(start_training(start), config, train_set, validation_set, {}, *reference);
-  TrainResult trained;
-  for (int threads : {1, 2, 3}) {
-    const std::unique_ptr<Engine> cpu = make_cpu_engine(threads);
-    trained = resume_training(start_training(start), config, train_set, validation_set, {}, *cpu);
-    EXPECT_TRUE(same_bits(trained.final_network, expected.final_network)) << threads;
-  }
-  ASSERT_EQ(trained.history.size(), 4u);
-  const double first = trained.history.front().validation_loss;
-  const double last = trained.history.back().validation_loss;
-  EXPECT_LT(last, 0.7 * first) << first << " -> " << last;
-
-  const SavedModel saved{trained.final_network, config, 4, last, "blobs"};
-  const SavedModel loaded = parse_model(serialize_model(saved), "local.model");
-  EXPECT_EQ(loaded.network.architecture, config.architecture);
-  EXPECT_EQ(loaded.config.architecture, config.architecture);
-  EXPECT_TRUE(same_bits(loaded.network, trained.final_network));
 }
 
 }  // namespace
