@@ -48,12 +48,12 @@ std::optional<Checkpoint> read_checkpoint(const RunSpec& spec, const RunFolder* 
 }
 
 // report.html beside the run's files, which are safe already: a failure is returned.
-std::string write_report(const std::filesystem::path& folder, Dataset test_images,
+std::string write_report(const std::filesystem::path& folder, const Dataset& test_images,
                          const RunSpec& spec) {
   const std::string from =
       spec.test_name.empty() ? spec.data_name + " test images" : spec.test_name;
   try {
-    write_run_report(folder, {std::move(test_images), from});
+    write_run_report(folder, {test_images, from});
   } catch (const Error& error) {
     return error.what();
   }
@@ -71,8 +71,6 @@ RunOutcome run_training(const RunSpec& spec, RunData data, const RunCallbacks& c
       read_checkpoint(spec, folder ? &*folder : nullptr, description);
   const TrainingConfig config = checkpoint ? checkpoint->config : spec.config;
   validate(config);
-  Dataset test_images;  // for the report; the sets take the data
-  if (folder) test_images = data.test;
   const RunSets<ExampleSet> sets = prepare_sets(config, spec.split, std::move(data));
   if (folder && !checkpoint) folder->clear_earlier_run();
   TrainingState state =
@@ -117,7 +115,7 @@ RunOutcome run_training(const RunSpec& spec, RunData data, const RunCallbacks& c
                      outcome.result.best_validation_loss, description},
                     sets.test, outcome.summary, *log);
     if (!outcome.result.stopped) {
-      outcome.report_problem = write_report(folder->path(), std::move(test_images), spec);
+      outcome.report_problem = write_report(folder->path(), sets.test.images, spec);
     }
   }
   return outcome;
