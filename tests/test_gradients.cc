@@ -168,6 +168,16 @@ TEST(Gradients, StridedConvolutionsBothWaysMatchFiniteDifferences) {
       {{LayerKind::conv, 0, {1, 6, 6, 2, 3, 2, 1}}, {LayerKind::conv, 0, {2, 3, 3, 4, 3, 1, 1}}});
 }
 
+// A conv encoder and a tconv decoder with a dense embedding: 1x6x6 -> 2x3x3 -> 5
+// -> 2x3x3 -> 1x6x6 (tconv K=4, S=2, P=1).
+TEST(Gradients, ConvEncoderTConvDecoderMatchesFiniteDifferences) {
+  expect_gradients_match({36, 18, 5, 18, 36}, 2, 81, NeuronKind::alpha,
+                         {{LayerKind::conv, 0, {1, 6, 6, 2, 3, 2, 1}},
+                          {},
+                          {},
+                          {LayerKind::tconv, 0, {2, 3, 3, 1, 4, 2, 1}}});
+}
+
 TEST(Gradients, SilentNeuronGetsPenaltyOnEveryInputWeightAndPassesNoError) {
   Problem problem = make_problem({5, 3, 5}, 2, 3);
   Network& net = problem.network;

@@ -197,6 +197,15 @@ TEST(ConvLayer, StridedConvolutionsAreTheirDenseTwins) {
                                         {LayerKind::conv, 0, {4, 3, 3, 3, 2, 1, 0}}});
 }
 
+// A conv encoder and tconv decoder: 1x6x6 -> 2x3x3 -> 1x6x6 (K=4, S=2, P=1), and
+// a tconv whose kernel patches do not overlap (K = S = 2).
+TEST(TConvLayer, TransposedConvolutionsAreTheirDenseTwins) {
+  expect_twins_agree({36, 18, 36}, {{LayerKind::conv, 0, {1, 6, 6, 2, 3, 2, 1}},
+                                    {LayerKind::tconv, 0, {2, 3, 3, 1, 4, 2, 1}}});
+  expect_twins_agree({36, 9, 36}, {{LayerKind::conv, 0, {1, 6, 6, 1, 2, 2, 0}},
+                                   {LayerKind::tconv, 0, {1, 3, 3, 1, 2, 2, 0}}});
+}
+
 // The trainer knows nothing of the kind: a local network trains through the
 // engine seam, the CPU engine gives the reference engine's bits, the loss falls,
 // and the model file keeps the kind.

@@ -17,16 +17,21 @@ enum class LayerKind : std::uint32_t {
   dense = 0,  // every neuron sees every neuron below and every pulse
   local = 1,  // every neuron sees `window` consecutive neurons below and every pulse
   conv = 2,   // a 2-D convolution with weights shared per output channel, and every pulse
+  tconv = 3,  // a transposed 2-D convolution (a decoder's upsampling), likewise
 };
 
-// A conv connection: the layer below seen as (in_channels, height, width), the
-// neurons as (out_channels, out_height(), out_width()), channel-major.
+// A conv or tconv connection: the layer below seen as (in_channels, height, width),
+// the neurons as (out_channels, out_height(kind), out_width(kind)), channel-major.
 struct ConvShape {
   int in_channels = 0, height = 0, width = 0, out_channels = 0, kernel = 0, stride = 0, padding = 0;
 
   // Meaningful once check_layer_specs passed (stride >= 1, kernel within the padded input).
   int out_height() const { return (height + 2 * padding - kernel) / stride + 1; }
   int out_width() const { return (width + 2 * padding - kernel) / stride + 1; }
+  // A transposed convolution's output: the input spread out by the stride, each
+  // neuron below reaching a K x K patch, P rows and columns cut from each border.
+  int transposed_out_height() const { return (height - 1) * stride + kernel - 2 * padding; }
+  int transposed_out_width() const { return (width - 1) * stride + kernel - 2 * padding; }
 
   friend bool operator==(const ConvShape&, const ConvShape&) = default;
 };
@@ -39,19 +44,24 @@ struct LayerSpec {
 
   LayerKind kind = LayerKind::dense;
   int window = 0;  // local: neurons below each neuron sees, 1..n_pre; otherwise 0
-  ConvShape conv;  // conv: its shape; otherwise all zero
+  ConvShape conv;  // conv and tconv: its shape; otherwise all zero
 
   friend bool operator==(const LayerSpec&, const LayerSpec&) = default;
 };
 
-// "dense", "local" or "conv", as specs spell them.
+// "dense", "local", "conv" or "tconv", as specs spell them.
 constexpr std::string_view layer_kind_name(LayerKind kind) {
   if (kind == LayerKind::conv) return "conv";
+  if (kind == LayerKind::tconv) return "tconv";
   return kind == LayerKind::local ? "local" : "dense";
+}
+constexpr bool is_convolution(LayerKind kind) {
+  return kind == LayerKind::conv || kind == LayerKind::tconv;
 }
 std::optional<LayerKind> layer_kind_from_number(std::uint32_t number);
 
-// "dense", "local:W" or "conv:C_in:H:W:C_out:K:S:P" (ConvShape's fields in order),
+// "dense", "local:W", "conv:C_in:H:W:C_out:K:S:P" (ConvShape's fields in order) or
+// "tconv:C_in:H:W:C_out:K:S:P",
 // and back. parse_layer_specs reads a comma-separated list, one per connection,
 // e.g. "local:64,dense"; it throws Error naming what is wrong.
 std::string layer_spec_text(const LayerSpec& spec);
@@ -59,7 +69,7 @@ std::string layer_specs_text(const std::vector<LayerSpec>& specs);
 std::vector<LayerSpec> parse_layer_specs(std::string_view text);
 
 // A spec's integer fields in their stored order (dense: none; local: the window;
-// conv: ConvShape's seven fields),
+// conv and tconv: ConvShape's seven fields),
 // and the spec of a kind from them; layer_spec_from_fields throws Error naming the
 // kind when the count is wrong. The model file stores specs this way, so a kind
 // with more fields needs no new format.
@@ -68,8 +78,8 @@ void check_layer_spec_field_count(LayerKind kind, std::size_t count);
 LayerSpec layer_spec_from_fields(LayerKind kind, const std::vector<std::int64_t>& fields);
 
 // Throws Error unless every spec fits the layer sizes (one spec per connection, or
-// none for an all-dense network; a local window of 1..n_pre neurons; a conv shape
-// whose input and output sizes are the layers').
+// none for an all-dense network; a local window of 1..n_pre neurons; a conv or
+// tconv shape whose input and output sizes are the layers').
 void check_layer_specs(const std::vector<LayerSpec>& specs, const std::vector<int>& layer_sizes);
 
 }  // namespace spikeae

@@ -58,7 +58,7 @@ void set_weights(Model& model, int c, const Doubles& values) {
   const std::string row_meaning = net.layer(c).kind == LayerKind::dense
                                       ? std::to_string(net.n_pre(c)) + " inputs, then " +
                                             std::to_string(net.n_pulses()) + " pulses"
-                                  : net.layer(c).kind == LayerKind::conv
+                                  : is_convolution(net.layer(c).kind)
                                       ? "one per output channel, " + layer_spec_text(net.layer(c))
                                       : "one per neuron, " + layer_spec_text(net.layer(c));
   if (rows_of(values, columns, what.c_str()) != rows) {

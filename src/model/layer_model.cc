@@ -1,4 +1,4 @@
-// The dense, local and conv kinds' LayerModel (docs/model.md section 2.1).
+// The dense, local, conv and tconv kinds' LayerModel (docs/model.md section 2.1).
 #include "model/layer_model.h"
 
 #include <cmath>
@@ -59,29 +59,34 @@ class LocalModel final : public LayerModel {
 };
 
 // A kernel per output channel plus its pulse weights: [C_out][C_in*K*K + pulses].
-class ConvModel final : public LayerModel {
+template <class Geometry, Geometry (*geometry_of)(const Network&, int)>
+class KernelModel final : public LayerModel {
  public:
   std::array<std::size_t, 2> weight_shape(const Network& network, int c) const override {
-    const ConvGeometry conv = conv_geometry(network, c);
-    return {static_cast<std::size_t>(conv.shape.out_channels),
-            static_cast<std::size_t>(conv.row_size())};
+    const Geometry geometry = geometry_of(network, c);
+    return {static_cast<std::size_t>(geometry.shape.out_channels),
+            static_cast<std::size_t>(geometry.row_size())};
   }
   std::ptrdiff_t weight_index(const Network& network, int c, int source, int post) const override {
-    return conv_geometry(network, c).weight_index(source, post);
+    return geometry_of(network, c).weight_index(source, post);
   }
-  // Glorot's fan-out is the mean number of neurons each neuron below reaches
-  // (C_out*K*K/S^2 away from the borders).
+  // Glorot with the mean fan-in and fan-out away from the borders: a conv neuron
+  // sees C_in*K^2 inputs and reaches C_out*K^2/S^2; a tconv the other way round.
   void initialise(const Network& network, int c, const InitOptions& init, Rng& rng,
                   std::vector<double>& weights) const override {
-    const ConvGeometry conv = conv_geometry(network, c);
-    const ConvShape& s = conv.shape;
-    const double fan_out =
-        static_cast<double>(s.out_channels) * s.kernel * s.kernel / (s.stride * s.stride);
-    const double sigma = std::sqrt(2.0 / (conv.row_size() + fan_out));
+    const Geometry geometry = geometry_of(network, c);
+    const ConvShape& s = geometry.shape;
+    const double strides = static_cast<double>(s.stride) * s.stride;
+    const double in_taps = static_cast<double>(s.in_channels) * s.kernel * s.kernel;
+    const double out_taps = static_cast<double>(s.out_channels) * s.kernel * s.kernel;
+    const bool transposed = network.layer(c).kind == LayerKind::tconv;
+    const double fan_in = (transposed ? in_taps / strides : in_taps) + geometry.n_pulses;
+    const double fan_out = transposed ? out_taps : out_taps / strides;
+    const double sigma = std::sqrt(2.0 / (fan_in + fan_out));
     std::size_t i = 0;
     for (int channel = 0; channel < s.out_channels; ++channel) {
-      for (int k = 0; k < conv.row_size(); ++k, ++i) {
-        weights[i] = sigma * (weight_mean_multiplier(init, k >= conv.taps()) + rng.normal());
+      for (int k = 0; k < geometry.row_size(); ++k, ++i) {
+        weights[i] = sigma * (weight_mean_multiplier(init, k >= geometry.taps()) + rng.normal());
       }
     }
   }
@@ -92,9 +97,18 @@ class ConvModel final : public LayerModel {
 const LayerModel& layer_model(LayerKind kind) {
   static const DenseModel dense;
   static const LocalModel local;
-  static const ConvModel conv;
-  if (kind == LayerKind::conv) return conv;
-  return kind == LayerKind::local ? static_cast<const LayerModel&>(local) : dense;
+  static const KernelModel<ConvGeometry, &conv_geometry> conv;
+  static const KernelModel<TConvGeometry, &tconv_geometry> tconv;
+  switch (kind) {
+    case LayerKind::local:
+      return local;
+    case LayerKind::conv:
+      return conv;
+    case LayerKind::tconv:
+      return tconv;
+    default:
+      return dense;
+  }
 }
 
 LocalGeometry local_geometry(const Network& network, int c) {
@@ -102,6 +116,10 @@ LocalGeometry local_geometry(const Network& network, int c) {
 }
 
 ConvGeometry conv_geometry(const Network& network, int c) {
+  return {network.layer(c).conv, network.n_pulses()};
+}
+
+TConvGeometry tconv_geometry(const Network& network, int c) {
   return {network.layer(c).conv, network.n_pulses()};
 }
 

@@ -5,8 +5,10 @@
 // optimiser and the model file stay as they are.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 #include "spikeae/network.h"
@@ -58,38 +60,93 @@ struct LocalGeometry {
     const int position = row_position(source, post);
     return position < 0 ? kNotConnected : std::ptrdiff_t(post) * row_size() + position;
   }
+  // Calls visit(source, weight index) for every input neuron post sees, pulses last.
+  template <class Visit>
+  void for_each_input(int post, Visit&& visit) const {
+    const std::ptrdiff_t row = std::ptrdiff_t(post) * row_size();
+    const int first = first_input(post);
+    for (int k = 0; k < window; ++k) visit(first + k, row + k);
+    for (int p = 0; p < n_pulses; ++p) visit(n_pre + p, row + window + p);
+  }
 };
 
 LocalGeometry local_geometry(const Network& network, int c);
 
-// Which kernel tap links a conv connection's input to its neuron (docs/model.md
-// section 2.1): one row of taps, then pulse weights, per output channel.
-struct ConvGeometry {
+// Which kernel tap links a conv or tconv connection's input to its neuron
+// (docs/model.md section 2.1): one row of taps, then pulse weights, per output channel.
+// A conv neuron (o, y, x) sees input (i, yy, xx) through tap (i, ky, kx) with
+// yy = y S - P + ky; a tconv neuron sees it when y = yy S - P + ky.
+template <bool Transposed>
+struct KernelGeometry {
   ConvShape shape;
   int n_pulses = 0;
 
+  int out_height() const { return Transposed ? shape.transposed_out_height() : shape.out_height(); }
+  int out_width() const { return Transposed ? shape.transposed_out_width() : shape.out_width(); }
   int n_pre() const { return shape.in_channels * shape.height * shape.width; }
   int taps() const { return shape.in_channels * shape.kernel * shape.kernel; }
   int row_size() const { return taps() + n_pulses; }
+  // The tap offset along one axis from input coordinate `in` to output `out`.
+  int tap(int in, int out) const {
+    return Transposed ? out - (in * shape.stride - shape.padding)
+                      : in - (out * shape.stride - shape.padding);
+  }
   // Position of input `source` in the row of neuron post's channel, or -1.
   int row_position(int source, int post) const {
     if (source >= n_pre()) return taps() + (source - n_pre());
     const ConvShape& s = shape;
-    const int x = post % s.out_width(), y = post / s.out_width() % s.out_height();
+    const int x = post % out_width(), y = post / out_width() % out_height();
     const int xx = source % s.width, yy = source / s.width % s.height;
     const int channel = source / (s.width * s.height);
-    const int ky = yy - (y * s.stride - s.padding), kx = xx - (x * s.stride - s.padding);
+    const int ky = tap(yy, y), kx = tap(xx, x);
     if (ky < 0 || ky >= s.kernel || kx < 0 || kx >= s.kernel) return -1;
     return (channel * s.kernel + ky) * s.kernel + kx;
   }
   std::ptrdiff_t weight_index(int source, int post) const {
     const int position = row_position(source, post);
     if (position < 0) return kNotConnected;
-    const int channel = post / (shape.out_height() * shape.out_width());
+    const int channel = post / (out_height() * out_width());
     return std::ptrdiff_t(channel) * row_size() + position;
+  }
+  // Calls visit(source, weight index) for every input neuron post sees, by input
+  // channel and row, pulses last.
+  template <class Visit>
+  void for_each_input(int post, Visit&& visit) const {
+    const ConvShape& s = shape;
+    const int x = post % out_width(), y = post / out_width() % out_height();
+    const std::ptrdiff_t row = std::ptrdiff_t(post / (out_height() * out_width())) * row_size();
+    const auto [y_first, y_last] = inputs_along(y, s.height);
+    const auto [x_first, x_last] = inputs_along(x, s.width);
+    for (int channel = 0; channel < s.in_channels; ++channel) {
+      for (int yy = y_first; yy <= y_last; ++yy) {
+        for (int xx = x_first; xx <= x_last; ++xx) {
+          const int position = (channel * s.kernel + tap(yy, y)) * s.kernel + tap(xx, x);
+          visit((channel * s.height + yy) * s.width + xx, row + position);
+        }
+      }
+    }
+    for (int p = 0; p < n_pulses; ++p) visit(n_pre() + p, row + taps() + p);
+  }
+
+ private:
+  // The first and last input coordinate that output coordinate `out` sees.
+  std::pair<int, int> inputs_along(int out, int size) const {
+    const ConvShape& s = shape;
+    if (!Transposed) {
+      const int first = out * s.stride - s.padding;
+      return {std::max(first, 0), std::min(first + s.kernel, size) - 1};
+    }
+    // tap = out + P - in S in [0, K): in in ((out + P - K) / S, (out + P) / S].
+    const int top = out + s.padding;
+    const int first = top - s.kernel < 0 ? 0 : (top - s.kernel) / s.stride + 1;
+    return {first, std::min(top / s.stride, size - 1)};
   }
 };
 
+using ConvGeometry = KernelGeometry<false>;
+using TConvGeometry = KernelGeometry<true>;
+
 ConvGeometry conv_geometry(const Network& network, int c);
+TConvGeometry tconv_geometry(const Network& network, int c);
 
 }  // namespace spikeae

@@ -18,10 +18,12 @@
 
 namespace spikeae::testing {
 
-// A 4-epoch run on 8x8 ink blobs with the given connections between 64, hidden, 64.
-inline TrainingConfig blob_config(int hidden, std::vector<LayerSpec> connections) {
+// A 4-epoch run on 8x8 ink blobs with the given layer sizes (64 first and last)
+// and connections.
+inline TrainingConfig blob_config(std::vector<int> layer_sizes,
+                                  std::vector<LayerSpec> connections) {
   TrainingConfig config;
-  config.architecture = {{64, hidden, 64}, 4, std::move(connections)};
+  config.architecture = {std::move(layer_sizes), 4, std::move(connections)};
   config.encoding.noise_factor = 0.1;
   config.train.batch_size = 5;
   config.train.epochs = 4;
@@ -31,6 +33,11 @@ inline TrainingConfig blob_config(int hidden, std::vector<LayerSpec> connections
   config.init.pulse_weight_mean_multiplier = 3.0;
   config.adam.learning_rate = 0.005;
   return config;
+}
+
+// The same between 64, hidden, 64.
+inline TrainingConfig blob_config(int hidden, std::vector<LayerSpec> connections) {
+  return blob_config({64, hidden, 64}, std::move(connections));
 }
 
 // Trains `config` from seed 9 and checks the claims above; the loss must end below

@@ -253,21 +253,32 @@ LayerScratch::LayerScratch(std::size_t width)
       packed_extra(width + kSolveLanes - 1),
       packed_check(width + kSolveLanes - 1) {}
 
+NeuronInputs::NeuronInputs(std::size_t largest_fan_in)
+    : time(largest_fan_in),
+      exp_decay(largest_fan_in),
+      source(largest_fan_in),
+      event_of_source(largest_fan_in, -1),
+      order(largest_fan_in) {}
+
+std::size_t largest_fan_in(const Network& network) {
+  std::size_t largest = 0;
+  for (int c = 0; c < network.num_connections(); ++c) {
+    largest = std::max<std::size_t>(largest, network.fan_in(c));
+  }
+  return largest;
+}
+
 ForwardState make_forward_state(const Network& network) {
   ForwardState state;
-  std::size_t widest = 0, largest_fan_in = 0;
+  std::size_t widest = 0;
   for (int c = 0; c < network.num_connections(); ++c) {
     reserve_events(state.inputs.emplace_back(), network.fan_in(c));
     state.solutions.emplace_back(network.n_post(c));
     state.spike_times.emplace_back(network.n_post(c), kNoSpike);
     widest = std::max(widest, block_width(network.n_post(c)));
-    largest_fan_in = std::max<std::size_t>(largest_fan_in, network.fan_in(c));
   }
   state.scratch = LayerScratch(widest);
-  if (!network.all_dense()) {
-    state.neuron_inputs = {std::vector<double>(largest_fan_in), std::vector<double>(largest_fan_in),
-                           std::vector<std::uint32_t>(largest_fan_in)};
-  }
+  if (!network.all_dense()) state.neuron_inputs = NeuronInputs(largest_fan_in(network));
   return state;
 }
 

@@ -49,6 +49,10 @@ struct LayerScratch {
 struct NeuronInputs {
   std::vector<double> time, exp_decay;
   std::vector<std::uint32_t> source;
+  std::vector<std::int32_t> event_of_source;  // the layer's event of each input, or -1
+  std::vector<std::uint64_t> order;           // (event << 32 | weight index), sorted
+
+  explicit NeuronInputs(std::size_t largest_fan_in = 0);
 };
 
 // Working memory of one forward pass, allocated once per worker and reused.
@@ -63,6 +67,8 @@ struct ForwardState {
 };
 
 ForwardState make_forward_state(const Network& network);
+// The most inputs (neurons below and pulses) of any connection.
+std::size_t largest_fan_in(const Network& network);
 
 // Runs the network on one input spike train sorted by (time, source), as
 // produced by encode_dataset (sources are input indices, silent inputs absent).

@@ -1,5 +1,5 @@
 // The dense kind runs the blocked vector kernels of forward.cc and backward.cc;
-// the local and conv kinds one neuron at a time through its own inputs
+// the local, conv and tconv kinds one neuron at a time through its own inputs
 // (docs/model.md section 2.1). All give each neuron the spike of solve_spike on
 // its inputs.
 #include "engine/cpu/layer_kernels.h"
@@ -34,27 +34,37 @@ class DenseKernels final : public LayerKernels {
   }
 };
 
-// Each neuron's own input events, in the layer's order, with sources renumbered
-// to the index of their weight in weights[c].
-template <class Geometry>
-std::size_t gather_own_inputs(const EventView& events, const Geometry& geometry, int post,
-                              NeuronInputs& own) {
-  std::size_t count = 0;
-  for (std::size_t e = 0; e < events.time.size(); ++e) {
-    const std::ptrdiff_t index = geometry.weight_index(static_cast<int>(events.source[e]), post);
-    if (index == kNotConnected) continue;
-    own.time[count] = events.time[e];
-    own.exp_decay[count] = events.exp_decay[e];
-    own.source[count] = static_cast<std::uint32_t>(index);
-    ++count;
+// Notes, for each input of connection c, its event in the layer's (time, source)
+// order, so a neuron finds its own events without scanning the others'.
+void index_events(const EventView& events, std::size_t fan_in, NeuronInputs& own) {
+  std::fill_n(own.event_of_source.begin(), fan_in, -1);
+  for (std::size_t e = 0; e < events.source.size(); ++e) {
+    own.event_of_source[events.source[e]] = static_cast<std::int32_t>(e);
   }
+}
+
+// Neuron post's input events in the layer's order, as (event << 32 | weight index)
+// in own.order: only its receptive field is visited (event-driven), and sorting
+// by event restores the order a scan of all events would give, to the bit.
+template <class Geometry>
+std::size_t order_own_events(const Geometry& geometry, int post, NeuronInputs& own) {
+  std::size_t count = 0;
+  geometry.for_each_input(post, [&](int source, std::ptrdiff_t index) {
+    const std::int32_t event = own.event_of_source[static_cast<std::size_t>(source)];
+    if (event < 0) return;
+    own.order[count++] = std::uint64_t(event) << 32 | static_cast<std::uint32_t>(index);
+  });
+  std::sort(own.order.begin(), own.order.begin() + static_cast<std::ptrdiff_t>(count));
   return count;
 }
 
+std::uint32_t event_of(std::uint64_t ordered) { return static_cast<std::uint32_t>(ordered >> 32); }
+std::size_t weight_of(std::uint64_t ordered) { return ordered & 0xffffffffu; }
+
 double clip(double value, double limit) { return std::min(std::max(value, -limit), limit); }
 
-// One neuron at a time through its own inputs, for any kind whose Geometry maps
-// (source, post) to a weight index; shared weights sum their gradients.
+// One neuron at a time through its own inputs, for any kind whose Geometry lists
+// each neuron's (source, weight index); shared weights sum their gradients.
 template <class Geometry, Geometry (*geometry_of)(const Network&, int)>
 class PerNeuronKernels final : public LayerKernels {
  public:
@@ -62,8 +72,15 @@ class PerNeuronKernels final : public LayerKernels {
     const Geometry geometry = geometry_of(network, c);
     const EventView events = state.inputs[c].view();
     NeuronInputs& own = state.neuron_inputs;
+    index_events(events, static_cast<std::size_t>(network.fan_in(c)), own);
     for (int post = 0; post < network.n_post(c); ++post) {
-      const std::size_t count = gather_own_inputs(events, geometry, post, own);
+      const std::size_t count = order_own_events(geometry, post, own);
+      for (std::size_t k = 0; k < count; ++k) {
+        const std::uint32_t e = event_of(own.order[k]);
+        own.time[k] = events.time[e];
+        own.exp_decay[k] = events.exp_decay[e];
+        own.source[k] = static_cast<std::uint32_t>(weight_of(own.order[k]));
+      }
       const EventView view{
           {own.time.data(), count}, {own.exp_decay.data(), count}, {own.source.data(), count}};
       state.solutions[c][post] = solve_spike(view, network.weights[c], network.neuron);
@@ -75,10 +92,12 @@ class PerNeuronKernels final : public LayerKernels {
   // and no-spike penalty of the dense kernels.
   void backpropagate(const Network& network, int c, const ForwardState& state,
                      std::span<const double> post_delta, const LossOptions& options,
-                     Gradients& gradients, BackwardState&,
+                     Gradients& gradients, BackwardState& backward_state,
                      std::span<double> input_delta) const override {
     const Geometry geometry = geometry_of(network, c);
     const EventView events = state.inputs[c].view();
+    NeuronInputs& own = backward_state.neuron_inputs;
+    index_events(events, static_cast<std::size_t>(network.fan_in(c)), own);
     const auto first_delta_source = static_cast<std::uint32_t>(c == 0 ? network.n_pre(0) : 0);
     const double limit = options.clip_derivative;
     const std::vector<double>& weights = network.weights[c];
@@ -86,40 +105,33 @@ class PerNeuronKernels final : public LayerKernels {
     for (int post = 0; post < network.n_post(c); ++post) {
       const SpikeSolution& spike = state.solutions[c][post];
       if (!spike.spiked()) {
-        add_penalty(geometry, network.fan_in(c), post, options.penalty_no_spike, gradient);
+        // A silent neuron's penalty falls on the weight of every input it sees.
+        geometry.for_each_input(post, [&](int, std::ptrdiff_t index) {
+          gradient[static_cast<std::size_t>(index)] -= options.penalty_no_spike;
+        });
         continue;
       }
       const double delta = post_delta[post];
       if (delta == 0.0) continue;
       const DerivativeFactors factors = derivative_factors(spike, network.neuron);
-      int causal_seen = 0;
-      for (std::size_t e = 0; e < events.time.size() && causal_seen < spike.n_causal; ++e) {
-        const std::uint32_t source = events.source[e];
-        const std::ptrdiff_t index = geometry.weight_index(static_cast<int>(source), post);
-        if (index == kNotConnected) continue;
-        ++causal_seen;
-        const auto i = static_cast<std::size_t>(index);
+      const std::size_t count = order_own_events(geometry, post, own);
+      const std::size_t causal = std::min<std::size_t>(count, spike.n_causal);
+      for (std::size_t k = 0; k < causal; ++k) {
+        const std::uint32_t e = event_of(own.order[k]);
+        const std::size_t i = weight_of(own.order[k]);
         const SpikeDerivatives d = spike_derivatives(factors, weights[i], events.time[e],
                                                      events.exp_decay[e], network.neuron);
         gradient[i] += delta * clip(d.d_weight, limit);
+        const std::uint32_t source = events.source[e];
         if (source >= first_delta_source) input_delta[source] += delta * clip(d.d_time, limit);
       }
-    }
-  }
-
- private:
-  // A silent neuron's penalty falls on the weight of every input it sees.
-  static void add_penalty(const Geometry& geometry, int fan_in, int post, double penalty,
-                          std::vector<double>& gradient) {
-    for (int source = 0; source < fan_in; ++source) {
-      const std::ptrdiff_t index = geometry.weight_index(source, post);
-      if (index != kNotConnected) gradient[static_cast<std::size_t>(index)] -= penalty;
     }
   }
 };
 
 using LocalKernels = PerNeuronKernels<LocalGeometry, &local_geometry>;
 using ConvKernels = PerNeuronKernels<ConvGeometry, &conv_geometry>;
+using TConvKernels = PerNeuronKernels<TConvGeometry, &tconv_geometry>;
 
 }  // namespace
 
@@ -127,8 +139,17 @@ const LayerKernels& layer_kernels(LayerKind kind) {
   static const DenseKernels dense;
   static const LocalKernels local;
   static const ConvKernels conv;
-  if (kind == LayerKind::conv) return conv;
-  return kind == LayerKind::local ? static_cast<const LayerKernels&>(local) : dense;
+  static const TConvKernels tconv;
+  switch (kind) {
+    case LayerKind::local:
+      return local;
+    case LayerKind::conv:
+      return conv;
+    case LayerKind::tconv:
+      return tconv;
+    default:
+      return dense;
+  }
 }
 
 }  // namespace spikeae
