@@ -174,6 +174,13 @@ BaseRow base_row(const HyperparameterFlags& flags) {
   return base;
 }
 
+// The text of a kText option, when it was given.
+std::optional<std::string> given_text(const HyperparameterFlags& flags, const std::string& name) {
+  const auto found = flags.run.find(name);
+  if (found == flags.run.end()) return {};
+  return std::get<std::string>(found->second);
+}
+
 }  // namespace
 
 TrainingConfig resolve_config(const HyperparameterFlags& flags, std::optional<std::size_t> pixels) {
@@ -188,6 +195,8 @@ TrainingConfig resolve_config(const HyperparameterFlags& flags, std::optional<st
   request.preset_hidden = base.hidden;
   request.preset_name = base.name;
   request.input_size = pixels;
+  request.architecture = given_text(flags, "architecture");
+  request.layers = given_text(flags, "layers");
   config.architecture.layer_sizes = resolve_layer_sizes(request);
   for (const auto& [name, value] : flags.run) find_option(name)->access.set(config, value);
   validate(config);

@@ -83,9 +83,12 @@ struct ArchitectureRequest {
   std::optional<int> preset_hidden;             // n_hidden of the preset or preset file
   std::string preset_name = "the preset";       // names the preset in messages
   std::optional<std::size_t> input_size;        // pixels per image, when the data are known
+  std::optional<std::string> architecture;      // the architecture option, when given
+  std::optional<std::string> layers;            // the layers option, when given
 };
 
-// The stack to train: an explicit stack is taken as it is, else input-hidden-input.
+// The stack to train: an architecture's or an explicit stack as it is, else
+// input-hidden-input. An architecture given beside layer_sizes or layers must agree.
 // Throws Error naming both values when n_hidden (given or from a preset) conflicts with
 // the stack's middle layer, when the stack's ends differ, or when they do not match
 // the images.

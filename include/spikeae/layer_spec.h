@@ -77,6 +77,10 @@ std::vector<std::int64_t> layer_spec_fields(const LayerSpec& spec);
 void check_layer_spec_field_count(LayerKind kind, std::size_t count);
 LayerSpec layer_spec_from_fields(LayerKind kind, const std::vector<std::int64_t>& fields);
 
+// Throws Error unless a conv or tconv shape makes sense on its own (sizes and
+// channels of at least 1, 0 <= P < K, K within the input, ...), whatever the layer sizes.
+void check_conv_shape(LayerKind kind, const ConvShape& shape);
+
 // Throws Error unless every spec fits the layer sizes (one spec per connection, or
 // none for an all-dense network; a local window of 1..n_pre neurons; a conv or
 // tconv shape whose input and output sizes are the layers').

@@ -134,8 +134,8 @@ def resolve(options: Mapping[str, Any], *, input_size: Optional[int] = None,
     """
     given = {name: options[name] for name in HYPERPARAMETER_NAMES if name in options}
     if base is not None:
-        fixed = [name for name in ("preset", "preset_file", "layer_sizes", "layers", "inverted",
-                                   "neuron_kind")
+        fixed = [name for name in ("preset", "preset_file", "layer_sizes", "layers",
+                                   "architecture", "inverted", "neuron_kind")
                  if options.get(name) is not None]
         if fixed:
             raise SpikeaeError(

@@ -109,6 +109,10 @@ std::vector<int> requested_layer_sizes(const ResolveArgs& args, const Hyperparam
   request.preset_hidden = preset_hidden;
   request.preset_name = args.preset_file ? "preset_file " + *args.preset_file : "the preset";
   if (args.input_size) request.input_size = static_cast<std::size_t>(*args.input_size);
+  for (auto [name, text] :
+       {std::pair{"architecture", &request.architecture}, std::pair{"layers", &request.layers}}) {
+    if (args.run.contains(name)) *text = args.run[name].cast<std::string>();
+  }
   return resolve_layer_sizes(request);
 }
 

@@ -72,7 +72,7 @@ std::pair<long long, long long> out_size(LayerKind kind, const ConvShape& s) {
 
 // The shape's own sense, whatever the layer sizes; throws through `fail`.
 template <class Fail>
-void check_conv_shape(LayerKind kind, const ConvShape& s, const Fail& fail) {
+void check_shape(LayerKind kind, const ConvShape& s, const Fail& fail) {
   if (s.in_channels < 1 || s.height < 1 || s.width < 1 || s.out_channels < 1) {
     fail("the channels, height and width must be at least 1");
   }
@@ -114,7 +114,7 @@ std::string neurons_text(long long channels, long long height, long long width, 
 void check_conv(const std::string& where, LayerKind kind, const ConvShape& s, int n_pre,
                 int n_post) {
   const auto fail = [&](const std::string& why) { throw Error(where + ": " + why); };
-  check_conv_shape(kind, s, fail);
+  check_shape(kind, s, fail);
   const long long inputs = neurons(s.in_channels, s.height, s.width);
   if (inputs != n_pre) {
     fail("C_in*H*W is " + neurons_text(s.in_channels, s.height, s.width, inputs) +
@@ -129,6 +129,10 @@ void check_conv(const std::string& where, LayerKind kind, const ConvShape& s, in
 }
 
 }  // namespace
+
+void check_conv_shape(LayerKind kind, const ConvShape& shape) {
+  check_shape(kind, shape, [](const std::string& why) { throw Error(why); });
+}
 
 std::optional<LayerKind> layer_kind_from_number(std::uint32_t number) {
   if (number == static_cast<std::uint32_t>(LayerKind::dense)) return LayerKind::dense;

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "spikeae/architecture_spec.h"
 #include "spikeae/error.h"
 #include "spikeae/option_table.h"
 
@@ -378,6 +379,13 @@ std::string format_layer_sizes(const std::vector<int>& sizes, char separator) {
 }
 
 std::vector<int> resolve_layer_sizes(const ArchitectureRequest& request) {
+  if (request.architecture) {
+    const Architecture described = parse_architecture(*request.architecture);
+    check_architecture_agrees(*request.architecture, described, request.layer_sizes,
+                              request.layers);
+    check_explicit_stack(described.layer_sizes, request);
+    return described.layer_sizes;
+  }
   if (request.layer_sizes) {
     check_explicit_stack(*request.layer_sizes, request);
     return *request.layer_sizes;

@@ -5,6 +5,8 @@
 #include <array>
 #include <type_traits>
 
+#include "spikeae/architecture_spec.h"
+
 namespace spikeae {
 namespace {
 
@@ -39,6 +41,18 @@ OptionValue get_layers(const TrainingConfig& config) { return config.architectur
 
 void set_layers(TrainingConfig& config, const OptionValue& value) {
   config.architecture.layer_sizes = std::get<std::vector<int>>(value);
+}
+
+// architecture sets the whole stack; it reads back only from a mirrored one.
+OptionValue get_architecture(const TrainingConfig& config) {
+  const std::optional<std::string> text = architecture_text(config.architecture);
+  return text ? OptionValue(*text) : OptionValue{};
+}
+
+void set_architecture(TrainingConfig& config, const OptionValue& value) {
+  const Architecture described = parse_architecture(std::get<std::string>(value));
+  config.architecture.layer_sizes = described.layer_sizes;
+  config.architecture.connections = described.connections;
 }
 
 // neuron_kind is an enum in NeuronParams and its name in the table.
@@ -79,7 +93,7 @@ constexpr OptionRange any() { return {}; }
 
 // The upper guards are far outside the paper's tuned values (docs/robustness.md,
 // "Bounds") yet keep a whole run finite, so absurd values fail by name up front.
-constexpr std::array<OptionSpec, 23> kOptions = {{
+constexpr std::array<OptionSpec, 24> kOptions = {{
     // The paper's 13 columns, in the order of its table.
     {"noise_factor_ae", "--noise_factor_ae", T::kDouble, interval(0.0, 1.0),
      "input noise eta (docs/model.md section 3)", "encoding",
@@ -137,6 +151,12 @@ constexpr std::array<OptionSpec, 23> kOptions = {{
      "C_in*H*W channel-major, K*K kernels, stride S, zero padding P; docs/model.md section "
      "2.1), e.g. local:98,dense or conv:1:8:8:2:3:2:1,dense",
      "architecture", OptionAccess{&get_layer_specs, &set_layer_specs}, RowField{}},
+    {"architecture", "--architecture", T::kText, any(),
+     "the whole autoencoder in one string: the input (N, HxW or CxHxW), then encoder "
+     "stages conv:C_out:K:S:P and dense:N, the last one the embedding; the decoder mirrors "
+     "them with dense layers and transposed convolutions (docs/model.md section 2.2), e.g. "
+     "28x28,conv:8:4:2:1,dense:32 or 784,dense:256,dense:32",
+     "architecture", OptionAccess{&get_architecture, &set_architecture}, RowField{}, true},
     {"inverted", "--non-inverted", T::kBool, any(),
      "encode brightness b as spike time 1 - b (--non-inverted, inverted=False: as b)", "encoding",
      field<&C::encoding, &EncodingOptions::inverted>(), RowField{}},
