@@ -82,6 +82,7 @@ OptionValue another_value(const OptionSpec& s) {
     case OptionType::kChoice:  // the last choice; the default is the first
       return std::string(s.choices.back());
     case OptionType::kText:  // layers: a window on the default 784-32-784 stack
+      if (s.name == "architecture") return std::string("28x28,conv:2:4:2:1,dense:9");
       return std::string("local:98,dense");
     default:
       return std::vector<int>{784, 64, 9, 64, 784};
@@ -96,9 +97,12 @@ TEST(OptionTable, EachAccessorWritesItsOwnFieldOnly) {
     s.access.set(config, value);
     EXPECT_EQ(s.access.get(config), value) << s.name;
     for (const OptionSpec& other : option_table()) {
-      // layer_sizes holds n_hidden: changing one changes the other.
+      // layer_sizes holds n_hidden: changing one changes the other; architecture
+      // sets, and reads back from, the whole stack.
       const bool linked = (s.name == "layer_sizes" && other.name == "n_hidden") ||
-                          (s.name == "n_hidden" && other.name == "layer_sizes");
+                          (s.name == "n_hidden" && other.name == "layer_sizes") ||
+                          (s.name == "architecture" && other.concern == "architecture") ||
+                          (other.name == "architecture" && s.concern == "architecture");
       if (other.access.get == nullptr || &other == &s || linked) continue;
       EXPECT_EQ(other.access.get(config), other.access.get(default_run_config()))
           << "setting " << s.name << " changed " << other.name;

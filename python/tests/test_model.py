@@ -447,3 +447,25 @@ def test_local_layers_have_their_own_weight_shapes(tmp_path, images):
         spikeae.Model(input_size=36, layers="conv:3")
     with pytest.raises(spikeae.SpikeaeError, match="expected text"):
         spikeae.Model(input_size=36, layers=3)
+
+
+def test_an_architecture_string_builds_the_mirrored_convolutional_stack(tmp_path, images):
+    m = spikeae.Model(input_size=36, architecture="6x6,conv:2:4:2:1,dense:5", n_pulses=2, seed=3)
+    assert m.layer_sizes == (36, 18, 5, 18, 36)
+    assert m.layers == "conv:1:6:6:2:4:2:1,dense,dense,tconv:2:3:3:1:4:2:1"
+    assert m.config["architecture"] == "6x6,conv:2:4:2:1,dense:5"
+    # A kernel per output channel: (C_out, C_in*K*K + pulses).
+    assert m.weights[0].shape == (2, 16 + 2)
+    assert m.weights[3].shape == (1, 2 * 16 + 2)
+    path = tmp_path / "conv.spikeae"
+    m.save(path)
+    loaded = spikeae.Model.load(path)
+    assert loaded.config["architecture"] == m.config["architecture"]
+    np.testing.assert_array_equal(loaded.forward(images[:4])[-1], m.forward(images[:4])[-1])
+    with pytest.raises(spikeae.SpikeaeError, match="conflicts with layer_sizes 36-8-36"):
+        spikeae.Model(input_size=36, architecture="6x6,conv:2:4:2:1,dense:5",
+                      layer_sizes=[36, 8, 36])
+    with pytest.raises(spikeae.SpikeaeError, match="no transposed convolution"):
+        spikeae.Model(input_size=36, architecture="6x6,conv:2:3:2:1,dense:5")
+    with pytest.raises(spikeae.SpikeaeError, match="but the images have 36 pixels"):
+        spikeae.Model(input_size=36, architecture="7x7,conv:2:3:1:1,dense:5")

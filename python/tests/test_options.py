@@ -46,7 +46,7 @@ def keyword_defaults(function, names):
 
 def test_fit_and_model_take_exactly_the_tables_options_with_its_defaults(cli):
     table = table_defaults(cli)
-    assert len(table) == 23
+    assert len(table) == 24
     assert spikeae.option_defaults() == table
     assert list(spikeae.option_defaults()) == list(table)  # the table's order
     model = list(inspect.signature(spikeae.Model).parameters)
