@@ -120,6 +120,16 @@ def test_bad_cluster_options_are_refused(tmp_path, args, message):
     assert not (tmp_path / "out").exists()
 
 
+def test_without_distributed_the_cluster_options_say_what_to_install(monkeypatch):
+    from spikeae.paper import cluster
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
+    with pytest.raises(spikeae.SpikeaeError, match="apt-get install python3-distributed"):
+        cluster.connect("tcp://127.0.0.1:8786")
+    with pytest.raises(spikeae.SpikeaeError, match="pip install distributed"):
+        cluster.start_local(2)
+
+
 def test_an_unreachable_scheduler_is_a_clear_error_not_a_hang(tmp_path, monkeypatch):
     pytest.importorskip("distributed")
     from spikeae.paper import cluster
@@ -290,6 +300,19 @@ def test_a_cluster_with_a_killed_worker_gives_the_serial_results(tmp_path, mnist
             assert ann_model(serial / "model.npz") == ann_model(clustered / "model.npz")
         assert sorted(p.name for p in clustered.iterdir()) == sorted(
             p.name for p in serial.iterdir())  # no leftovers
+
+
+def test_local_workers_from_the_command_line(tmp_path, mnist_available):
+    pytest.importorskip("distributed")
+    out = tmp_path / "local"
+    result = run_paper("run", "--scale", "quick", "--out", str(out), "--datasets", "mnist",
+                       "--kinds", "pixels", "--local-workers", "2", timeout=120)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    assert "2 conditions, 0 already done, 2 to run" in result.stdout
+    progress = [line for line in result.stdout.splitlines() if line.startswith("[")]
+    assert len(progress) == 2 and all("SVM accuracy" in line and "(worker " in line
+                                      for line in progress), result.stdout
+    assert len(runner.load_results(out)) == 2
 
 
 # --- the estimate ------------------------------------------------------------------

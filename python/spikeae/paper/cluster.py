@@ -1,6 +1,6 @@
 """Runs the grid's conditions as tasks on a Dask cluster (docs/cluster.md).
 
-    python3 -m spikeae.paper run --scale full --out /shared/results --scheduler tcp://HOST:8786
+    python3 -m spikeae.paper run --scale full --out /nfs/results --scheduler tcp://HOST:8786
     python3 -m spikeae.paper run --scale standard --out results/standard --local-workers 2
 
 Each condition is one task, run by a worker process with the runner's own code
@@ -194,7 +194,7 @@ def _collect(futures: Dict[Any, Condition], client: Any, total: int,
              options: runner.RunOptions) -> List[str]:
     """Waits for the tasks, printing each as it finishes; returns the failed labels."""
     pending, done, failed = list(futures), 0, []
-    without_workers = None
+    without_workers, started = None, time.monotonic()
     while pending:
         time.sleep(POLL_SECONDS)
         finished = [future for future in pending if future.done()]
@@ -206,7 +206,8 @@ def _collect(futures: Dict[Any, Condition], client: Any, total: int,
             if line is None:
                 failed.append(condition.label)
                 line = f"{condition.label}: FAILED: {_failure(future)}"
-            options.print(f"[{done}/{total}] {line}")
+            since = runner._duration(time.monotonic() - started)
+            options.print(f"[{done}/{total}] {line}; {since} since the start")
         without_workers = _check_workers(client, without_workers, bool(pending))
     return failed
 
