@@ -21,7 +21,7 @@ EXAMPLES = """examples:
   python3 -m spikeae.paper run --scale standard --out results/standard --datasets mnist
   python3 -m spikeae.paper figures --out results/standard --only fig3,fig7
   python3 -m spikeae.paper report --out results/standard
-  python3 -m spikeae.paper --scale full --estimate                  # hours, from one short epoch each
+  python3 -m spikeae.paper --scale full --estimate                  # hours, from short epochs
   python3 -m spikeae.paper run --scale full --out /nfs/results/full --scheduler tcp://node1:8786
   python3 -m spikeae.paper --scale standard --out results/standard --local-workers 2
 """

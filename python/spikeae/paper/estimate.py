@@ -6,9 +6,10 @@ trains every distinct network of the grid for three epochs on a sample of
 SAMPLE_EXAMPLES training images (and validation images in the scale's proportion),
 times the faster of the second and third epochs (training and validation: the
 first warms up, and the faster one is the less disturbed by other processes), and
-scales it to the scale's images and epochs. A spiking network's cost depends on its preset (latency, batch
-size, pulses) and hidden size, so each spiking condition is timed; an ANN's on its
-hidden size and activations, so each distinct ANN is timed once per data set.
+scales it to the scale's images and epochs. A spiking network's cost depends on its
+preset (latency, batch size, pulses) and hidden size, so each spiking condition is
+timed; an ANN's on its hidden size and activations, so each distinct ANN is timed
+once per data set.
 """
 
 from __future__ import annotations
