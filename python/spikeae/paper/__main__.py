@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -12,7 +13,7 @@ from typing import Dict, List, Optional
 from .._console import program_name
 from .._core import SpikeaeError
 from .._data import load_dataset
-from . import figures, grid, report, runner
+from . import cluster, estimate, figures, grid, report, runner
 
 EXAMPLES = """examples:
   python3 -m spikeae.paper --scale quick --out results/quick        # minutes: checks everything
@@ -20,6 +21,9 @@ EXAMPLES = """examples:
   python3 -m spikeae.paper run --scale standard --out results/standard --datasets mnist
   python3 -m spikeae.paper figures --out results/standard --only fig3,fig7
   python3 -m spikeae.paper report --out results/standard
+  python3 -m spikeae.paper --scale full --estimate                  # hours, from short epochs
+  python3 -m spikeae.paper run --scale full --out /nfs/results/full --scheduler tcp://node1:8786
+  python3 -m spikeae.paper --scale standard --out results/standard --local-workers 2
 """
 
 
@@ -35,7 +39,8 @@ def parse(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--scale", choices=sorted(grid.SCALES), default=None,
                         help="quick | standard | full (required for run/all; figures and report "
                              "read it from the folder)")
-    parser.add_argument("--out", type=Path, required=True, help="results folder")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="results folder (required, except with --estimate)")
     parser.add_argument("--datasets", default=",".join(grid.DATASETS),
                         help="comma-separated (default: %(default)s)")
     parser.add_argument("--kinds", default="pixels,snn,ann",
@@ -45,6 +50,16 @@ def parse(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=0, help="0: all cores (default)")
     parser.add_argument("--data-dir", default=None, help="where mnist/ and fashion-mnist/ are")
     parser.add_argument("--verbose", action="store_true", help="also print every epoch")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                       help="run the conditions as tasks of this running Dask scheduler; the "
+                            "results folder must be shared by every worker (docs/cluster.md)")
+    where.add_argument("--local-workers", type=int, default=None, metavar="N",
+                       help="run the conditions on a local Dask cluster of N worker processes "
+                            "(--threads 0: the cores shared between them)")
+    parser.add_argument("--estimate", action="store_true",
+                        help="time one short epoch of each network of the scale and print the "
+                             "grid's expected hours; runs nothing else")
     return parser.parse_args(argv)
 
 
@@ -76,19 +91,69 @@ def mean_image_losses(records, scale: grid.Scale, data_dir: Optional[str]) -> Di
     return losses
 
 
+def _check(args: argparse.Namespace) -> None:
+    """Refuses combinations that cannot work, before anything runs."""
+    if (args.step in ("all", "run") or args.estimate) and args.scale is None:
+        raise SpikeaeError("give --scale quick, standard or full")
+    if args.out is None and not args.estimate:
+        raise SpikeaeError("give --out, the results folder")
+    if args.local_workers is not None:
+        cluster.check_workers(args.local_workers)
+    if args.scheduler is not None:
+        cluster.check_address(args.scheduler)
+
+
+def _todo(args: argparse.Namespace, scale: grid.Scale) -> List[grid.Condition]:
+    datasets = _split(args.datasets, grid.DATASETS, "data set")
+    kinds = _split(args.kinds, ("pixels", "snn", "ann"), "kind")
+    return [c for c in grid.conditions(scale, datasets) if c.kind in kinds]
+
+
+def print_estimate(args: argparse.Namespace, scale: grid.Scale) -> None:
+    """--estimate: times the scale's networks here and prints the expected hours."""
+    todo = _todo(args, scale)
+    threads = estimate.resolved_threads(args.threads)
+    if args.local_workers:
+        threads = cluster.local_threads(args.threads, args.local_workers)
+    measured = estimate.measure(todo, scale, threads, args.data_dir)
+    rows = estimate.extrapolate(todo, scale, measured)
+    print(estimate.format_estimate(rows, scale, threads, estimate.sample_sizes(scale),
+                                   args.local_workers))
+
+
+def run_conditions(todo: List[grid.Condition], scale: grid.Scale, args: argparse.Namespace,
+                   options: runner.RunOptions) -> None:
+    """Runs the conditions here, on a local Dask cluster or on a running one."""
+    if args.scheduler is None and args.local_workers is None:
+        runner.run(todo, scale, args.out, options)
+        return
+    local = None
+    if args.scheduler is not None:
+        client = cluster.connect(args.scheduler)
+    else:
+        client, local = cluster.start_local(args.local_workers)
+        options = dataclasses.replace(
+            options, threads=cluster.local_threads(options.threads, args.local_workers))
+    try:
+        cluster.run(todo, scale, args.out, options, client)
+    finally:
+        client.close()
+        if local is not None:
+            local.close()
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse(argv)
     started = time.monotonic()
-    if args.step in ("all", "run") and args.scale is None:
-        raise SpikeaeError("give --scale quick, standard or full")
+    _check(args)
     scale = _scale_of(args)
+    if args.estimate:
+        print_estimate(args, scale)
+        return 0
     options = runner.RunOptions(seed=args.seed, threads=args.threads, data_dir=args.data_dir,
                                 verbose=args.verbose)
     if args.step in ("all", "run"):
-        datasets = _split(args.datasets, grid.DATASETS, "data set")
-        kinds = _split(args.kinds, ("pixels", "snn", "ann"), "kind")
-        todo = [c for c in grid.conditions(scale, datasets) if c.kind in kinds]
-        runner.run(todo, scale, args.out, options)
+        run_conditions(_todo(args, scale), scale, args, options)
     records = runner.load_results(args.out)
     if args.step in ("all", "report"):
         description = f"Scale: {scale.name} ({scale.description})."

@@ -3,17 +3,26 @@
 A condition's folder holds its model, its per-epoch history, the embeddings of the
 first ``scale.embedding_images`` test images and, written last (atomically),
 ``result.json``: a folder with result.json is finished.
+
+A condition runs while its process holds the folder's lock (``.spikeae.lock``, the
+lock of ``spikeae train``'s run folders, released by the kernel even when the process
+is killed), so two processes never write one folder at once, whether they are two
+runners on the same results folder or Dask workers (cluster.py). A condition that
+finds no result.json under the lock starts afresh: files that a killed process left
+behind are removed first.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import fcntl
 import json
 import math
 import os
 import time
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
 import numpy as np
 
@@ -25,6 +34,8 @@ from .grid import Condition, Scale
 
 RESULT_FILE = "result.json"
 SCALE_FILE = "scale.json"
+LOCK_FILE = ".spikeae.lock"  # the name src/io/run_folder.cc locks
+LOCK_POLL_SECONDS = 1.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,14 +106,68 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
+@contextlib.contextmanager
+def condition_lock(folder: Path) -> Iterator[None]:
+    """Holds ``folder``'s exclusive lock (created with the folder), waiting while
+    another process holds it. The kernel releases it when the holder exits or dies."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                time.sleep(LOCK_POLL_SECONDS)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock; the file stays (removing it would race)
+
+
+def clear_unfinished(folder: Path) -> List[str]:
+    """Removes what an interrupted run of the condition left in its folder (models,
+    embeddings, temporary files); only call it holding the lock, without result.json."""
+    removed = []
+    for path in sorted(folder.iterdir()):
+        if path.name != LOCK_FILE and path.is_file():
+            path.unlink()
+            removed.append(path.name)
+    return removed
+
+
+def run_condition(condition: Condition, scale: Scale, data: Any, out: Path,
+                  options: RunOptions) -> Optional[Dict[str, Any]]:
+    """Runs one condition into its folder under the folder's lock and returns its
+    record; None when the condition was already finished (by another process)."""
+    folder = out / condition.folder
+    with condition_lock(folder):
+        if (folder / RESULT_FILE).exists():
+            return None
+        removed = clear_unfinished(folder)
+        if removed:
+            options.print(f"{condition.label}: starting afresh, removed what an interrupted "
+                          f"run left ({', '.join(removed)})")
+        start = time.monotonic()
+        record = RUNNERS[condition.kind](condition, scale, data, folder, options)
+        record.update(dataclasses.asdict(condition), scale=scale.name, seed=options.seed,
+                      seconds=round(time.monotonic() - start, 2))
+        write_json(folder / RESULT_FILE, record)
+        return record
+
+
+def unfinished(conditions: List[Condition], out: Path) -> List[Condition]:
+    """The conditions without a result.json in ``out``."""
+    return [c for c in conditions if not (Path(out) / c.folder / RESULT_FILE).exists()]
+
+
 def run(conditions: List[Condition], scale: Scale, out: Path, options: RunOptions) -> None:
-    """Runs every condition without a result.json in ``out``."""
+    """Runs every condition without a result.json in ``out``, one after another."""
     out = Path(out)
     check_scale(out, scale, options)
-    todo = [c for c in conditions if not (out / c.folder / RESULT_FILE).exists()]
-    skipped = len(conditions) - len(todo)
-    options.print(f"{scale.name} scale: {len(conditions)} conditions, {skipped} already done, "
-                  f"{len(todo)} to run, in {out}")
+    todo = unfinished(conditions, out)
+    announce(conditions, todo, scale, out, options)
     progress = Progress(len(todo), options)
     data: Dict[str, Any] = {}
     mean_losses: Dict[str, float] = {}
@@ -111,16 +176,19 @@ def run(conditions: List[Condition], scale: Scale, out: Path, options: RunOption
             loaded = load_dataset(condition.dataset, options.data_dir)
             data[condition.dataset] = loaded
             mean_losses[condition.dataset] = mean_image_loss(test_images(scale, loaded))
-        folder = out / condition.folder
-        folder.mkdir(parents=True, exist_ok=True)
-        start = time.monotonic()
-        record = RUNNERS[condition.kind](condition, scale, data[condition.dataset], folder,
-                                         options)
-        record.update(dataclasses.asdict(condition), scale=scale.name, seed=options.seed,
-                      seconds=round(time.monotonic() - start, 2))
-        write_json(folder / RESULT_FILE, record)
+        record = run_condition(condition, scale, data[condition.dataset], out, options)
+        if record is None:
+            progress.finished(condition, 0.0, todo[index + 1:], "finished by another process")
+            continue
         progress.finished(condition, record["seconds"], todo[index + 1:],
                           summary(record, mean_losses[condition.dataset]))
+
+
+def announce(conditions: List[Condition], todo: List[Condition], scale: Scale, out: Path,
+             options: RunOptions) -> None:
+    """The first line of a run: how many conditions, how many already done."""
+    options.print(f"{scale.name} scale: {len(conditions)} conditions, "
+                  f"{len(conditions) - len(todo)} already done, {len(todo)} to run, in {out}")
 
 
 def summary(record: Dict[str, Any], mean_image: float) -> str:
