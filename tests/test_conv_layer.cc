@@ -105,12 +105,26 @@ TEST(TConvSpecs, ParseCheckAndPrint) {
   EXPECT_THROW(parse_layer_specs("tconv:2:3:3:1:4:2"), Error);
 }
 
-// for_each_input is how the kernels find a neuron's inputs (event-driven); it must
-// list exactly the (source, weight index) pairs weight_index connects, checked
-// against every pair.
+// for_each_output is how the kernels hand each input event to the neurons that see
+// it (event-driven), and for_each_input how they find a silent neuron's inputs;
+// both must list exactly the (source, post, weight index) triples weight_index
+// connects, checked against every pair.
 template <class Geometry>
 void expect_inputs_match_weight_index(const Geometry& geometry, int n_pre, int n_post,
                                       int n_pulses) {
+  for (int source = 0; source < n_pre + n_pulses; ++source) {
+    std::vector<std::ptrdiff_t> reached(static_cast<std::size_t>(n_post), kNotConnected);
+    int previous = -1;
+    geometry.for_each_output(source, [&](int post, std::ptrdiff_t index) {
+      ASSERT_GT(post, previous) << "neurons are listed in increasing order";
+      previous = post;
+      reached[static_cast<std::size_t>(post)] = index;
+    });
+    for (int post = 0; post < n_post; ++post) {
+      EXPECT_EQ(reached[static_cast<std::size_t>(post)], geometry.weight_index(source, post))
+          << "source " << source << " reaching neuron " << post;
+    }
+  }
   for (int post = 0; post < n_post; ++post) {
     std::vector<std::ptrdiff_t> listed(static_cast<std::size_t>(n_pre + n_pulses), kNotConnected);
     int previous = -1;
@@ -139,7 +153,8 @@ TEST(KernelGeometry, EachNeuronListsExactlyTheInputsItsWeightsConnect) {
     expect_inputs_match_weight_index(
         tconv, tconv.n_pre(), shape.out_channels * tconv.out_height() * tconv.out_width(), 3);
   }
-  for (const auto& [n_pre, n_post, window] : {std::array{12, 5, 4}, std::array{7, 7, 7}}) {
+  for (const auto& [n_pre, n_post, window] :
+       {std::array{12, 5, 4}, std::array{7, 7, 7}, std::array{10, 1, 3}, std::array{5, 12, 2}}) {
     expect_inputs_match_weight_index(LocalGeometry{n_pre, n_post, window, 2}, n_pre, n_post, 2);
   }
 }

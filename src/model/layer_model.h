@@ -68,6 +68,27 @@ struct LocalGeometry {
     for (int k = 0; k < window; ++k) visit(first + k, row + k);
     for (int p = 0; p < n_pulses; ++p) visit(n_pre + p, row + window + p);
   }
+  // Calls visit(post, weight index) for every neuron that sees input `source`, in order.
+  template <class Visit>
+  void for_each_output(int source, Visit&& visit) const {
+    if (source >= n_pre) {
+      for (int post = 0; post < n_post; ++post)
+        visit(post, std::ptrdiff_t(post) * row_size() + window + (source - n_pre));
+      return;
+    }
+    // Windows start in increasing order: the first that still holds source, on.
+    int low = 0, high = n_post;
+    while (low < high) {
+      const int middle = (low + high) / 2;
+      if (first_input(middle) + window > source)
+        high = middle;
+      else
+        low = middle + 1;
+    }
+    for (int post = low; post < n_post && first_input(post) <= source; ++post) {
+      visit(post, std::ptrdiff_t(post) * row_size() + (source - first_input(post)));
+    }
+  }
 };
 
 LocalGeometry local_geometry(const Network& network, int c);
@@ -115,8 +136,8 @@ struct KernelGeometry {
     const ConvShape& s = shape;
     const int x = post % out_width(), y = post / out_width() % out_height();
     const std::ptrdiff_t row = std::ptrdiff_t(post / (out_height() * out_width())) * row_size();
-    const auto [y_first, y_last] = inputs_along(y, s.height);
-    const auto [x_first, x_last] = inputs_along(x, s.width);
+    const auto [y_first, y_last] = Transposed ? reach(y, s.height) : patch(y, s.height);
+    const auto [x_first, x_last] = Transposed ? reach(x, s.width) : patch(x, s.width);
     for (int channel = 0; channel < s.in_channels; ++channel) {
       for (int yy = y_first; yy <= y_last; ++yy) {
         for (int xx = x_first; xx <= x_last; ++xx) {
@@ -127,19 +148,48 @@ struct KernelGeometry {
     }
     for (int p = 0; p < n_pulses; ++p) visit(n_pre() + p, row + taps() + p);
   }
+  // Calls visit(post, weight index) for every neuron that sees input `source`, in
+  // order: by output channel and row, for a pulse every neuron.
+  template <class Visit>
+  void for_each_output(int source, Visit&& visit) const {
+    const ConvShape& s = shape;
+    const int height = out_height(), width = out_width();
+    if (source >= n_pre()) {
+      const int position = taps() + (source - n_pre());
+      for (int channel = 0, post = 0; channel < s.out_channels; ++channel) {
+        for (int k = 0; k < height * width; ++k, ++post)
+          visit(post, std::ptrdiff_t(channel) * row_size() + position);
+      }
+      return;
+    }
+    const int xx = source % s.width, yy = source / s.width % s.height;
+    const int in_channel = source / (s.width * s.height);
+    const auto [y_first, y_last] = Transposed ? patch(yy, height) : reach(yy, height);
+    const auto [x_first, x_last] = Transposed ? patch(xx, width) : reach(xx, width);
+    for (int channel = 0; channel < s.out_channels; ++channel) {
+      const std::ptrdiff_t row = std::ptrdiff_t(channel) * row_size();
+      for (int y = y_first; y <= y_last; ++y) {
+        for (int x = x_first; x <= x_last; ++x) {
+          const int position = (in_channel * s.kernel + tap(yy, y)) * s.kernel + tap(xx, x);
+          visit((channel * height + y) * width + x, row + position);
+        }
+      }
+    }
+  }
 
  private:
-  // The first and last input coordinate that output coordinate `out` sees.
-  std::pair<int, int> inputs_along(int out, int size) const {
-    const ConvShape& s = shape;
-    if (!Transposed) {
-      const int first = out * s.stride - s.padding;
-      return {std::max(first, 0), std::min(first + s.kernel, size) - 1};
-    }
-    // tap = out + P - in S in [0, K): in in ((out + P - K) / S, (out + P) / S].
-    const int top = out + s.padding;
-    const int first = top - s.kernel < 0 ? 0 : (top - s.kernel) / s.stride + 1;
-    return {first, std::min(top / s.stride, size - 1)};
+  // The K x K patch of coordinates c S - P ... c S - P + K - 1 within [0, size):
+  // the inputs of conv output c, or the outputs of tconv input c.
+  std::pair<int, int> patch(int c, int size) const {
+    const int first = c * shape.stride - shape.padding;
+    return {std::max(first, 0), std::min(first + shape.kernel, size) - 1};
+  }
+  // The coordinates whose patch holds c: d with 0 <= c + P - d S < K, i.e.
+  // (c + P - K) / S < d <= (c + P) / S, within [0, size).
+  std::pair<int, int> reach(int c, int size) const {
+    const int top = c + shape.padding;
+    const int first = top - shape.kernel < 0 ? 0 : (top - shape.kernel) / shape.stride + 1;
+    return {first, std::min(top / shape.stride, size - 1)};
   }
 };
 

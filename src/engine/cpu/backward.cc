@@ -258,7 +258,7 @@ BackwardState make_backward_state(const Network& network) {
   }
   state.output_delta.resize(network.n_outputs());
   state.terms.resize(widest);
-  if (!network.all_dense()) state.neuron_inputs = NeuronInputs(largest_fan_in(network));
+  state.neuron_inputs = make_neuron_inputs(network);
   return state;
 }
 

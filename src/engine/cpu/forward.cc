@@ -253,19 +253,18 @@ LayerScratch::LayerScratch(std::size_t width)
       packed_extra(width + kSolveLanes - 1),
       packed_check(width + kSolveLanes - 1) {}
 
-NeuronInputs::NeuronInputs(std::size_t largest_fan_in)
-    : time(largest_fan_in),
-      exp_decay(largest_fan_in),
-      source(largest_fan_in),
-      event_of_source(largest_fan_in, -1),
-      order(largest_fan_in) {}
-
-std::size_t largest_fan_in(const Network& network) {
-  std::size_t largest = 0;
+NeuronInputs make_neuron_inputs(const Network& network) {
+  std::size_t entries = 0, neurons = 0, row = 0;
   for (int c = 0; c < network.num_connections(); ++c) {
-    largest = std::max<std::size_t>(largest, network.fan_in(c));
+    if (network.layer(c).kind == LayerKind::dense) continue;
+    const std::size_t n_post = static_cast<std::size_t>(network.n_post(c));
+    const std::size_t columns = weight_shape(network, c)[1];  // inputs a neuron may see
+    entries = std::max(entries, n_post * columns);
+    neurons = std::max(neurons, n_post);
+    row = std::max(row, columns);
   }
-  return largest;
+  return {std::vector<std::uint64_t>(entries), std::vector<std::uint32_t>(neurons),
+          std::vector<double>(row), std::vector<double>(row), std::vector<std::uint32_t>(row)};
 }
 
 ForwardState make_forward_state(const Network& network) {
@@ -278,7 +277,7 @@ ForwardState make_forward_state(const Network& network) {
     widest = std::max(widest, block_width(network.n_post(c)));
   }
   state.scratch = LayerScratch(widest);
-  if (!network.all_dense()) state.neuron_inputs = NeuronInputs(largest_fan_in(network));
+  state.neuron_inputs = make_neuron_inputs(network);
   return state;
 }
 

@@ -44,16 +44,18 @@ struct LayerScratch {
   explicit LayerScratch(std::size_t width = 0);
 };
 
-// One neuron's own input events, for kinds whose neurons see different inputs
-// (sources are positions in the neuron's row of weights); sized for the largest fan_in.
+// Each neuron's own input events, for kinds whose neurons see different inputs,
+// sized for the largest such connection (rows of weight_shape).
 struct NeuronInputs {
+  std::vector<std::uint64_t> lists;   // [post][row]: (event << 32 | weight index), in event order
+  std::vector<std::uint32_t> counts;  // [post]: the entries of each list
+  // One neuron's events as solve_spike reads them (sources: weight indices).
   std::vector<double> time, exp_decay;
   std::vector<std::uint32_t> source;
-  std::vector<std::int32_t> event_of_source;  // the layer's event of each input, or -1
-  std::vector<std::uint64_t> order;           // (event << 32 | weight index), sorted
-
-  explicit NeuronInputs(std::size_t largest_fan_in = 0);
 };
+
+// Empty for an all-dense network.
+NeuronInputs make_neuron_inputs(const Network& network);
 
 // Working memory of one forward pass, allocated once per worker and reused.
 struct ForwardState {
@@ -67,8 +69,6 @@ struct ForwardState {
 };
 
 ForwardState make_forward_state(const Network& network);
-// The most inputs (neurons below and pulses) of any connection.
-std::size_t largest_fan_in(const Network& network);
 
 // Runs the network on one input spike train sorted by (time, source), as
 // produced by encode_dataset (sources are input indices, silent inputs absent).

@@ -34,32 +34,25 @@ class DenseKernels final : public LayerKernels {
   }
 };
 
-// Notes, for each input of connection c, its event in the layer's (time, source)
-// order, so a neuron finds its own events without scanning the others'.
-void index_events(const EventView& events, std::size_t fan_in, NeuronInputs& own) {
-  std::fill_n(own.event_of_source.begin(), fan_in, -1);
+// Every neuron's own input events, in the layer's order: each event is handed to
+// the neurons whose receptive field holds it (event-driven), so a neuron's list
+// is in the order a scan of all events would give, to the bit.
+template <class Geometry>
+void scatter_events(const EventView& events, const Geometry& geometry, int n_post, std::size_t row,
+                    NeuronInputs& own) {
+  std::fill_n(own.counts.begin(), n_post, 0u);
   for (std::size_t e = 0; e < events.source.size(); ++e) {
-    own.event_of_source[events.source[e]] = static_cast<std::int32_t>(e);
+    const std::uint64_t event = std::uint64_t(e) << 32;
+    geometry.for_each_output(
+        static_cast<int>(events.source[e]), [&](int post, std::ptrdiff_t index) {
+          const auto p = static_cast<std::size_t>(post);
+          own.lists[p * row + own.counts[p]++] = event | static_cast<std::uint32_t>(index);
+        });
   }
 }
 
-// Neuron post's input events in the layer's order, as (event << 32 | weight index)
-// in own.order: only its receptive field is visited (event-driven), and sorting
-// by event restores the order a scan of all events would give, to the bit.
-template <class Geometry>
-std::size_t order_own_events(const Geometry& geometry, int post, NeuronInputs& own) {
-  std::size_t count = 0;
-  geometry.for_each_input(post, [&](int source, std::ptrdiff_t index) {
-    const std::int32_t event = own.event_of_source[static_cast<std::size_t>(source)];
-    if (event < 0) return;
-    own.order[count++] = std::uint64_t(event) << 32 | static_cast<std::uint32_t>(index);
-  });
-  std::sort(own.order.begin(), own.order.begin() + static_cast<std::ptrdiff_t>(count));
-  return count;
-}
-
-std::uint32_t event_of(std::uint64_t ordered) { return static_cast<std::uint32_t>(ordered >> 32); }
-std::size_t weight_of(std::uint64_t ordered) { return ordered & 0xffffffffu; }
+std::uint32_t event_of(std::uint64_t entry) { return static_cast<std::uint32_t>(entry >> 32); }
+std::size_t weight_of(std::uint64_t entry) { return entry & 0xffffffffu; }
 
 double clip(double value, double limit) { return std::min(std::max(value, -limit), limit); }
 
@@ -72,14 +65,16 @@ class PerNeuronKernels final : public LayerKernels {
     const Geometry geometry = geometry_of(network, c);
     const EventView events = state.inputs[c].view();
     NeuronInputs& own = state.neuron_inputs;
-    index_events(events, static_cast<std::size_t>(network.fan_in(c)), own);
+    const std::size_t row = weight_shape(network, c)[1];
+    scatter_events(events, geometry, network.n_post(c), row, own);
     for (int post = 0; post < network.n_post(c); ++post) {
-      const std::size_t count = order_own_events(geometry, post, own);
+      const std::uint64_t* list = own.lists.data() + std::size_t(post) * row;
+      const std::size_t count = own.counts[static_cast<std::size_t>(post)];
       for (std::size_t k = 0; k < count; ++k) {
-        const std::uint32_t e = event_of(own.order[k]);
+        const std::uint32_t e = event_of(list[k]);
         own.time[k] = events.time[e];
         own.exp_decay[k] = events.exp_decay[e];
-        own.source[k] = static_cast<std::uint32_t>(weight_of(own.order[k]));
+        own.source[k] = static_cast<std::uint32_t>(weight_of(list[k]));
       }
       const EventView view{
           {own.time.data(), count}, {own.exp_decay.data(), count}, {own.source.data(), count}};
@@ -97,7 +92,8 @@ class PerNeuronKernels final : public LayerKernels {
     const Geometry geometry = geometry_of(network, c);
     const EventView events = state.inputs[c].view();
     NeuronInputs& own = backward_state.neuron_inputs;
-    index_events(events, static_cast<std::size_t>(network.fan_in(c)), own);
+    const std::size_t row = weight_shape(network, c)[1];
+    scatter_events(events, geometry, network.n_post(c), row, own);
     const auto first_delta_source = static_cast<std::uint32_t>(c == 0 ? network.n_pre(0) : 0);
     const double limit = options.clip_derivative;
     const std::vector<double>& weights = network.weights[c];
@@ -114,11 +110,12 @@ class PerNeuronKernels final : public LayerKernels {
       const double delta = post_delta[post];
       if (delta == 0.0) continue;
       const DerivativeFactors factors = derivative_factors(spike, network.neuron);
-      const std::size_t count = order_own_events(geometry, post, own);
+      const std::uint64_t* list = own.lists.data() + std::size_t(post) * row;
+      const std::size_t count = own.counts[static_cast<std::size_t>(post)];
       const std::size_t causal = std::min<std::size_t>(count, spike.n_causal);
       for (std::size_t k = 0; k < causal; ++k) {
-        const std::uint32_t e = event_of(own.order[k]);
-        const std::size_t i = weight_of(own.order[k]);
+        const std::uint32_t e = event_of(list[k]);
+        const std::size_t i = weight_of(list[k]);
         const SpikeDerivatives d = spike_derivatives(factors, weights[i], events.time[e],
                                                      events.exp_decay[e], network.neuron);
         gradient[i] += delta * clip(d.d_weight, limit);
