@@ -4,6 +4,7 @@
 #include <array>
 #include <numeric>
 #include <string>
+#include <tuple>
 
 #include "ann/ann_kernels.h"
 #include "engine/cpu/thread_pool.h"
@@ -17,12 +18,13 @@ namespace {
 
 using Clock = TrainingClock;
 
-// Copies examples `indices` of `set` into the workspace's first rows.
-void load_rows(const AnnExampleSet& set, std::span<const std::size_t> indices, ann::Workspace& ws) {
+// Copies examples `indices` of `set` into the buffers' first rows.
+void load_rows(const AnnExampleSet& set, std::span<const std::size_t> indices,
+               ann::BatchBuffers& buffers) {
   const std::size_t width = set.pixels;
   for (std::size_t r = 0; r < indices.size(); ++r) {
-    std::copy_n(set.inputs.data() + indices[r] * width, width, ws.inputs.data() + r * width);
-    std::copy_n(set.targets.data() + indices[r] * width, width, ws.targets.data() + r * width);
+    std::copy_n(set.inputs.data() + indices[r] * width, width, buffers.inputs.data() + r * width);
+    std::copy_n(set.targets.data() + indices[r] * width, width, buffers.targets.data() + r * width);
   }
 }
 
@@ -33,10 +35,10 @@ void check_compatible(const AnnModel& model, const AnnExampleSet& set, const cha
   }
 }
 
-std::vector<ann::Workspace> make_workspaces(const AnnModel& model, int count, std::size_t rows) {
-  std::vector<ann::Workspace> workspaces;
-  for (int w = 0; w < count; ++w) workspaces.emplace_back(model, rows);
-  return workspaces;
+std::vector<ann::BatchBuffers> make_buffers(const AnnModel& model, int count, std::size_t rows) {
+  std::vector<ann::BatchBuffers> buffers;
+  for (int w = 0; w < count; ++w) buffers.emplace_back(model, rows);
+  return buffers;
 }
 
 // Adam moments for the four parameter arrays.
@@ -45,8 +47,11 @@ struct AnnAdamState {
   AnnGradients m, v;
 };
 
+// ShardedAdam's blocks, in this order, each with the one gradient buffer.
+enum ParameterArray : std::size_t { kW1, kB1, kW2, kB2 };
+
 std::vector<AdamBlock> adam_blocks(double learning_rate, AnnModel& model, AnnAdamState& state,
-                                   std::vector<AnnGradients>& shards) {
+                                   AnnGradients& gradient) {
   using Member = std::vector<double> AnnGradients::*;
   const std::array<std::pair<std::vector<double>*, Member>, 4> arrays = {{
       {&model.w1, &AnnGradients::w1},
@@ -56,47 +61,108 @@ std::vector<AdamBlock> adam_blocks(double learning_rate, AnnModel& model, AnnAda
   }};
   std::vector<AdamBlock> blocks;
   for (const auto& [values, member] : arrays) {
-    AdamBlock block{learning_rate, *values, state.m.*member, state.v.*member, {}, false};
-    for (AnnGradients& shard : shards) block.shard_gradients.push_back((shard.*member).data());
-    blocks.push_back(std::move(block));
+    blocks.push_back({learning_rate,
+                      *values,
+                      state.m.*member,
+                      state.v.*member,
+                      {(gradient.*member).data()},
+                      false});
   }
   return blocks;
 }
 
-// Optimiser steps on `model`: the batch is cut into fixed shards whose gradient
-// sums are added in shard order (thread-count independent), as the spiking trainer does.
+// Rows [first, first + count) of a weight matrix (or both bias vectors), whose
+// batch gradient one task computes and applies while it is still in cache.
+struct ParameterTask {
+  ParameterArray array;
+  int first, count;
+};
+
+// Tasks of about kParametersPerTask parameters, so that threads share the work;
+// the layout depends on the model's shape only, and a gradient entry's sum is the
+// same however the rows are grouped.
+std::vector<ParameterTask> parameter_tasks(const AnnModel& model) {
+  constexpr int kParametersPerTask = 2048;
+  std::vector<ParameterTask> tasks;
+  for (const auto& [array, rows, width] :
+       {std::tuple{kW1, model.inputs, model.hidden()}, {kW2, model.hidden(), model.outputs()}}) {
+    const int per_task = std::max(1, kParametersPerTask / width);
+    for (int first = 0; first < rows; first += per_task) {
+      tasks.push_back({array, first, std::min(per_task, rows - first)});
+    }
+  }
+  tasks.push_back({kB1, 0, 0});  // both biases
+  return tasks;
+}
+
+// Optimiser steps on `model`: the whole batch goes through the matrix products
+// at once, cut by columns into blocks that threads share (hidden units, then
+// output pixels), then each task computes a slice of the gradient and its Adam
+// update. No product's shape depends on the thread count, so neither do the results.
 class AnnStepper {
  public:
   AnnStepper(AnnModel& model, ThreadPool& pool)
       : model_(model),
         pool_(pool),
-        n_shards_(static_cast<std::size_t>(
-            std::min(model.options.gradient_shards, model.options.batch_size))),
-        workspaces_(make_workspaces(model, pool.size(), max_shard_rows())),
-        shards_(n_shards_, make_ann_gradients(model)),
+        kernels_(ann::kernels()),
+        buffers_(model, static_cast<std::size_t>(model.options.batch_size)),
+        gradient_(make_ann_gradients(model)),
         adam_state_{0, make_ann_gradients(model), make_ann_gradients(model)},
         adam_(adam_options(), adam_state_.step,
-              adam_blocks(model.options.learning_rate, model, adam_state_, shards_)) {}
+              adam_blocks(model.options.learning_rate, model, adam_state_, gradient_)),
+        tasks_(parameter_tasks(model)),
+        hidden_blocks_(ann::column_blocks(model.hidden(), kHiddenBlockWidth)),
+        output_blocks_(ann::column_blocks(model.outputs(), kOutputBlockWidth)),
+        hidden_grad_parts_(output_blocks_.size() * buffers_.hidden_grad.size()) {
+    for (std::size_t b = 0; b < output_blocks_.size(); ++b) {
+      part_pointers_.push_back(hidden_grad_parts_.data() + b * buffers_.hidden_grad.size());
+    }
+  }
 
   void step(const AnnExampleSet& set, std::span<const std::size_t> batch,
             std::span<double> losses) {
-    const std::size_t n_shards = std::min(n_shards_, batch.size());
-    pool_.run(n_shards, [&](std::size_t s, int w) {
-      const std::size_t begin = s * batch.size() / n_shards;
-      const std::size_t rows = (s + 1) * batch.size() / n_shards - begin;
-      ann::Workspace& ws = workspaces_[w];
-      load_rows(set, batch.subspan(begin, rows), ws);
-      ann::forward_rows(model_, ws, rows);
-      ann::row_losses(ws, rows, losses.subspan(begin, rows));
-      ann::backward_rows(model_, ws, rows, shards_[s]);
+    const std::size_t rows = batch.size();
+    load_rows(set, batch, buffers_);
+    pool_.run(hidden_blocks_.size(), [&](std::size_t b, int) {
+      kernels_.encode_columns(model_, buffers_, rows, hidden_blocks_[b].first,
+                              hidden_blocks_[b].count);
     });
-    adam_.step(1.0 / static_cast<double>(batch.size()), pool_);
+    pool_.run(output_blocks_.size(), [&](std::size_t b, int) {
+      kernels_.decode_columns(model_, buffers_, rows, output_blocks_[b].first,
+                              output_blocks_[b].count, hidden_grad_part(b));
+    });
+    ann::row_losses(buffers_, rows, losses);
+    kernels_.hidden_errors(model_, buffers_, rows, part_pointers_);
+    adam_.begin_step(1.0 / static_cast<double>(rows));
+    pool_.run(tasks_.size(), [&](std::size_t t, int) { update(tasks_[t], rows); });
   }
 
  private:
-  std::size_t max_shard_rows() const {
-    const auto batch = static_cast<std::size_t>(model_.options.batch_size);
-    return (batch + n_shards_ - 1) / n_shards_;
+  double* hidden_grad_part(std::size_t block) {
+    return hidden_grad_parts_.data() + block * buffers_.hidden_grad.size();
+  }
+  // The gradient of the task's parameters into gradient_, then their Adam step.
+  void update(const ParameterTask& task, std::size_t rows) {
+    const auto h = static_cast<std::size_t>(model_.hidden());
+    const auto o = static_cast<std::size_t>(model_.outputs());
+    const auto first = static_cast<std::size_t>(task.first);
+    const auto end = first + static_cast<std::size_t>(task.count);
+    switch (task.array) {
+      case kW1:
+        kernels_.w1_gradient(model_, buffers_, rows, task.first, task.count,
+                             gradient_.w1.data() + first * h);
+        adam_.update(kW1, first * h, end * h);
+        return;
+      case kW2:
+        kernels_.w2_gradient(model_, buffers_, rows, task.first, task.count,
+                             gradient_.w2.data() + first * o);
+        adam_.update(kW2, first * o, end * o);
+        return;
+      default:
+        kernels_.bias_gradients(model_, buffers_, rows, gradient_.b1.data(), gradient_.b2.data());
+        adam_.update(kB1, 0, h);
+        adam_.update(kB2, 0, o);
+    }
   }
   AdamOptions adam_options() const {
     AdamOptions options;  // the usual Adam of dense networks (docs/model.md section 7)
@@ -108,11 +174,17 @@ class AnnStepper {
 
   AnnModel& model_;
   ThreadPool& pool_;
-  std::size_t n_shards_;
-  std::vector<ann::Workspace> workspaces_;
-  std::vector<AnnGradients> shards_;  // zero between steps (unused ones stay zero)
+  const ann::Kernels& kernels_;
+  ann::BatchBuffers buffers_;
+  AnnGradients gradient_;  // the batch's sum; each task writes and reads its slice
   AnnAdamState adam_state_;
   ShardedAdam adam_;
+  std::vector<ParameterTask> tasks_;
+  // Blocks of about a quarter of a 784-pixel layer, halves of 32 hidden units.
+  static constexpr int kHiddenBlockWidth = 16, kOutputBlockWidth = 256;
+  std::vector<ann::ColumnBlock> hidden_blocks_, output_blocks_;
+  std::vector<double> hidden_grad_parts_;  // one (batch, hidden) part per output block
+  std::vector<const double*> part_pointers_;
 };
 
 // Trains one epoch; false when stop_requested ended it early.
@@ -136,15 +208,16 @@ void pool_losses(const AnnModel& model, const AnnExampleSet& set, ThreadPool& po
   check_shapes(model);
   check_compatible(model, set, "evaluation");
   constexpr std::size_t kChunk = 64;
-  std::vector<ann::Workspace> workspaces = make_workspaces(model, pool.size(), kChunk);
+  std::vector<ann::BatchBuffers> buffers = make_buffers(model, pool.size(), kChunk);
   std::vector<std::size_t> indices(set.size());
   std::iota(indices.begin(), indices.end(), std::size_t{0});
+  const ann::Kernels& kernels = ann::kernels();
   pool.run((set.size() + kChunk - 1) / kChunk, [&](std::size_t chunk, int w) {
     const std::size_t begin = chunk * kChunk;
     const std::size_t rows = std::min(set.size(), begin + kChunk) - begin;
-    load_rows(set, std::span(indices).subspan(begin, rows), workspaces[w]);
-    ann::forward_rows(model, workspaces[w], rows);
-    ann::row_losses(workspaces[w], rows, losses.subspan(begin, rows));
+    load_rows(set, std::span(indices).subspan(begin, rows), buffers[w]);
+    kernels.forward(model, buffers[w], rows);
+    ann::row_losses(buffers[w], rows, losses.subspan(begin, rows));
   });
 }
 
