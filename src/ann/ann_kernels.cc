@@ -172,27 +172,28 @@ void w1_gradient(const AnnModel& model, const BatchBuffers& buffers, std::size_t
                        matrix(buffers.hidden_grad, rows, model.hidden());
 }
 
-void w2_gradient(const AnnModel& model, const BatchBuffers& buffers, std::size_t rows, int first,
-                 int count, double* out) {
-  const ConstMatrixMap hidden = matrix(buffers.hidden, rows, model.hidden());
-  MatrixMap gradient(out, count, model.outputs());
-  gradient.noalias() = hidden.middleCols(first, count).transpose() *
-                       matrix(buffers.output_grad, rows, model.outputs());
+void output_gradient_columns(const AnnModel& model, const BatchBuffers& buffers, std::size_t rows,
+                             int first, int count, double* w2_out, double* b2_out) {
+  const auto output_grad =
+      matrix(buffers.output_grad, rows, model.outputs()).middleCols(first, count);
+  using StridedMap = Eigen::Map<RowMatrix, Eigen::Unaligned, Eigen::OuterStride<>>;
+  StridedMap w2(w2_out + first, model.hidden(), count, Eigen::OuterStride<>(model.outputs()));
+  w2.noalias() = matrix(buffers.hidden, rows, model.hidden()).transpose() * output_grad;
+  VectorMap(b2_out + first, count) = output_grad.colwise().sum();
 }
 
-void bias_gradients(const AnnModel& model, const BatchBuffers& buffers, std::size_t rows,
-                    double* b1_out, double* b2_out) {
+void hidden_bias_gradient(const AnnModel& model, const BatchBuffers& buffers, std::size_t rows,
+                          double* b1_out) {
   VectorMap(b1_out, model.hidden()) =
       matrix(buffers.hidden_grad, rows, model.hidden()).colwise().sum();
-  VectorMap(b2_out, model.outputs()) =
-      matrix(buffers.output_grad, rows, model.outputs()).colwise().sum();
 }
 
 }  // namespace
 
 const Kernels& SPIKEAE_ANN_KERNELS_NAME() {
-  static constexpr Kernels kKernels{forward,       decode,      encode_columns, decode_columns,
-                                    hidden_errors, w1_gradient, w2_gradient,    bias_gradients};
+  static constexpr Kernels kKernels{
+      forward,       decode,      encode_columns,          decode_columns,
+      hidden_errors, w1_gradient, output_gradient_columns, hidden_bias_gradient};
   return kKernels;
 }
 

@@ -46,15 +46,18 @@ struct Kernels {
   // After every decode_columns: hidden_grad, the parts summed in order times f'(z).
   void (*hidden_errors)(const AnnModel& model, BatchBuffers& buffers, std::size_t rows,
                         std::span<const double* const> parts);
-  // After hidden_errors: the batch sums of the gradient, written (not added) into `out`:
-  // rows [first, first + count) of w1 (count x hidden), of w2 (count x outputs),
-  // and the two bias vectors.
+  // After hidden_errors: batch sums of the gradient, written (not added): rows
+  // [first, first + count) of w1 into `out` (count x hidden).
   void (*w1_gradient)(const AnnModel& model, const BatchBuffers& buffers, std::size_t rows,
                       int first, int count, double* out);
-  void (*w2_gradient)(const AnnModel& model, const BatchBuffers& buffers, std::size_t rows,
-                      int first, int count, double* out);
-  void (*bias_gradients)(const AnnModel& model, const BatchBuffers& buffers, std::size_t rows,
-                         double* b1_out, double* b2_out);
+  // After decode_columns of the block: columns [first, first + count) of the w2
+  // and b2 gradients, into the same places of w2_out and b2_out (full arrays).
+  void (*output_gradient_columns)(const AnnModel& model, const BatchBuffers& buffers,
+                                  std::size_t rows, int first, int count, double* w2_out,
+                                  double* b2_out);
+  // After hidden_errors: the b1 gradient.
+  void (*hidden_bias_gradient)(const AnnModel& model, const BatchBuffers& buffers, std::size_t rows,
+                               double* b1_out);
 };
 
 // The AVX2 kernels on processors that have it (x86-64-v3), else the generic ones.

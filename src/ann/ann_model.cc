@@ -124,8 +124,9 @@ double ann_loss_gradient(const AnnModel& model, std::span<const double> inputs,
   ann::row_losses(buffers, n, losses);
   gradients = make_ann_gradients(model);
   kernels.w1_gradient(model, buffers, n, 0, model.inputs, gradients.w1.data());
-  kernels.w2_gradient(model, buffers, n, 0, model.hidden(), gradients.w2.data());
-  kernels.bias_gradients(model, buffers, n, gradients.b1.data(), gradients.b2.data());
+  kernels.output_gradient_columns(model, buffers, n, 0, model.outputs(), gradients.w2.data(),
+                                  gradients.b2.data());
+  kernels.hidden_bias_gradient(model, buffers, n, gradients.b1.data());
   const double scale = n == 0 ? 0.0 : 1.0 / static_cast<double>(n);
   for (auto* block : {&gradients.w1, &gradients.b1, &gradients.w2, &gradients.b2}) {
     for (double& g : *block) g *= scale;

@@ -4,7 +4,6 @@
 #include <array>
 #include <numeric>
 #include <string>
-#include <tuple>
 
 #include "ann/ann_kernels.h"
 #include "engine/cpu/thread_pool.h"
@@ -47,11 +46,11 @@ struct AnnAdamState {
   AnnGradients m, v;
 };
 
-// ShardedAdam's blocks, in this order, each with the one gradient buffer.
+// ShardedAdam's blocks, in this order. Their gradients are never stored (the
+// stepper uses update_outer only), so they have no shard buffers.
 enum ParameterArray : std::size_t { kW1, kB1, kW2, kB2 };
 
-std::vector<AdamBlock> adam_blocks(double learning_rate, AnnModel& model, AnnAdamState& state,
-                                   AnnGradients& gradient) {
+std::vector<AdamBlock> adam_blocks(double learning_rate, AnnModel& model, AnnAdamState& state) {
   using Member = std::vector<double> AnnGradients::*;
   const std::array<std::pair<std::vector<double>*, Member>, 4> arrays = {{
       {&model.w1, &AnnGradients::w1},
@@ -61,44 +60,35 @@ std::vector<AdamBlock> adam_blocks(double learning_rate, AnnModel& model, AnnAda
   }};
   std::vector<AdamBlock> blocks;
   for (const auto& [values, member] : arrays) {
-    blocks.push_back({learning_rate,
-                      *values,
-                      state.m.*member,
-                      state.v.*member,
-                      {(gradient.*member).data()},
-                      false});
+    blocks.push_back({learning_rate, *values, state.m.*member, state.v.*member, {}, false});
   }
   return blocks;
 }
 
-// Rows [first, first + count) of a weight matrix (or both bias vectors), whose
-// batch gradient one task computes and applies while it is still in cache.
-struct ParameterTask {
-  ParameterArray array;
+// Rows [first, first + count) of w1 (count 0: b1), whose batch gradient one task
+// computes and applies while it is still in cache.
+struct HiddenTask {
   int first, count;
 };
 
 // Tasks of about kParametersPerTask parameters, so that threads share the work;
-// the layout depends on the model's shape only, and a gradient entry's sum is the
-// same however the rows are grouped.
-std::vector<ParameterTask> parameter_tasks(const AnnModel& model) {
+// the layout depends on the model's shape only.
+std::vector<HiddenTask> hidden_tasks(const AnnModel& model) {
   constexpr int kParametersPerTask = 2048;
-  std::vector<ParameterTask> tasks;
-  for (const auto& [array, rows, width] :
-       {std::tuple{kW1, model.inputs, model.hidden()}, {kW2, model.hidden(), model.outputs()}}) {
-    const int per_task = std::max(1, kParametersPerTask / width);
-    for (int first = 0; first < rows; first += per_task) {
-      tasks.push_back({array, first, std::min(per_task, rows - first)});
-    }
+  const int per_task = std::max(1, kParametersPerTask / model.hidden());
+  std::vector<HiddenTask> tasks;
+  for (int first = 0; first < model.inputs; first += per_task) {
+    tasks.push_back({first, std::min(per_task, model.inputs - first)});
   }
-  tasks.push_back({kB1, 0, 0});  // both biases
+  tasks.push_back({0, 0});
   return tasks;
 }
 
-// Optimiser steps on `model`: the whole batch goes through the matrix products
-// at once, cut by columns into blocks that threads share (hidden units, then
-// output pixels), then each task computes a slice of the gradient and its Adam
-// update. No product's shape depends on the thread count, so neither do the results.
+// Optimiser steps on `model`. The whole batch goes through each matrix product
+// at once: the hidden layer, then the output layer in blocks of pixels that
+// threads share, each block also computing and applying its part of the w2 and
+// b2 update; then tasks that do the same for slices of w1 (and b1). No product's
+// shape depends on the thread count, so neither do the results.
 class AnnStepper {
  public:
   AnnStepper(AnnModel& model, ThreadPool& pool)
@@ -106,16 +96,15 @@ class AnnStepper {
         pool_(pool),
         kernels_(ann::kernels()),
         buffers_(model, static_cast<std::size_t>(model.options.batch_size)),
-        gradient_(make_ann_gradients(model)),
         adam_state_{0, make_ann_gradients(model), make_ann_gradients(model)},
         adam_(adam_options(), adam_state_.step,
-              adam_blocks(model.options.learning_rate, model, adam_state_, gradient_)),
-        tasks_(parameter_tasks(model)),
-        hidden_blocks_(ann::column_blocks(model.hidden(), kHiddenBlockWidth)),
+              adam_blocks(model.options.learning_rate, model, adam_state_)),
+        hidden_tasks_(hidden_tasks(model)),
         output_blocks_(ann::column_blocks(model.outputs(), kOutputBlockWidth)),
-        hidden_grad_parts_(output_blocks_.size() * buffers_.hidden_grad.size()) {
+        hidden_grad_parts_(output_blocks_.size() * buffers_.hidden_grad.size()),
+        ones_(buffers_.capacity, 1.0) {
     for (std::size_t b = 0; b < output_blocks_.size(); ++b) {
-      part_pointers_.push_back(hidden_grad_parts_.data() + b * buffers_.hidden_grad.size());
+      part_pointers_.push_back(hidden_grad_part(b));
     }
   }
 
@@ -123,47 +112,53 @@ class AnnStepper {
             std::span<double> losses) {
     const std::size_t rows = batch.size();
     load_rows(set, batch, buffers_);
-    pool_.run(hidden_blocks_.size(), [&](std::size_t b, int) {
-      kernels_.encode_columns(model_, buffers_, rows, hidden_blocks_[b].first,
-                              hidden_blocks_[b].count);
-    });
-    pool_.run(output_blocks_.size(), [&](std::size_t b, int) {
-      kernels_.decode_columns(model_, buffers_, rows, output_blocks_[b].first,
-                              output_blocks_[b].count, hidden_grad_part(b));
-    });
+    adam_.begin_step(1.0 / static_cast<double>(rows));
+    kernels_.encode_columns(model_, buffers_, rows, 0, model_.hidden());
+    pool_.run(output_blocks_.size(), [&](std::size_t b, int) { update_output_block(b, rows); });
     ann::row_losses(buffers_, rows, losses);
     kernels_.hidden_errors(model_, buffers_, rows, part_pointers_);
-    adam_.begin_step(1.0 / static_cast<double>(rows));
-    pool_.run(tasks_.size(), [&](std::size_t t, int) { update(tasks_[t], rows); });
+    pool_.run(hidden_tasks_.size(),
+              [&](std::size_t t, int) { update_hidden_slice(hidden_tasks_[t], rows); });
   }
 
  private:
   double* hidden_grad_part(std::size_t block) {
     return hidden_grad_parts_.data() + block * buffers_.hidden_grad.size();
   }
-  // The gradient of the task's parameters into gradient_, then their Adam step.
-  void update(const ParameterTask& task, std::size_t rows) {
+
+  // Output pixels of one block: outputs, errors, the block's share of the hidden
+  // error (from w2 before its update), then the Adam step of those columns of w2
+  // (gradient row j: sum over the batch of hidden_j times the output error) and b2.
+  void update_output_block(std::size_t b, std::size_t rows) {
+    const auto [first, count] = output_blocks_[b];
+    kernels_.decode_columns(model_, buffers_, rows, first, count, hidden_grad_part(b));
     const auto h = static_cast<std::size_t>(model_.hidden());
     const auto o = static_cast<std::size_t>(model_.outputs());
+    const auto begin = static_cast<std::size_t>(first);
+    const auto width = static_cast<std::size_t>(count);
+    const double* errors = buffers_.output_grad.data() + begin;
+    for (std::size_t j = 0; j < h; ++j) {
+      adam_.update_outer(kW2, j * o + begin, width, buffers_.hidden.data() + j, h, errors, o, rows);
+    }
+    adam_.update_outer(kB2, begin, width, ones_.data(), 1, errors, o, rows);
+  }
+
+  // The Adam step of w1's rows [first, first + count) (row p's gradient: sum over
+  // the batch of input p times the hidden error), or of b1 for count 0.
+  void update_hidden_slice(const HiddenTask& task, std::size_t rows) {
+    const auto h = static_cast<std::size_t>(model_.hidden());
+    const auto i = static_cast<std::size_t>(model_.inputs);
+    const double* errors = buffers_.hidden_grad.data();
+    if (task.count == 0) {
+      adam_.update_outer(kB1, 0, h, ones_.data(), 1, errors, h, rows);
+      return;
+    }
     const auto first = static_cast<std::size_t>(task.first);
-    const auto end = first + static_cast<std::size_t>(task.count);
-    switch (task.array) {
-      case kW1:
-        kernels_.w1_gradient(model_, buffers_, rows, task.first, task.count,
-                             gradient_.w1.data() + first * h);
-        adam_.update(kW1, first * h, end * h);
-        return;
-      case kW2:
-        kernels_.w2_gradient(model_, buffers_, rows, task.first, task.count,
-                             gradient_.w2.data() + first * o);
-        adam_.update(kW2, first * o, end * o);
-        return;
-      default:
-        kernels_.bias_gradients(model_, buffers_, rows, gradient_.b1.data(), gradient_.b2.data());
-        adam_.update(kB1, 0, h);
-        adam_.update(kB2, 0, o);
+    for (std::size_t p = first; p < first + static_cast<std::size_t>(task.count); ++p) {
+      adam_.update_outer(kW1, p * h, h, buffers_.inputs.data() + p, i, errors, h, rows);
     }
   }
+
   AdamOptions adam_options() const {
     AdamOptions options;  // the usual Adam of dense networks (docs/model.md section 7)
     options.learning_rate = model_.options.learning_rate;
@@ -172,19 +167,20 @@ class AnnStepper {
     return options;
   }
 
+  // Output blocks of a quarter of a 784-pixel layer.
+  static constexpr int kOutputBlockWidth = 256;
+
   AnnModel& model_;
   ThreadPool& pool_;
   const ann::Kernels& kernels_;
   ann::BatchBuffers buffers_;
-  AnnGradients gradient_;  // the batch's sum; each task writes and reads its slice
   AnnAdamState adam_state_;
   ShardedAdam adam_;
-  std::vector<ParameterTask> tasks_;
-  // Blocks of about a quarter of a 784-pixel layer, halves of 32 hidden units.
-  static constexpr int kHiddenBlockWidth = 16, kOutputBlockWidth = 256;
-  std::vector<ann::ColumnBlock> hidden_blocks_, output_blocks_;
+  std::vector<HiddenTask> hidden_tasks_;
+  std::vector<ann::ColumnBlock> output_blocks_;
   std::vector<double> hidden_grad_parts_;  // one (batch, hidden) part per output block
   std::vector<const double*> part_pointers_;
+  std::vector<double> ones_;  // the coefficients of a bias gradient, one per example
 };
 
 // Trains one epoch; false when stop_requested ended it early.
@@ -230,19 +226,25 @@ double pool_mean_loss(const AnnModel& model, const AnnExampleSet& set, ThreadPoo
 }  // namespace
 
 AnnExampleSet make_ann_example_set(const Dataset& images, const EncodingOptions& encoding,
-                                   std::uint64_t noise_seed, std::size_t first_index) {
+                                   std::uint64_t noise_seed, std::size_t first_index, int threads) {
   AnnExampleSet set;
   set.pixels = images.pixels_per_image();
   set.inputs.resize(images.size() * set.pixels);
   set.targets.resize(images.size() * set.pixels);
-  for (std::size_t i = 0; i < images.size(); ++i) {
-    const std::span<const std::uint8_t> image = images.image(i);
-    encode_image_values(image, encoding, noise_seed, first_index + i,
-                        std::span(set.inputs).subspan(i * set.pixels, set.pixels));
-    for (std::size_t k = 0; k < set.pixels; ++k) {
-      set.targets[i * set.pixels + k] = pixel_time(image[k], encoding.inverted);
+  // Each image has its own noise stream, so images can be encoded in any order.
+  constexpr std::size_t kImagesPerTask = 256;
+  ThreadPool pool(threads);
+  pool.run((images.size() + kImagesPerTask - 1) / kImagesPerTask, [&](std::size_t task, int) {
+    const std::size_t end = std::min(images.size(), (task + 1) * kImagesPerTask);
+    for (std::size_t i = task * kImagesPerTask; i < end; ++i) {
+      const std::span<const std::uint8_t> image = images.image(i);
+      encode_image_values(image, encoding, noise_seed, first_index + i,
+                          std::span(set.inputs).subspan(i * set.pixels, set.pixels));
+      for (std::size_t k = 0; k < set.pixels; ++k) {
+        set.targets[i * set.pixels + k] = pixel_time(image[k], encoding.inverted);
+      }
     }
-  }
+  });
   return set;
 }
 

@@ -43,6 +43,15 @@ class ShardedAdam {
   void update(std::size_t block, std::size_t begin, std::size_t end) const;
   void finish_step(ThreadPool& pool, std::size_t updated_block = kNoBlock);
 
+  // Within a step (after begin_step), for blocks whose gradient is a batch's
+  // outer product, computed here and never stored (nor its shards read):
+  // values [begin, begin + count) of `block` with gradient entry i equal to
+  // scale * sum_r coefficients[r * coefficient_stride] * rows[r * row_stride + i],
+  // summed over r = 0 .. row_count - 1 in order.
+  void update_outer(std::size_t block, std::size_t begin, std::size_t count,
+                    const double* coefficients, std::size_t coefficient_stride, const double* rows,
+                    std::size_t row_stride, std::size_t row_count) const;
+
   // Index of connection c's weights among the blocks of the network constructor.
   static std::size_t weight_block(int c) { return 2 * static_cast<std::size_t>(c); }
   static constexpr std::size_t kNoBlock = static_cast<std::size_t>(-1);
