@@ -154,9 +154,8 @@ class AnnStepper {
       return;
     }
     const auto first = static_cast<std::size_t>(task.first);
-    for (std::size_t p = first; p < first + static_cast<std::size_t>(task.count); ++p) {
-      adam_.update_outer(kW1, p * h, h, buffers_.inputs.data() + p, i, errors, h, rows);
-    }
+    adam_.update_outer(kW1, first * h, h, buffers_.inputs.data() + first, i, errors, h, rows,
+                       static_cast<std::size_t>(task.count));
   }
 
   AdamOptions adam_options() const {

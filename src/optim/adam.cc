@@ -109,28 +109,31 @@ void adam_range(const StepConstants& k, double* __restrict g0, double* __restric
   }
 }
 
-// g[i] = sum_r c[r * c_stride] * rows[r * row_stride + i], over r in order. Rows
-// are added three per pass over g (still one after the other: the same bits as
-// one per pass), so that g is loaded and stored less often.
+// g[q * count + i] = sum_r c[q + r * c_stride] * rows[r * row_stride + i] for q
+// in [0, repeats), over r in order. Rows are added three per pass over g (still
+// one after the other: the same bits as one per pass), so that g is loaded and
+// stored less often.
 SPIKEAE_VECTOR_CLONES
 void outer_sum(const double* __restrict c, std::size_t c_stride, const double* __restrict rows,
                std::size_t row_stride, std::size_t row_count, double* __restrict g,
-               std::size_t count) {
-  for (std::size_t i = 0; i < count; ++i) g[i] = row_count > 0 ? c[0] * rows[i] : 0.0;
-  std::size_t r = 1;
-  for (; r + 3 <= row_count; r += 3) {
-    const double c0 = c[r * c_stride], c1 = c[(r + 1) * c_stride], c2 = c[(r + 2) * c_stride];
-    const double* row0 = rows + r * row_stride;
-    const double* row1 = row0 + row_stride;
-    const double* row2 = row1 + row_stride;
-    for (std::size_t i = 0; i < count; ++i) {
-      g[i] = ((g[i] + c0 * row0[i]) + c1 * row1[i]) + c2 * row2[i];
+               std::size_t count, std::size_t repeats) {
+  for (std::size_t q = 0; q < repeats; ++q, ++c, g += count) {
+    for (std::size_t i = 0; i < count; ++i) g[i] = row_count > 0 ? c[0] * rows[i] : 0.0;
+    std::size_t r = 1;
+    for (; r + 3 <= row_count; r += 3) {
+      const double c0 = c[r * c_stride], c1 = c[(r + 1) * c_stride], c2 = c[(r + 2) * c_stride];
+      const double* row0 = rows + r * row_stride;
+      const double* row1 = row0 + row_stride;
+      const double* row2 = row1 + row_stride;
+      for (std::size_t i = 0; i < count; ++i) {
+        g[i] = ((g[i] + c0 * row0[i]) + c1 * row1[i]) + c2 * row2[i];
+      }
     }
-  }
-  for (; r < row_count; ++r) {
-    const double c_r = c[r * c_stride];
-    const double* row = rows + r * row_stride;
-    for (std::size_t i = 0; i < count; ++i) g[i] += c_r * row[i];
+    for (; r < row_count; ++r) {
+      const double c_r = c[r * c_stride];
+      const double* row = rows + r * row_stride;
+      for (std::size_t i = 0; i < count; ++i) g[i] += c_r * row[i];
+    }
   }
 }
 
@@ -232,22 +235,36 @@ void ShardedAdam::update(std::size_t b, std::size_t begin, std::size_t end) cons
 
 void ShardedAdam::update_outer(std::size_t b, std::size_t begin, std::size_t count,
                                const double* coefficients, std::size_t coefficient_stride,
-                               const double* rows, std::size_t row_stride,
-                               std::size_t row_count) const {
-  // In pieces that stay in L1 between the two loops.
+                               const double* rows, std::size_t row_stride, std::size_t row_count,
+                               std::size_t repeats) const {
+  // In pieces that stay in L1 between the two loops: whole repeats when they fit.
   constexpr std::size_t kPiece = 256;
   double gradient[kPiece];
   const AdamBlock& block = blocks_[b];
   const StepScalars& step = scalars_[b];
   const StepConstants constants =
       step_constants(options_, block, {step.step_size, step.inverse_bias2}, scale_);
-  for (std::size_t done = 0; done < count; done += kPiece) {
-    const std::size_t piece = std::min(kPiece, count - done);
-    outer_sum(coefficients, coefficient_stride, rows + done, row_stride, row_count, gradient,
-              piece);
-    const std::size_t at = begin + done;
+  auto update_piece = [&](std::size_t at, std::size_t entries) {
     adam_range_of(constants, gradient, block.m.data() + at, block.v.data() + at,
-                  block.values.data() + at, piece);
+                  block.values.data() + at, entries);
+  };
+  if (count <= kPiece) {
+    const std::size_t per_piece = kPiece / count;
+    for (std::size_t q = 0; q < repeats; q += per_piece) {
+      const std::size_t n = std::min(per_piece, repeats - q);
+      outer_sum(coefficients + q, coefficient_stride, rows, row_stride, row_count, gradient, count,
+                n);
+      update_piece(begin + q * count, n * count);
+    }
+    return;
+  }
+  for (std::size_t q = 0; q < repeats; ++q) {
+    for (std::size_t done = 0; done < count; done += kPiece) {
+      const std::size_t piece = std::min(kPiece, count - done);
+      outer_sum(coefficients + q, coefficient_stride, rows + done, row_stride, row_count, gradient,
+                piece, 1);
+      update_piece(begin + q * count + done, piece);
+    }
   }
 }
 
