@@ -12,7 +12,8 @@
 namespace spikeae {
 
 // One array of parameters for ShardedAdam: its values, Adam moments and one
-// gradient buffer per shard, all of values.size() entries.
+// gradient buffer per shard, all of values.size() entries (no buffers for a
+// block that only update_outer updates).
 struct AdamBlock {
   double learning_rate = 0.0;
   std::span<double> values, m, v;
