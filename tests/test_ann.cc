@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "ann/ann_kernels.h"
 #include "spikeae/ann.h"
 #include "spikeae/ann_run.h"
 #include "spikeae/ann_trainer.h"
@@ -142,6 +143,24 @@ TEST(AnnModel, ForwardAgreesWithTheGradientPassAndDecode) {
   std::vector<double> zero_out(300 * 9);
   ann_forward(zero, inputs, hidden, zero_out);
   EXPECT_EQ(zero_out[5], 0.5);  // sigmoid(0) with zero decoder weights and biases
+}
+
+// The kernels this processor runs (AVX2 where it has it) and the generic ones
+// differ only in the order of the products' sums.
+TEST(AnnModel, ChosenKernelsAgreeWithTheGenericOnes) {
+  AnnOptions options;
+  options.hidden = 32;
+  const AnnModel model = make_ann_model(784, options);
+  Rng rng(5);
+  const std::size_t rows = 7;
+  ann::BatchBuffers chosen(model, rows), generic(model, rows);
+  chosen.inputs = uniform_values(rows * 784, rng);
+  generic.inputs = chosen.inputs;
+  ann::kernels().forward(model, chosen, rows);
+  ann::generic_kernels().forward(model, generic, rows);
+  for (std::size_t k = 0; k < chosen.outputs.size(); ++k) {
+    EXPECT_NEAR(chosen.outputs[k], generic.outputs[k], 1e-14);
+  }
 }
 
 TEST(AnnEncoding, InputsAreTheSpikingModelsValuesWithOneForNoSpike) {

@@ -21,7 +21,7 @@ const Kernels& kernels() {
 #ifdef SPIKEAE_ANN_AVX2
   // The results of the two sets differ only by the order of floating-point sums.
   static const Kernels& chosen =
-      __builtin_cpu_supports("x86-64-v3") ? avx2_kernels() : generic_kernels();
+      __builtin_cpu_supports("avx2") ? avx2_kernels() : generic_kernels();
   return chosen;
 #else
   return generic_kernels();

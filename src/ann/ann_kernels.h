@@ -60,7 +60,7 @@ struct Kernels {
                                double* b1_out);
 };
 
-// The AVX2 kernels on processors that have it (x86-64-v3), else the generic ones.
+// The AVX2 kernels on processors that have it, else the generic ones.
 const Kernels& kernels();
 
 // The two sets; the Eigen of each lives in its own namespace.
