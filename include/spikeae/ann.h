@@ -37,9 +37,11 @@ struct AnnOptions {
   double learning_rate = 0.001;  // Adam as TensorFlow's (eps 1e-7 outside the square root)
   int batch_size = 7;
   int epochs = 1;
-  int threads = 0;          // 0: all hardware threads; results do not depend on it
-  int gradient_shards = 2;  // batch split into this many fixed partial sums (determinism)
-  std::uint64_t seed = 1;   // weights, noise, split and shuffling all derive from it
+  int threads = 0;  // 0: all hardware threads; results do not depend on it
+  // Kept with the model for its file format; the trainer no longer uses it: a
+  // batch's gradient is one sum whose order does not depend on the thread count.
+  int gradient_shards = 2;
+  std::uint64_t seed = 1;  // weights, noise, split and shuffling all derive from it
 
   friend bool operator==(const AnnOptions&, const AnnOptions&) = default;
 };

@@ -26,9 +26,11 @@ struct AnnExampleSet {
   std::size_t size() const { return pixels == 0 ? 0 : targets.size() / pixels; }
 };
 
-// Image i gets the noise of (noise_seed, first_index + i), as encode_dataset gives it.
+// Image i gets the noise of (noise_seed, first_index + i), as encode_dataset gives it,
+// whatever the number of threads (0: all hardware threads).
 AnnExampleSet make_ann_example_set(const Dataset& images, const EncodingOptions& encoding,
-                                   std::uint64_t noise_seed, std::size_t first_index = 0);
+                                   std::uint64_t noise_seed, std::size_t first_index = 0,
+                                   int threads = 1);
 
 // Every example's loss (mean over pixels of (output - target)^2) into `losses`, on
 // `threads` threads (0: all hardware threads).

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <string>
 
@@ -73,13 +74,13 @@ void ann_forward(const AnnModel& model, std::span<const double> inputs, std::spa
   const std::size_t n = rows_in(inputs, model.inputs, "inputs");
   const auto i = static_cast<std::size_t>(model.inputs);
   const auto h = static_cast<std::size_t>(model.hidden());
-  ann::Workspace ws(model, std::min(n, kRows));
+  ann::BatchBuffers buffers(model, std::min(n, kRows));
   for (std::size_t begin = 0; begin < n; begin += kRows) {
     const std::size_t rows = std::min(kRows, n - begin);
-    std::copy_n(inputs.data() + begin * i, rows * i, ws.inputs.data());
-    ann::forward_rows(model, ws, rows);
-    std::copy_n(ws.hidden.data(), rows * h, hidden.data() + begin * h);
-    std::copy_n(ws.outputs.data(), rows * i, outputs.data() + begin * i);
+    std::copy_n(inputs.data() + begin * i, rows * i, buffers.inputs.data());
+    ann::kernels().forward(model, buffers, rows);
+    std::copy_n(buffers.hidden.data(), rows * h, hidden.data() + begin * h);
+    std::copy_n(buffers.outputs.data(), rows * i, outputs.data() + begin * i);
   }
 }
 
@@ -87,12 +88,12 @@ void ann_decode(const AnnModel& model, std::span<const double> hidden, std::span
   const std::size_t n = rows_in(hidden, model.hidden(), "hidden activations");
   const auto i = static_cast<std::size_t>(model.inputs);
   const auto h = static_cast<std::size_t>(model.hidden());
-  ann::Workspace ws(model, std::min(n, kRows));
+  ann::BatchBuffers buffers(model, std::min(n, kRows));
   for (std::size_t begin = 0; begin < n; begin += kRows) {
     const std::size_t rows = std::min(kRows, n - begin);
-    std::copy_n(hidden.data() + begin * h, rows * h, ws.hidden.data());
-    ann::decode_rows(model, ws, rows);
-    std::copy_n(ws.outputs.data(), rows * i, outputs.data() + begin * i);
+    std::copy_n(hidden.data() + begin * h, rows * h, buffers.hidden.data());
+    ann::kernels().decode(model, buffers, rows);
+    std::copy_n(buffers.outputs.data(), rows * i, outputs.data() + begin * i);
   }
 }
 
@@ -109,14 +110,23 @@ double ann_loss_gradient(const AnnModel& model, std::span<const double> inputs,
                          std::span<const double> targets, AnnGradients& gradients) {
   const std::size_t n = rows_in(inputs, model.inputs, "inputs");
   if (targets.size() != inputs.size()) throw Error("inputs and targets differ in size");
-  ann::Workspace ws(model, n);
-  std::copy(inputs.begin(), inputs.end(), ws.inputs.data());
-  std::copy(targets.begin(), targets.end(), ws.targets.data());
-  ann::forward_rows(model, ws, n);
+  const ann::Kernels& kernels = ann::kernels();
+  ann::BatchBuffers buffers(model, n);
+  std::copy(inputs.begin(), inputs.end(), buffers.inputs.data());
+  std::copy(targets.begin(), targets.end(), buffers.targets.data());
+  // The training step's passes, each over all columns at once.
+  kernels.encode_columns(model, buffers, n, 0, model.hidden());
+  std::vector<double> hidden_grad(n * static_cast<std::size_t>(model.hidden()));
+  kernels.decode_columns(model, buffers, n, 0, model.outputs(), hidden_grad.data());
+  const std::array<const double*, 1> parts = {hidden_grad.data()};
+  kernels.hidden_errors(model, buffers, n, parts);
   std::vector<double> losses(n);
-  ann::row_losses(ws, n, losses);
+  ann::row_losses(buffers, n, losses);
   gradients = make_ann_gradients(model);
-  ann::backward_rows(model, ws, n, gradients);
+  kernels.w1_gradient(model, buffers, n, 0, model.inputs, gradients.w1.data());
+  kernels.output_gradient_columns(model, buffers, n, 0, model.outputs(), gradients.w2.data(),
+                                  gradients.b2.data());
+  kernels.hidden_bias_gradient(model, buffers, n, gradients.b1.data());
   const double scale = n == 0 ? 0.0 : 1.0 / static_cast<double>(n);
   for (auto* block : {&gradients.w1, &gradients.b1, &gradients.w2, &gradients.b2}) {
     for (double& g : *block) g *= scale;

@@ -109,6 +109,53 @@ void adam_range(const StepConstants& k, double* __restrict g0, double* __restric
   }
 }
 
+// g[q * count + i] = sum_r c[q + r * c_stride] * rows[r * row_stride + i] for q
+// in [0, repeats), over r in order. Rows are added three per pass over g (still
+// one after the other: the same bits as one per pass), so that g is loaded and
+// stored less often.
+SPIKEAE_VECTOR_CLONES
+void outer_sum(const double* __restrict c, std::size_t c_stride, const double* __restrict rows,
+               std::size_t row_stride, std::size_t row_count, double* __restrict g,
+               std::size_t count, std::size_t repeats) {
+  for (std::size_t q = 0; q < repeats; ++q, ++c, g += count) {
+    for (std::size_t i = 0; i < count; ++i) g[i] = row_count > 0 ? c[0] * rows[i] : 0.0;
+    std::size_t r = 1;
+    for (; r + 3 <= row_count; r += 3) {
+      const double c0 = c[r * c_stride], c1 = c[(r + 1) * c_stride], c2 = c[(r + 2) * c_stride];
+      const double* row0 = rows + r * row_stride;
+      const double* row1 = row0 + row_stride;
+      const double* row2 = row1 + row_stride;
+      for (std::size_t i = 0; i < count; ++i) {
+        g[i] = ((g[i] + c0 * row0[i]) + c1 * row1[i]) + c2 * row2[i];
+      }
+    }
+    for (; r < row_count; ++r) {
+      const double c_r = c[r * c_stride];
+      const double* row = rows + r * row_stride;
+      for (std::size_t i = 0; i < count; ++i) g[i] += c_r * row[i];
+    }
+  }
+}
+
+// adam_range for a gradient that is neither zeroed nor paired with a second
+// shard (g + 0 is g): the same bits as adam_range with a zero second shard.
+SPIKEAE_VECTOR_CLONES
+void adam_range_of(const StepConstants& k, const double* __restrict gradient, double* __restrict m,
+                   double* __restrict v, double* __restrict values, std::size_t count) {
+  const StepConstants c = k;
+  for (std::size_t i = 0; i < count; ++i) {
+    const double g = gradient[i] * c.scale;
+    const double m_i = c.beta1 * m[i] + c.one_minus_beta1 * g;
+    const double v_i = c.beta2 * v[i] + c.one_minus_beta2 * g * g;
+    m[i] = m_i;
+    v[i] = v_i;
+    const double denominator =
+        std::sqrt(v_i * c.scalars.inverse_bias2 + c.epsilon_inside) + c.epsilon_outside;
+    const double value = values[i] - c.scalars.step_size * m_i / denominator;
+    values[i] = value < c.floor ? c.floor : value;
+  }
+}
+
 std::vector<AdamBlock> network_blocks(const AdamOptions& options, Network& network,
                                       AdamState& state, std::vector<Gradients>& shards) {
   std::vector<AdamBlock> blocks;
@@ -184,6 +231,41 @@ void ShardedAdam::update(std::size_t b, std::size_t begin, std::size_t end) cons
   const StepScalars& step = scalars_[b];
   adam_range(step_constants(options_, block, {step.step_size, step.inverse_bias2}, scale_),
              shards[0], last, block.m.data(), block.v.data(), block.values.data(), begin, end);
+}
+
+void ShardedAdam::update_outer(std::size_t b, std::size_t begin, std::size_t count,
+                               const double* coefficients, std::size_t coefficient_stride,
+                               const double* rows, std::size_t row_stride, std::size_t row_count,
+                               std::size_t repeats) const {
+  // In pieces that stay in L1 between the two loops: whole repeats when they fit.
+  constexpr std::size_t kPiece = 256;
+  double gradient[kPiece];
+  const AdamBlock& block = blocks_[b];
+  const StepScalars& step = scalars_[b];
+  const StepConstants constants =
+      step_constants(options_, block, {step.step_size, step.inverse_bias2}, scale_);
+  auto update_piece = [&](std::size_t at, std::size_t entries) {
+    adam_range_of(constants, gradient, block.m.data() + at, block.v.data() + at,
+                  block.values.data() + at, entries);
+  };
+  if (count <= kPiece) {
+    const std::size_t per_piece = kPiece / count;
+    for (std::size_t q = 0; q < repeats; q += per_piece) {
+      const std::size_t n = std::min(per_piece, repeats - q);
+      outer_sum(coefficients + q, coefficient_stride, rows, row_stride, row_count, gradient, count,
+                n);
+      update_piece(begin + q * count, n * count);
+    }
+    return;
+  }
+  for (std::size_t q = 0; q < repeats; ++q) {
+    for (std::size_t done = 0; done < count; done += kPiece) {
+      const std::size_t piece = std::min(kPiece, count - done);
+      outer_sum(coefficients + q, coefficient_stride, rows + done, row_stride, row_count, gradient,
+                piece, 1);
+      update_piece(begin + q * count + done, piece);
+    }
+  }
 }
 
 void ShardedAdam::finish_step(ThreadPool& pool, std::size_t updated_block) {

@@ -12,7 +12,8 @@
 namespace spikeae {
 
 // One array of parameters for ShardedAdam: its values, Adam moments and one
-// gradient buffer per shard, all of values.size() entries.
+// gradient buffer per shard, all of values.size() entries (no buffers for a
+// block that only update_outer updates).
 struct AdamBlock {
   double learning_rate = 0.0;
   std::span<double> values, m, v;
@@ -42,6 +43,15 @@ class ShardedAdam {
   void begin_step(double scale);
   void update(std::size_t block, std::size_t begin, std::size_t end) const;
   void finish_step(ThreadPool& pool, std::size_t updated_block = kNoBlock);
+
+  // Within a step (after begin_step), for blocks whose gradient is a batch's
+  // outer product, computed here and never stored (nor its shards read): values
+  // [begin, begin + repeats * count) of `block`, entry q * count + i with gradient
+  // scale * sum_r coefficients[q + r * coefficient_stride] * rows[r * row_stride + i],
+  // summed over r = 0 .. row_count - 1 in order.
+  void update_outer(std::size_t block, std::size_t begin, std::size_t count,
+                    const double* coefficients, std::size_t coefficient_stride, const double* rows,
+                    std::size_t row_stride, std::size_t row_count, std::size_t repeats = 1) const;
 
   // Index of connection c's weights among the blocks of the network constructor.
   static std::size_t weight_block(int c) { return 2 * static_cast<std::size_t>(c); }
