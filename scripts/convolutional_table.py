@@ -80,7 +80,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     models = []
     for entry in args.runs:
-        name, _, folder = entry.partition("=")
+        name, _, folder = entry.rpartition("=")
         text, model = row(name, Path(folder), test_images)
         print(text, flush=True)
         models.append((name, model))

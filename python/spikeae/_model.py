@@ -291,9 +291,10 @@ class Model(CoreWrapper):
             ``n_pulses`` rows the pulses. A local connection (``layers="local:W,..."``):
             (n_post, W + n_pulses): row ``post`` holds that neuron's weights, from the
             W neurons of its window, then from the pulses. A convolution
-            (``conv:C_in:H:W:C_out:K:S:P``): (C_out, C_in*K*K + n_pulses): row ``o``
-            holds output channel o's kernel, tap (i, ky, kx) at (i*K + ky)*K + kx, then
-            its pulse weights (docs/model.md section 2.1).
+            (``conv:C_in:H:W:C_out:K:S:P``) or transposed convolution (``tconv:...``):
+            (C_out, C_in*K*K + n_pulses): row ``o`` holds output channel o's kernel,
+            tap (i, ky, kx) at (i*K + ky)*K + kx, then its pulse weights
+            (docs/model.md section 2.1).
         """
         return self._core.get_weights(int(connection))
 

@@ -147,9 +147,10 @@ constexpr std::array<OptionSpec, 24> kOptions = {{
      "architecture", OptionAccess{&get_layers, &set_layers}, RowField{}, true},
     {"layers", "--layers", T::kText, any(),
      "how each layer sees the one below, one spec per connection: dense, local:W (a window "
-     "of W neurons) or conv:C_in:H:W:C_out:K:S:P (a convolution of the layer below as "
-     "C_in*H*W channel-major, K*K kernels, stride S, zero padding P; docs/model.md section "
-     "2.1), e.g. local:98,dense or conv:1:8:8:2:3:2:1,dense",
+     "of W neurons), conv:C_in:H:W:C_out:K:S:P (a convolution of the layer below as "
+     "C_in*H*W channel-major, K*K kernels, stride S, zero padding P) or tconv:... (the "
+     "transposed convolution; docs/model.md section 2.1), e.g. local:98,dense or "
+     "conv:1:8:8:2:3:2:1,dense",
      "architecture", OptionAccess{&get_layer_specs, &set_layer_specs}, RowField{}},
     {"architecture", "--architecture", T::kText, any(),
      "the whole autoencoder in one string: the input (N, HxW or CxHxW), then encoder "
