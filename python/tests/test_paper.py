@@ -412,3 +412,23 @@ def test_fig8_and_fig9_legends_are_readable_and_outside_the_panels(tmp_path):
     assert_legends_readable_and_clear(figures_models.fig9_figure(results))
     assert figures_models._spike_share(0.001) == "<1%"
     assert figures_models._spike_share(0.0) == "0%" and figures_models._spike_share(0.5) == "50%"
+
+
+def test_condition_filters_select_a_subset_of_the_scale():
+    from spikeae.paper import __main__ as cli
+
+    def todo(*argv):
+        return cli._todo(cli.parse(["run", "--scale", "full", "--out", "x", *argv]),
+                         grid.SCALES["full"])
+
+    chosen = todo("--datasets", "mnist", "--kinds", "snn", "--noises", "0",
+                  "--latencies", "1,16", "--hiddens", "32")
+    assert [(c.noise, c.latency, c.hidden) for c in chosen] == [(0.0, 1.0, 32), (0.0, 16.0, 32)]
+    # Latencies select spiking networks only; hidden sizes every network, not the pixel SVM.
+    mixed = todo("--datasets", "mnist", "--noises", "0.4", "--latencies", "1", "--hiddens", "8")
+    assert {c.kind for c in mixed} == {"pixels", "snn", "ann"}
+    assert all(c.noise == 0.4 for c in mixed)
+    assert all(c.hidden == 8 for c in mixed if c.kind != "pixels")
+    assert len(todo()) == len(grid.conditions(grid.SCALES["full"]))
+    with pytest.raises(spikeae.SpikeaeError, match="invalid latency '3'"):
+        todo("--latencies", "3")

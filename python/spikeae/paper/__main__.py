@@ -19,6 +19,7 @@ EXAMPLES = """examples:
   python3 -m spikeae.paper --scale quick --out results/quick        # minutes: checks everything
   python3 -m spikeae.paper --scale standard --out results/standard  # the documented reproduction
   python3 -m spikeae.paper run --scale standard --out results/standard --datasets mnist
+  python3 -m spikeae.paper run --scale full --out full --kinds snn --noises 0 --hiddens 32
   python3 -m spikeae.paper figures --out results/standard --only fig3,fig7
   python3 -m spikeae.paper report --out results/standard
   python3 -m spikeae.paper --scale full --estimate                  # hours, from short epochs
@@ -45,6 +46,12 @@ def parse(argv: Optional[List[str]]) -> argparse.Namespace:
                         help="comma-separated (default: %(default)s)")
     parser.add_argument("--kinds", default="pixels,snn,ann",
                         help="which kinds of condition to run (default: %(default)s)")
+    parser.add_argument("--noises", default=None,
+                        help="run only these noise levels of the scale, e.g. 0,0.4 (default: all)")
+    parser.add_argument("--latencies", default=None,
+                        help="run only the spiking networks of these latencies, e.g. 1,16")
+    parser.add_argument("--hiddens", default=None,
+                        help="run only the networks of these hidden sizes, e.g. 32")
     parser.add_argument("--only", default=None, help="figures to draw, e.g. fig3,fig7 (default: all)")
     parser.add_argument("--seed", type=int, default=1, help="run seed (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=0, help="0: all cores (default)")
@@ -103,10 +110,31 @@ def _check(args: argparse.Namespace) -> None:
         cluster.check_address(args.scheduler)
 
 
+def _numbers(text: Optional[str], valid, what: str) -> Optional[List[float]]:
+    """A filter's values, each one of the scale's; None (no filter) when not given."""
+    if text is None:
+        return None
+    return [float(item) for item in _split(text, [f"{value:g}" for value in valid], what)]
+
+
+def _selected(condition: grid.Condition, noises, latencies, hiddens) -> bool:
+    """Whether a condition passes the --noises, --latencies and --hiddens filters
+    (latencies apply to spiking networks, hidden sizes to networks)."""
+    if noises is not None and condition.noise not in noises:
+        return False
+    if latencies is not None and condition.kind == "snn" and condition.latency not in latencies:
+        return False
+    return hiddens is None or condition.kind == "pixels" or condition.hidden in hiddens
+
+
 def _todo(args: argparse.Namespace, scale: grid.Scale) -> List[grid.Condition]:
     datasets = _split(args.datasets, grid.DATASETS, "data set")
     kinds = _split(args.kinds, ("pixels", "snn", "ann"), "kind")
-    return [c for c in grid.conditions(scale, datasets) if c.kind in kinds]
+    noises = _numbers(args.noises, scale.noises, "noise level")
+    latencies = _numbers(args.latencies, scale.latencies, "latency")
+    hiddens = _numbers(args.hiddens, scale.hiddens, "hidden size")
+    return [c for c in grid.conditions(scale, datasets)
+            if c.kind in kinds and _selected(c, noises, latencies, hiddens)]
 
 
 def print_estimate(args: argparse.Namespace, scale: grid.Scale) -> None:
