@@ -55,6 +55,15 @@ constexpr std::string_view layer_kind_name(LayerKind kind) {
   if (kind == LayerKind::tconv) return "tconv";
   return kind == LayerKind::local ? "local" : "dense";
 }
+// The one of four per-kind objects that `kind` names (dense for any other number),
+// e.g. a kind's model or kernels.
+template <class T>
+const T& for_kind(LayerKind kind, const T& dense, const T& local, const T& conv, const T& tconv) {
+  if (kind == LayerKind::local) return local;
+  if (kind == LayerKind::conv) return conv;
+  return kind == LayerKind::tconv ? tconv : dense;
+}
+
 constexpr bool is_convolution(LayerKind kind) {
   return kind == LayerKind::conv || kind == LayerKind::tconv;
 }

@@ -15,6 +15,22 @@ import spikeae
 SOURCE_DIR = Path(os.environ.get("SPIKEAE_SOURCE_DIR", Path(__file__).resolve().parents[2]))
 
 
+def require_dataset(name: str) -> None:
+    """Skips the calling test (or fixture) when a data set's files are missing."""
+    try:
+        spikeae.locate_dataset(name)
+    except spikeae.SpikeaeError as error:
+        pytest.skip(f"{name} is not available (scripts/fetch_data.sh fetches it): "
+                    f"{str(error).splitlines()[0]}")
+
+
+@pytest.fixture(scope="session")
+def mnist() -> spikeae.Data:
+    """MNIST as load_dataset gives it; the test is skipped without it."""
+    require_dataset("mnist")
+    return spikeae.load_dataset("mnist")
+
+
 def make_images(count: int, rows: int = 6, cols: int = 6, seed: int = 0) -> np.ndarray:
     """Dark images with one bright bar (horizontal or vertical) and a little speckle."""
     rng = np.random.default_rng(seed)

@@ -8,13 +8,6 @@ import spikeae
 from conftest import make_images
 
 
-@pytest.fixture(scope="module")
-def mnist():
-    try:
-        return spikeae.load_dataset("mnist")
-    except spikeae.SpikeaeError as error:
-        pytest.skip(f"MNIST is not available (scripts/fetch_data.sh fetches it): {error}")
-
 
 def test_shapes_and_parameters():
     model = spikeae.AnnModel(input_size=36, hidden=5, encoder="tanh", decoder="gaussian")

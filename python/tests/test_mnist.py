@@ -14,14 +14,6 @@ from conftest import SOURCE_DIR
 EXAMPLE = SOURCE_DIR / "python" / "examples" / "train_and_plot.py"
 
 
-@pytest.fixture(scope="module")
-def mnist():
-    try:
-        return spikeae.load_dataset("mnist")
-    except spikeae.SpikeaeError as error:
-        pytest.skip(f"MNIST is not available (scripts/fetch_data.sh fetches it): "
-                    f"{str(error).splitlines()[0]}")
-
 
 def test_example_trains_on_mnist_and_plots(mnist, tmp_path):
     pytest.importorskip("matplotlib")

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import spikeae
+from conftest import require_dataset
 from spikeae.paper import embeddings, figures_models, figures_results, grid, report, runner
 
 
@@ -219,11 +220,7 @@ def test_a_folder_refuses_another_scale(tmp_path):
 @pytest.fixture(scope="module")
 def datasets_available():
     for name in grid.DATASETS:
-        try:
-            spikeae.locate_dataset(name)
-        except spikeae.SpikeaeError as error:
-            pytest.skip(f"{name} is not available (scripts/fetch_data.sh): "
-                        f"{str(error).splitlines()[0]}")
+        require_dataset(name)
 
 
 EXPECTED_FIGURES = ["fig3_reconstruction_loss", "fig4_reconstructions_mnist",

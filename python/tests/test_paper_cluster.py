@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 import spikeae
+from conftest import require_dataset
 from spikeae.paper import estimate, grid, runner
 from spikeae.paper.grid import Condition
 
@@ -37,11 +38,7 @@ TIMING_FIELDS = ("seconds",)  # wall times, in the record and in each history en
 
 @pytest.fixture(scope="module")
 def mnist_available():
-    try:
-        spikeae.locate_dataset("mnist")
-    except spikeae.SpikeaeError as error:
-        pytest.skip(f"mnist is not available (scripts/fetch_data.sh): "
-                    f"{str(error).splitlines()[0]}")
+    require_dataset("mnist")
 
 
 def without_timing(record):

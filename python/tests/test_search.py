@@ -16,6 +16,7 @@ import sys
 import pytest
 
 import spikeae
+from conftest import require_dataset
 
 optuna = pytest.importorskip("optuna")
 search = pytest.importorskip("spikeae.search")
@@ -34,12 +35,8 @@ TINY = dict(train_size=300, validation_size=100, epochs=2, threads=1, seed=1)
 
 
 @pytest.fixture(scope="module", autouse=True)
-def mnist():
-    try:
-        spikeae.locate_dataset("mnist")
-    except spikeae.SpikeaeError as error:
-        pytest.skip(f"MNIST is not available (scripts/fetch_data.sh fetches it): "
-                    f"{str(error).splitlines()[0]}")
+def mnist_files():
+    require_dataset("mnist")
 
 
 def tiny_options(tmp_path, **changes):

@@ -99,16 +99,7 @@ const LayerModel& layer_model(LayerKind kind) {
   static const LocalModel local;
   static const KernelModel<ConvGeometry, &conv_geometry> conv;
   static const KernelModel<TConvGeometry, &tconv_geometry> tconv;
-  switch (kind) {
-    case LayerKind::local:
-      return local;
-    case LayerKind::conv:
-      return conv;
-    case LayerKind::tconv:
-      return tconv;
-    default:
-      return dense;
-  }
+  return for_kind<LayerModel>(kind, dense, local, conv, tconv);
 }
 
 LocalGeometry local_geometry(const Network& network, int c) {

@@ -137,16 +137,7 @@ const LayerKernels& layer_kernels(LayerKind kind) {
   static const LocalKernels local;
   static const ConvKernels conv;
   static const TConvKernels tconv;
-  switch (kind) {
-    case LayerKind::local:
-      return local;
-    case LayerKind::conv:
-      return conv;
-    case LayerKind::tconv:
-      return tconv;
-    default:
-      return dense;
-  }
+  return for_kind<LayerKernels>(kind, dense, local, conv, tconv);
 }
 
 }  // namespace spikeae
