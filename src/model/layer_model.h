@@ -155,10 +155,10 @@ struct KernelGeometry {
     const ConvShape& s = shape;
     const int height = out_height(), width = out_width();
     if (source >= n_pre()) {
-      const int position = taps() + (source - n_pre());
-      for (int channel = 0, post = 0; channel < s.out_channels; ++channel) {
-        for (int k = 0; k < height * width; ++k, ++post)
-          visit(post, std::ptrdiff_t(channel) * row_size() + position);
+      const std::ptrdiff_t position = taps() + (source - n_pre()), row_length = row_size();
+      const int channels = s.out_channels, plane = height * width;
+      for (int channel = 0, post = 0; channel < channels; ++channel) {
+        for (int k = 0; k < plane; ++k, ++post) visit(post, channel * row_length + position);
       }
       return;
     }
@@ -166,13 +166,16 @@ struct KernelGeometry {
     const int in_channel = source / (s.width * s.height);
     const auto [y_first, y_last] = Transposed ? patch(yy, height) : reach(yy, height);
     const auto [x_first, x_last] = Transposed ? patch(xx, width) : reach(xx, width);
-    for (int channel = 0; channel < s.out_channels; ++channel) {
-      const std::ptrdiff_t row = std::ptrdiff_t(channel) * row_size();
+    // Locals, not members: visit's stores could otherwise alias the shape's ints.
+    const int kernel = s.kernel, channels = s.out_channels, x_count = x_last - x_first + 1;
+    const int tap_step = Transposed ? 1 : -s.stride;  // the tap's move per output column
+    const std::ptrdiff_t row_length = row_size();
+    for (int channel = 0; channel < channels; ++channel) {
+      const std::ptrdiff_t row = channel * row_length;
       for (int y = y_first; y <= y_last; ++y) {
-        for (int x = x_first; x <= x_last; ++x) {
-          const int position = (in_channel * s.kernel + tap(yy, y)) * s.kernel + tap(xx, x);
-          visit((channel * height + y) * width + x, row + position);
-        }
+        int position = (in_channel * kernel + tap(yy, y)) * kernel + tap(xx, x_first);
+        int post = (channel * height + y) * width + x_first;
+        for (int k = 0; k < x_count; ++k, ++post, position += tap_step) visit(post, row + position);
       }
     }
   }
