@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "spikeae/encoding.h"
+#include "spikeae/layer_spec.h"
 
 namespace spikeae {
 
@@ -51,14 +52,25 @@ void validate(const AnnOptions& options);
 
 // Weights are input-major like the spiking network's: w1[p * hidden + j] joins
 // input p to hidden unit j, w2[j * outputs + k] hidden unit j to output k.
+// A model of any other shape is a stack (ann_stack.h): w1 ... b2 stay empty and
+// layer_sizes, connections, weights and biases hold it.
 struct AnnModel {
-  int inputs = 0;  // as many outputs (an autoencoder)
-  AnnOptions options;
+  int inputs = 0;      // as many outputs (an autoencoder)
+  AnnOptions options;  // a stack's options.hidden is the size of its middle layer
   std::vector<double> w1, b1, w2, b2;
+  std::vector<int> layer_sizes;                      // a stack's; empty for the i-h-i model
+  std::vector<LayerSpec> connections;                // one per connection; empty when all dense
+  std::vector<std::vector<double>> weights, biases;  // one array per connection
 
+  bool is_stack() const { return !layer_sizes.empty(); }
   int hidden() const { return options.hidden; }
   int outputs() const { return inputs; }
-  std::size_t parameter_count() const { return w1.size() + b1.size() + w2.size() + b2.size(); }
+  std::size_t parameter_count() const {
+    std::size_t count = w1.size() + b1.size() + w2.size() + b2.size();
+    for (const auto& block : weights) count += block.size();
+    for (const auto& block : biases) count += block.size();
+    return count;
+  }
 
   friend bool operator==(const AnnModel&, const AnnModel&) = default;
 };

@@ -1,0 +1,85 @@
+#include "ann/ann_stack_train.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace spikeae::ann {
+namespace {
+
+// Adam's betas as the spiking trainer's; TensorFlow's eps (docs/model.md section 7).
+constexpr double kBeta1 = 0.9, kBeta2 = 0.999, kEpsilon = 1e-7;
+
+std::vector<StackWorkspace> make_workspaces(const AnnModel& model, int count) {
+  std::vector<StackWorkspace> work;
+  for (int w = 0; w < count; ++w) work.emplace_back(model);
+  return work;
+}
+
+}  // namespace
+
+StackStepper::StackStepper(AnnModel& model, ThreadPool& pool)
+    : model_(model),
+      pool_(pool),
+      plan_(model),
+      work_(make_workspaces(model, pool.size())),
+      per_example_(static_cast<std::size_t>(model.options.batch_size),
+                   make_ann_stack_gradients(model)),
+      sum_(make_ann_stack_gradients(model)),
+      m_(make_ann_stack_gradients(model)),
+      v_(make_ann_stack_gradients(model)) {}
+
+void StackStepper::step(const AnnExampleSet& set, std::span<const std::size_t> batch,
+                        std::span<double> losses) {
+  const std::size_t width = set.pixels;
+  pool_.run(batch.size(), [&](std::size_t r, int w) {
+    StackWorkspace& work = work_[w];
+    AnnStackGradients& gradients = per_example_[r];
+    gradients.set_zero();
+    std::copy_n(set.inputs.data() + batch[r] * width, width, work.a[0].data());
+    forward_from(plan_, model_, 0, work);
+    losses[r] = backward(plan_, model_, set.targets.data() + batch[r] * width, work, gradients);
+  });
+  // Summed in example order: the same whatever worker computed which example.
+  sum_.set_zero();
+  for (std::size_t r = 0; r < batch.size(); ++r) sum_.add(per_example_[r]);
+  ++step_;
+  const double scale = 1.0 / static_cast<double>(batch.size());
+  for (std::size_t c = 0; c < model_.weights.size(); ++c) {
+    adam_update(model_.weights[c], sum_.weights[c], m_.weights[c], v_.weights[c], scale);
+    adam_update(model_.biases[c], sum_.biases[c], m_.biases[c], v_.biases[c], scale);
+  }
+}
+
+// value -= lr / (1 - beta1^t) * m / (sqrt(v / (1 - beta2^t)) + eps), m and v of the
+// batch mean gradient (the gradient sum times `scale`).
+void StackStepper::adam_update(std::vector<double>& values, const std::vector<double>& gradient,
+                               std::vector<double>& m, std::vector<double>& v, double scale) const {
+  const double t = static_cast<double>(step_);
+  const double step_size = model_.options.learning_rate / (1.0 - std::pow(kBeta1, t));
+  const double inverse_bias2 = 1.0 / (1.0 - std::pow(kBeta2, t));
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double g = gradient[i] * scale;
+    m[i] = kBeta1 * m[i] + (1.0 - kBeta1) * g;
+    v[i] = kBeta2 * v[i] + (1.0 - kBeta2) * g * g;
+    values[i] -= step_size * m[i] / (std::sqrt(v[i] * inverse_bias2) + kEpsilon);
+  }
+}
+
+void stack_losses(const AnnModel& model, const AnnExampleSet& set, ThreadPool& pool,
+                  std::span<double> losses) {
+  check_stack_shapes(model);
+  const StackPlan plan(model);
+  std::vector<StackWorkspace> work = make_workspaces(model, pool.size());
+  const std::size_t width = set.pixels;
+  constexpr std::size_t kChunk = 64;
+  pool.run((set.size() + kChunk - 1) / kChunk, [&](std::size_t chunk, int w) {
+    const std::size_t end = std::min(set.size(), (chunk + 1) * kChunk);
+    for (std::size_t i = chunk * kChunk; i < end; ++i) {
+      std::copy_n(set.inputs.data() + i * width, width, work[w].a[0].data());
+      forward_from(plan, model, 0, work[w]);
+      losses[i] = example_loss(work[w], set.targets.data() + i * width);
+    }
+  });
+}
+
+}  // namespace spikeae::ann
