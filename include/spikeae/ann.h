@@ -86,7 +86,8 @@ AnnModel make_ann_model(int input_size, const AnnOptions& options);
 void check_shapes(const AnnModel& model);
 
 // Row-major batches of n examples: inputs (n, inputs), hidden (n, hidden),
-// outputs (n, outputs); n is inputs.size() / model.inputs.
+// outputs (n, outputs); n is inputs.size() / model.inputs. A stack's hidden
+// activations are its middle layer's (ann_stack.h).
 void ann_forward(const AnnModel& model, std::span<const double> inputs, std::span<double> hidden,
                  std::span<double> outputs);
 // Outputs from hidden activations (n, hidden).
@@ -102,6 +103,7 @@ AnnGradients make_ann_gradients(const AnnModel& model);
 
 // The mean over the batch of the per-example loss (mean over pixels of
 // (output - target)^2), with its exact gradient written into `gradients`.
+// i-h-i models only (a stack's is ann_stack_loss_gradient).
 double ann_loss_gradient(const AnnModel& model, std::span<const double> inputs,
                          std::span<const double> targets, AnnGradients& gradients);
 

@@ -6,7 +6,9 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "spikeae/ann.h"
@@ -26,6 +28,21 @@ bool is_plain_ann_shape(const std::vector<int>& layer_sizes,
 // output layer unlike the input.
 AnnModel make_ann_model(const std::vector<int>& layer_sizes,
                         const std::vector<LayerSpec>& connections, const AnnOptions& options);
+
+// The shape a front end asks for: an architecture string (docs/model.md section
+// 2.2), which layer_sizes and layers may repeat but not contradict; or layer
+// sizes with the connections' specs (none: all dense); or neither, for
+// input-hidden-input with options.hidden.
+struct AnnShapeRequest {
+  std::optional<std::string> architecture;
+  std::optional<std::vector<int>> layer_sizes;
+  std::optional<std::string> layers;
+};
+
+// The model of that shape for images of input_size pixels; throws Error when the
+// request contradicts itself or its input layer is not input_size.
+AnnModel make_requested_ann_model(int input_size, const AnnShapeRequest& request,
+                                  const AnnOptions& options);
 
 // The stack's weights[c] as a row-major matrix: dense (n_pre, n_post), input-major
 // like w1; local (n_post, window); conv and tconv (C_out, C_in * K * K), the taps

@@ -10,31 +10,10 @@
 #include "spikeae/ann.h"
 #include "spikeae/ann_run.h"
 #include "spikeae/ann_stack.h"
-#include "spikeae/architecture_spec.h"
 #include "spikeae/error.h"
 
 namespace spikeae::python {
 namespace {
-
-// The layer sizes and connections an architecture string, or layer_sizes with
-// layers, ask for (as the spiking model reads them); none for the i-h-i default.
-std::optional<Architecture> requested_stack(const std::optional<std::string>& architecture,
-                                            const std::optional<std::vector<int>>& layer_sizes,
-                                            const std::optional<std::string>& layers) {
-  if (architecture) {
-    Architecture parsed = parse_architecture(*architecture);
-    check_architecture_agrees(*architecture, parsed, layer_sizes, layers);
-    return parsed;
-  }
-  if (!layer_sizes) {
-    if (layers) throw Error("layers=\"" + *layers + "\" needs layer_sizes (or an architecture)");
-    return std::nullopt;
-  }
-  Architecture stack;
-  stack.layer_sizes = *layer_sizes;
-  if (layers) stack.connections = parse_layer_specs(*layers);
-  return stack;
-}
 
 AnnModel create(int input_size, int hidden, const std::string& encoder, const std::string& decoder,
                 bool inverted, double noise_factor, std::uint64_t seed, double learning_rate,
@@ -53,13 +32,7 @@ AnnModel create(int input_size, int hidden, const std::string& encoder, const st
   options.threads = threads;
   options.gradient_shards = gradient_shards;
   options.seed = seed;
-  const std::optional<Architecture> stack = requested_stack(architecture, layer_sizes, layers);
-  if (!stack) return make_ann_model(input_size, options);
-  if (!stack->layer_sizes.empty() && stack->layer_sizes.front() != input_size) {
-    throw Error("the architecture's input layer has " + std::to_string(stack->layer_sizes.front()) +
-                " neurons but the images have " + std::to_string(input_size) + " pixels");
-  }
-  return make_ann_model(stack->layer_sizes, stack->connections, options);
+  return make_requested_ann_model(input_size, {architecture, layer_sizes, layers}, options);
 }
 
 py::dict options_to_dict(const AnnModel& model) {
@@ -296,8 +269,9 @@ void bind_ann(py::module_& m) {
       .def("get_parameter", &get_parameter, py::arg("name"))
       .def("set_parameter", &set_parameter, py::arg("name"), py::arg("values"))
       .def_property_readonly("is_stack", &AnnModel::is_stack)
-      .def_property_readonly("connection_count",
-                             [](const AnnModel& m) { return static_cast<int>(m.weights.size()); })
+      .def_property_readonly(
+          "connection_count",
+          [](const AnnModel& model) { return static_cast<int>(model.weights.size()); })
       .def("get_stack_parameter", &get_stack_parameter, py::arg("name"), py::arg("connection"))
       .def("set_stack_parameter", &set_stack_parameter, py::arg("name"), py::arg("connection"),
            py::arg("values"))
