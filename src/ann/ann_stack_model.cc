@@ -175,14 +175,17 @@ double ann_stack_loss_gradient(const AnnModel& model, std::span<const double> in
   const std::size_t n = rows_in(inputs.size(), model.inputs, "inputs");
   if (targets.size() != inputs.size()) throw Error("inputs and targets differ in size");
   const ann::StackPlan plan(model);
-  ann::StackWorkspace work(model);
+  ann::StackBatch batch(model, n);
   gradients = make_ann_stack_gradients(model);
+  std::copy(inputs.begin(), inputs.end(), batch.a[0].begin());
   const auto width = static_cast<std::size_t>(model.inputs);
   double sum = 0.0;
   for (std::size_t r = 0; r < n; ++r) {
-    std::copy_n(inputs.data() + r * width, width, work.a[0].data());
-    ann::forward_from(plan, model, 0, work);
-    sum += ann::backward(plan, model, targets.data() + r * width, work, gradients);
+    ann::forward_from(plan, model, 0, batch, r);
+    sum += ann::backward_errors(plan, model, targets.data() + r * width, batch, r);
+  }
+  for (int c = 0; c < static_cast<int>(plan.layers.size()); ++c) {
+    ann::connection_gradient(plan, batch, n, c, gradients);
   }
   const double scale = n == 0 ? 0.0 : 1.0 / static_cast<double>(n);
   for (auto* blocks : {&gradients.weights, &gradients.biases}) {
@@ -200,15 +203,15 @@ void stack_forward(const AnnModel& model, std::span<const double> inputs, std::s
   check_stack_shapes(model);
   const std::size_t n = rows_in(inputs.size(), model.inputs, "inputs");
   const StackPlan plan(model);
-  StackWorkspace work(model);
+  StackBatch batch(model, 1);
   const auto width = static_cast<std::size_t>(model.inputs);
   const auto h = static_cast<std::size_t>(model.hidden());
   const int middle = ann_embedding_layer(model);
   for (std::size_t r = 0; r < n; ++r) {
-    std::copy_n(inputs.data() + r * width, width, work.a[0].data());
-    forward_from(plan, model, 0, work);
-    std::copy_n(work.a[middle].data(), h, hidden.data() + r * h);
-    std::copy_n(work.a.back().data(), width, outputs.data() + r * width);
+    std::copy_n(inputs.data() + r * width, width, batch.a[0].data());
+    forward_from(plan, model, 0, batch, 0);
+    std::copy_n(batch.a[middle].data(), h, hidden.data() + r * h);
+    std::copy_n(batch.a.back().data(), width, outputs.data() + r * width);
   }
 }
 
@@ -217,14 +220,14 @@ void stack_decode(const AnnModel& model, std::span<const double> hidden,
   check_stack_shapes(model);
   const std::size_t n = rows_in(hidden.size(), model.hidden(), "hidden activations");
   const StackPlan plan(model);
-  StackWorkspace work(model);
+  StackBatch batch(model, 1);
   const auto width = static_cast<std::size_t>(model.inputs);
   const auto h = static_cast<std::size_t>(model.hidden());
   const int middle = ann_embedding_layer(model);
   for (std::size_t r = 0; r < n; ++r) {
-    std::copy_n(hidden.data() + r * h, h, work.a[middle].data());
-    forward_from(plan, model, middle, work);
-    std::copy_n(work.a.back().data(), width, outputs.data() + r * width);
+    std::copy_n(hidden.data() + r * h, h, batch.a[middle].data());
+    forward_from(plan, model, middle, batch, 0);
+    std::copy_n(batch.a.back().data(), width, outputs.data() + r * width);
   }
 }
 

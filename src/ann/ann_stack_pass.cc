@@ -63,27 +63,43 @@ void listed_forward(const StackLayer& layer, const double* w, const double* b, c
   }
 }
 
-// Adds the weight and bias gradients of `error` (dLoss/dz of the layer above) and
-// writes dLoss/da of the layer below into `below`.
-void dense_backward(const StackLayer& layer, const double* w, const double* in, const double* error,
-                    double* gw, double* gb, double* below) {
-  const ConstVector e(error, layer.n_post);
-  Eigen::Map<RowMatrix>(gw, layer.n_pre, layer.n_post).noalias() +=
-      ConstVector(in, layer.n_pre) * e.transpose();
-  Vector(gb, layer.n_post) += e;
+// dLoss/da of the layer below from `error` (dLoss/dz of the layer above).
+void dense_error_below(const StackLayer& layer, const double* w, const double* error,
+                       double* below) {
   Vector(below, layer.n_pre).noalias() =
-      Eigen::Map<const RowMatrix>(w, layer.n_pre, layer.n_post) * e;
+      Eigen::Map<const RowMatrix>(w, layer.n_pre, layer.n_post) * ConstVector(error, layer.n_post);
 }
 
-void listed_backward(const StackLayer& layer, const double* w, const double* in,
-                     const double* error, double* gw, double* gb, double* below) {
+void listed_error_below(const StackLayer& layer, const double* w, const double* error,
+                        double* below) {
   std::fill_n(below, layer.n_pre, 0.0);
   for (int post = 0; post < layer.n_post; ++post) {
-    const double e = error[post];
-    gb[post / layer.neurons_per_bias] += e;
     for (std::size_t k = layer.first[post]; k < layer.first[post + 1]; ++k) {
-      gw[layer.taps[k]] += e * in[layer.sources[k]];
-      below[layer.sources[k]] += w[layer.taps[k]] * e;
+      below[layer.sources[k]] += w[layer.taps[k]] * error[post];
+    }
+  }
+}
+
+// The batch's weight gradient A^T E in one product: a fixed shape, so a fixed sum.
+void dense_gradient(const StackLayer& layer, const double* inputs, const double* errors,
+                    std::size_t rows, double* gw) {
+  const auto n = static_cast<Eigen::Index>(rows);
+  const Eigen::Map<const RowMatrix> a(inputs, n, layer.n_pre);
+  const Eigen::Map<const RowMatrix> e(errors, n, layer.n_post);
+  Eigen::Map<RowMatrix>(gw, layer.n_pre, layer.n_post).noalias() = a.transpose() * e;
+}
+
+void listed_gradient(const StackLayer& layer, const double* inputs, const double* errors,
+                     std::size_t rows, double* gw, double* gb) {
+  for (std::size_t r = 0; r < rows; ++r) {
+    const double* in = inputs + r * layer.n_pre;
+    const double* error = errors + r * layer.n_post;
+    for (int post = 0; post < layer.n_post; ++post) {
+      const double e = error[post];
+      gb[post / layer.neurons_per_bias] += e;
+      for (std::size_t k = layer.first[post]; k < layer.first[post + 1]; ++k) {
+        gw[layer.taps[k]] += e * in[layer.sources[k]];
+      }
     }
   }
 }
@@ -96,70 +112,88 @@ StackPlan::StackPlan(const AnnModel& model) {
   }
 }
 
-StackWorkspace::StackWorkspace(const AnnModel& model) {
-  int widest = 0;
+StackBatch::StackBatch(const AnnModel& model, std::size_t capacity) {
   for (int size : model.layer_sizes) {
-    z.emplace_back(static_cast<std::size_t>(size), 0.0);
-    a.emplace_back(static_cast<std::size_t>(size), 0.0);
-    widest = std::max(widest, size);
+    sizes.push_back(static_cast<std::size_t>(size));
+    for (auto* m : {&z, &a, &error}) m->emplace_back(sizes.back() * capacity, 0.0);
   }
-  error.resize(static_cast<std::size_t>(widest));
-  error_below.resize(static_cast<std::size_t>(widest));
 }
 
-void forward_from(const StackPlan& plan, const AnnModel& model, int first, StackWorkspace& work) {
+void forward_from(const StackPlan& plan, const AnnModel& model, int first, StackBatch& batch,
+                  std::size_t r) {
   for (int c = first; c < static_cast<int>(plan.layers.size()); ++c) {
     const StackLayer& layer = plan.layers[c];
     const double* w = model.weights[c].data();
     const double* b = model.biases[c].data();
-    double* z = work.z[c + 1].data();
+    const double* in = batch.row(batch.a, c, r);
+    double* z = batch.row(batch.z, c + 1, r);
     if (layer.kind == LayerKind::dense) {
-      dense_forward(layer, w, b, work.a[c].data(), z);
+      dense_forward(layer, w, b, in, z);
     } else {
-      listed_forward(layer, w, b, work.a[c].data(), z);
+      listed_forward(layer, w, b, in, z);
     }
-    double* a = work.a[c + 1].data();
+    double* a = batch.row(batch.a, c + 1, r);
     for (int k = 0; k < layer.n_post; ++k) a[k] = activate(layer.activation, z[k]);
   }
 }
 
-double example_loss(const StackWorkspace& work, const double* target) {
-  const std::vector<double>& outputs = work.a.back();
+double example_loss(const StackBatch& batch, std::size_t r, const double* target) {
+  const int last = static_cast<int>(batch.sizes.size()) - 1;
+  const double* outputs = batch.row(batch.a, last, r);
+  const std::size_t width = batch.sizes[last];
   double sum = 0.0;
-  for (std::size_t k = 0; k < outputs.size(); ++k) {
+  for (std::size_t k = 0; k < width; ++k) {
     const double d = outputs[k] - target[k];
     sum += d * d;
   }
-  return sum / static_cast<double>(outputs.size());
+  return sum / static_cast<double>(width);
 }
 
-double backward(const StackPlan& plan, const AnnModel& model, const double* target,
-                StackWorkspace& work, AnnStackGradients& gradients) {
+double backward_errors(const StackPlan& plan, const AnnModel& model, const double* target,
+                       StackBatch& batch, std::size_t r) {
   const int last = static_cast<int>(plan.layers.size());
-  const std::vector<double>& y = work.a[last];
-  const double scale = 2.0 / static_cast<double>(y.size());
-  for (std::size_t k = 0; k < y.size(); ++k) {
-    const double slope = activation_slope(model.options.decoder, work.z[last][k], y[k]);
-    work.error[k] = scale * (y[k] - target[k]) * slope;
+  const double* y = batch.row(batch.a, last, r);
+  const double* z = batch.row(batch.z, last, r);
+  double* error = batch.row(batch.error, last, r);
+  const std::size_t width = batch.sizes[last];
+  const double scale = 2.0 / static_cast<double>(width);
+  for (std::size_t k = 0; k < width; ++k) {
+    error[k] = scale * (y[k] - target[k]) * activation_slope(model.options.decoder, z[k], y[k]);
   }
-  for (int c = last - 1; c >= 0; --c) {
+  for (int c = last - 1; c >= 1; --c) {
     const StackLayer& layer = plan.layers[c];
-    const double* w = model.weights[c].data();
-    double* gw = gradients.weights[c].data();
-    double* gb = gradients.biases[c].data();
-    const double* in = work.a[c].data();
+    const double* above = batch.row(batch.error, c + 1, r);
+    double* below = batch.row(batch.error, c, r);
     if (layer.kind == LayerKind::dense) {
-      dense_backward(layer, w, in, work.error.data(), gw, gb, work.error_below.data());
+      dense_error_below(layer, model.weights[c].data(), above, below);
     } else {
-      listed_backward(layer, w, in, work.error.data(), gw, gb, work.error_below.data());
+      listed_error_below(layer, model.weights[c].data(), above, below);
     }
-    if (c == 0) break;  // the inputs have no error
     const Activation hidden = plan.layers[c - 1].activation;
-    for (int k = 0; k < layer.n_pre; ++k) {
-      work.error[k] = work.error_below[k] * activation_slope(hidden, work.z[c][k], work.a[c][k]);
-    }
+    const double* zc = batch.row(batch.z, c, r);
+    const double* ac = batch.row(batch.a, c, r);
+    for (int k = 0; k < layer.n_pre; ++k) below[k] *= activation_slope(hidden, zc[k], ac[k]);
   }
-  return example_loss(work, target);
+  return example_loss(batch, r, target);
+}
+
+void connection_gradient(const StackPlan& plan, const StackBatch& batch, std::size_t rows, int c,
+                         AnnStackGradients& gradients) {
+  const StackLayer& layer = plan.layers[c];
+  const double* inputs = batch.a[c].data();
+  const double* errors = batch.error[c + 1].data();
+  std::vector<double>& gw = gradients.weights[c];
+  std::vector<double>& gb = gradients.biases[c];
+  std::fill(gb.begin(), gb.end(), 0.0);
+  if (layer.kind == LayerKind::dense) {
+    dense_gradient(layer, inputs, errors, rows, gw.data());
+    for (std::size_t r = 0; r < rows; ++r) {
+      for (int k = 0; k < layer.n_post; ++k) gb[k] += errors[r * layer.n_post + k];
+    }
+    return;
+  }
+  std::fill(gw.begin(), gw.end(), 0.0);
+  listed_gradient(layer, inputs, errors, rows, gw.data(), gb.data());
 }
 
 }  // namespace spikeae::ann

@@ -30,25 +30,38 @@ struct StackPlan {
   explicit StackPlan(const AnnModel& model);
 };
 
-// Pre-activations z and activations a of every layer (a[0]: the inputs), and the
-// errors of the layers being walked back.
-struct StackWorkspace {
-  std::vector<std::vector<double>> z, a;
-  std::vector<double> error, error_below;
+// Row-major (rows, layer size) matrices, per layer, for up to `capacity`
+// examples: pre-activations z, activations a (a[0]: the inputs) and errors
+// dLoss/dz, which the weight gradients of a whole batch are products of.
+struct StackBatch {
+  std::vector<std::size_t> sizes;
+  std::vector<std::vector<double>> z, a, error;
 
-  explicit StackWorkspace(const AnnModel& model);
+  StackBatch(const AnnModel& model, std::size_t capacity);
+  double* row(std::vector<std::vector<double>>& m, int layer, std::size_t r) {
+    return m[layer].data() + r * sizes[layer];
+  }
+  const double* row(const std::vector<std::vector<double>>& m, int layer, std::size_t r) const {
+    return m[layer].data() + r * sizes[layer];
+  }
 };
 
-// Fills a[first + 1 ...] from a[first].
-void forward_from(const StackPlan& plan, const AnnModel& model, int first, StackWorkspace& work);
+// Fills row r of z and a of the layers above `first` from a[first].
+void forward_from(const StackPlan& plan, const AnnModel& model, int first, StackBatch& batch,
+                  std::size_t r);
 
-// After forward_from(0): the example's loss against `target` (mean over pixels
-// of the squared error), its gradient added to `gradients`.
-double backward(const StackPlan& plan, const AnnModel& model, const double* target,
-                StackWorkspace& work, AnnStackGradients& gradients);
+// After forward_from(0): row r's loss against `target` (mean over pixels of the
+// squared error).
+double example_loss(const StackBatch& batch, std::size_t r, const double* target);
 
-// After forward_from(0): the example's loss.
-double example_loss(const StackWorkspace& work, const double* target);
+// After forward_from(0): row r's errors on every layer but the inputs; its loss.
+double backward_errors(const StackPlan& plan, const AnnModel& model, const double* target,
+                       StackBatch& batch, std::size_t r);
+
+// After backward_errors of rows [0, rows): connection c's gradient, summed over
+// those rows in their order, written into `gradients`.
+void connection_gradient(const StackPlan& plan, const StackBatch& batch, std::size_t rows, int c,
+                         AnnStackGradients& gradients);
 
 }  // namespace spikeae::ann
 

@@ -9,21 +9,13 @@ namespace {
 // Adam's betas as the spiking trainer's; TensorFlow's eps (docs/model.md section 7).
 constexpr double kBeta1 = 0.9, kBeta2 = 0.999, kEpsilon = 1e-7;
 
-std::vector<StackWorkspace> make_workspaces(const AnnModel& model, int count) {
-  std::vector<StackWorkspace> work;
-  for (int w = 0; w < count; ++w) work.emplace_back(model);
-  return work;
-}
-
 }  // namespace
 
 StackStepper::StackStepper(AnnModel& model, ThreadPool& pool)
     : model_(model),
       pool_(pool),
       plan_(model),
-      work_(make_workspaces(model, pool.size())),
-      per_example_(static_cast<std::size_t>(model.options.batch_size),
-                   make_ann_stack_gradients(model)),
+      batch_(model, static_cast<std::size_t>(model.options.batch_size)),
       sum_(make_ann_stack_gradients(model)),
       m_(make_ann_stack_gradients(model)),
       v_(make_ann_stack_gradients(model)) {}
@@ -31,23 +23,20 @@ StackStepper::StackStepper(AnnModel& model, ThreadPool& pool)
 void StackStepper::step(const AnnExampleSet& set, std::span<const std::size_t> batch,
                         std::span<double> losses) {
   const std::size_t width = set.pixels;
-  pool_.run(batch.size(), [&](std::size_t r, int w) {
-    StackWorkspace& work = work_[w];
-    AnnStackGradients& gradients = per_example_[r];
-    gradients.set_zero();
-    std::copy_n(set.inputs.data() + batch[r] * width, width, work.a[0].data());
-    forward_from(plan_, model_, 0, work);
-    losses[r] = backward(plan_, model_, set.targets.data() + batch[r] * width, work, gradients);
+  for (std::size_t r = 0; r < batch.size(); ++r) {
+    std::copy_n(set.inputs.data() + batch[r] * width, width, batch_.row(batch_.a, 0, r));
+  }
+  pool_.run(batch.size(), [&](std::size_t r, int) {
+    forward_from(plan_, model_, 0, batch_, r);
+    losses[r] = backward_errors(plan_, model_, set.targets.data() + batch[r] * width, batch_, r);
   });
-  // Summed in example order: the same whatever worker computed which example.
-  sum_.set_zero();
-  for (std::size_t r = 0; r < batch.size(); ++r) sum_.add(per_example_[r]);
   ++step_;
   const double scale = 1.0 / static_cast<double>(batch.size());
-  for (std::size_t c = 0; c < model_.weights.size(); ++c) {
+  pool_.run(plan_.layers.size(), [&](std::size_t c, int) {
+    connection_gradient(plan_, batch_, batch.size(), static_cast<int>(c), sum_);
     adam_update(model_.weights[c], sum_.weights[c], m_.weights[c], v_.weights[c], scale);
     adam_update(model_.biases[c], sum_.biases[c], m_.biases[c], v_.biases[c], scale);
-  }
+  });
 }
 
 // value -= lr / (1 - beta1^t) * m / (sqrt(v / (1 - beta2^t)) + eps), m and v of the
@@ -69,15 +58,15 @@ void stack_losses(const AnnModel& model, const AnnExampleSet& set, ThreadPool& p
                   std::span<double> losses) {
   check_stack_shapes(model);
   const StackPlan plan(model);
-  std::vector<StackWorkspace> work = make_workspaces(model, pool.size());
+  std::vector<StackBatch> rows(static_cast<std::size_t>(pool.size()), StackBatch(model, 1));
   const std::size_t width = set.pixels;
   constexpr std::size_t kChunk = 64;
   pool.run((set.size() + kChunk - 1) / kChunk, [&](std::size_t chunk, int w) {
     const std::size_t end = std::min(set.size(), (chunk + 1) * kChunk);
     for (std::size_t i = chunk * kChunk; i < end; ++i) {
-      std::copy_n(set.inputs.data() + i * width, width, work[w].a[0].data());
-      forward_from(plan, model, 0, work[w]);
-      losses[i] = example_loss(work[w], set.targets.data() + i * width);
+      std::copy_n(set.inputs.data() + i * width, width, rows[w].a[0].data());
+      forward_from(plan, model, 0, rows[w], 0);
+      losses[i] = example_loss(rows[w], 0, set.targets.data() + i * width);
     }
   });
 }

@@ -1,6 +1,7 @@
 // Training steps and losses of an ANN stack (internal; ann_trainer.cc runs them).
-// Each example of a batch has its own gradient buffer, summed in example order,
-// so the results do not depend on the thread count.
+// Threads share a batch's examples (forward pass and errors), then its
+// connections (gradient and Adam step); every sum runs over the examples in
+// their order, so the results do not depend on the thread count.
 #pragma once
 
 #include <cstddef>
@@ -28,8 +29,7 @@ class StackStepper {
   AnnModel& model_;
   ThreadPool& pool_;
   StackPlan plan_;
-  std::vector<StackWorkspace> work_;            // one per worker
-  std::vector<AnnStackGradients> per_example_;  // one per example of a batch
+  StackBatch batch_;
   AnnStackGradients sum_, m_, v_;
   std::int64_t step_ = 0;
 };
