@@ -179,11 +179,11 @@ double ann_stack_loss_gradient(const AnnModel& model, std::span<const double> in
   gradients = make_ann_stack_gradients(model);
   std::copy(inputs.begin(), inputs.end(), batch.a[0].begin());
   const auto width = static_cast<std::size_t>(model.inputs);
+  ann::forward_rows(plan, model, 0, batch, n);
+  ann::backward_errors(plan, model, targets.data(), batch, n);
   double sum = 0.0;
-  for (std::size_t r = 0; r < n; ++r) {
-    ann::forward_from(plan, model, 0, batch, r);
-    sum += ann::backward_errors(plan, model, targets.data() + r * width, batch, r);
-  }
+  for (std::size_t r = 0; r < n; ++r)
+    sum += ann::example_loss(batch, r, targets.data() + r * width);
   for (int c = 0; c < static_cast<int>(plan.layers.size()); ++c) {
     ann::connection_gradient(plan, batch, n, c, gradients);
   }
@@ -209,7 +209,7 @@ void stack_forward(const AnnModel& model, std::span<const double> inputs, std::s
   const int middle = ann_embedding_layer(model);
   for (std::size_t r = 0; r < n; ++r) {
     std::copy_n(inputs.data() + r * width, width, batch.a[0].data());
-    forward_from(plan, model, 0, batch, 0);
+    forward_rows(plan, model, 0, batch, 1);
     std::copy_n(batch.a[middle].data(), h, hidden.data() + r * h);
     std::copy_n(batch.a.back().data(), width, outputs.data() + r * width);
   }
@@ -226,7 +226,7 @@ void stack_decode(const AnnModel& model, std::span<const double> hidden,
   const int middle = ann_embedding_layer(model);
   for (std::size_t r = 0; r < n; ++r) {
     std::copy_n(hidden.data() + r * h, h, batch.a[middle].data());
-    forward_from(plan, model, middle, batch, 0);
+    forward_rows(plan, model, middle, batch, 1);
     std::copy_n(batch.a.back().data(), width, outputs.data() + r * width);
   }
 }

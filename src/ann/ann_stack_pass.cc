@@ -45,11 +45,14 @@ StackLayer plan_layer(const AnnModel& model, int c) {
   return layer;
 }
 
+// z = a W + b for every row at once.
 void dense_forward(const StackLayer& layer, const double* w, const double* b, const double* in,
-                   double* z) {
-  const Eigen::Map<const RowMatrix> weights(w, layer.n_pre, layer.n_post);
-  Vector(z, layer.n_post).noalias() = weights.transpose() * ConstVector(in, layer.n_pre);
-  Vector(z, layer.n_post) += ConstVector(b, layer.n_post);
+                   std::size_t rows, double* z) {
+  const auto n = static_cast<Eigen::Index>(rows);
+  Eigen::Map<RowMatrix> out(z, n, layer.n_post);
+  out.noalias() = Eigen::Map<const RowMatrix>(in, n, layer.n_pre) *
+                  Eigen::Map<const RowMatrix>(w, layer.n_pre, layer.n_post);
+  out.rowwise() += ConstVector(b, layer.n_post).transpose();
 }
 
 void listed_forward(const StackLayer& layer, const double* w, const double* b, const double* in,
@@ -63,11 +66,13 @@ void listed_forward(const StackLayer& layer, const double* w, const double* b, c
   }
 }
 
-// dLoss/da of the layer below from `error` (dLoss/dz of the layer above).
+// dLoss/da of the layer below from `error` (dLoss/dz of the layer above), every row at once.
 void dense_error_below(const StackLayer& layer, const double* w, const double* error,
-                       double* below) {
-  Vector(below, layer.n_pre).noalias() =
-      Eigen::Map<const RowMatrix>(w, layer.n_pre, layer.n_post) * ConstVector(error, layer.n_post);
+                       std::size_t rows, double* below) {
+  const auto n = static_cast<Eigen::Index>(rows);
+  Eigen::Map<RowMatrix>(below, n, layer.n_pre).noalias() =
+      Eigen::Map<const RowMatrix>(error, n, layer.n_post) *
+      Eigen::Map<const RowMatrix>(w, layer.n_pre, layer.n_post).transpose();
 }
 
 void listed_error_below(const StackLayer& layer, const double* w, const double* error,
@@ -117,23 +122,26 @@ StackBatch::StackBatch(const AnnModel& model, std::size_t capacity) {
     sizes.push_back(static_cast<std::size_t>(size));
     for (auto* m : {&z, &a, &error}) m->emplace_back(sizes.back() * capacity, 0.0);
   }
+  targets.resize(sizes.back() * capacity);
 }
 
-void forward_from(const StackPlan& plan, const AnnModel& model, int first, StackBatch& batch,
-                  std::size_t r) {
+void forward_rows(const StackPlan& plan, const AnnModel& model, int first, StackBatch& batch,
+                  std::size_t rows) {
   for (int c = first; c < static_cast<int>(plan.layers.size()); ++c) {
     const StackLayer& layer = plan.layers[c];
     const double* w = model.weights[c].data();
     const double* b = model.biases[c].data();
-    const double* in = batch.row(batch.a, c, r);
-    double* z = batch.row(batch.z, c + 1, r);
     if (layer.kind == LayerKind::dense) {
-      dense_forward(layer, w, b, in, z);
+      dense_forward(layer, w, b, batch.a[c].data(), rows, batch.z[c + 1].data());
     } else {
-      listed_forward(layer, w, b, in, z);
+      for (std::size_t r = 0; r < rows; ++r) {
+        listed_forward(layer, w, b, batch.row(batch.a, c, r), batch.row(batch.z, c + 1, r));
+      }
     }
-    double* a = batch.row(batch.a, c + 1, r);
-    for (int k = 0; k < layer.n_post; ++k) a[k] = activate(layer.activation, z[k]);
+    const double* z = batch.z[c + 1].data();
+    double* a = batch.a[c + 1].data();
+    const std::size_t count = rows * static_cast<std::size_t>(layer.n_post);
+    for (std::size_t k = 0; k < count; ++k) a[k] = activate(layer.activation, z[k]);
   }
 }
 
@@ -149,32 +157,35 @@ double example_loss(const StackBatch& batch, std::size_t r, const double* target
   return sum / static_cast<double>(width);
 }
 
-double backward_errors(const StackPlan& plan, const AnnModel& model, const double* target,
-                       StackBatch& batch, std::size_t r) {
+void backward_errors(const StackPlan& plan, const AnnModel& model, const double* targets,
+                     StackBatch& batch, std::size_t rows) {
   const int last = static_cast<int>(plan.layers.size());
-  const double* y = batch.row(batch.a, last, r);
-  const double* z = batch.row(batch.z, last, r);
-  double* error = batch.row(batch.error, last, r);
+  const double* y = batch.a[last].data();
+  const double* z = batch.z[last].data();
+  double* error = batch.error[last].data();
   const std::size_t width = batch.sizes[last];
   const double scale = 2.0 / static_cast<double>(width);
-  for (std::size_t k = 0; k < width; ++k) {
-    error[k] = scale * (y[k] - target[k]) * activation_slope(model.options.decoder, z[k], y[k]);
+  for (std::size_t k = 0; k < rows * width; ++k) {
+    error[k] = scale * (y[k] - targets[k]) * activation_slope(model.options.decoder, z[k], y[k]);
   }
   for (int c = last - 1; c >= 1; --c) {
     const StackLayer& layer = plan.layers[c];
-    const double* above = batch.row(batch.error, c + 1, r);
-    double* below = batch.row(batch.error, c, r);
+    const double* w = model.weights[c].data();
     if (layer.kind == LayerKind::dense) {
-      dense_error_below(layer, model.weights[c].data(), above, below);
+      dense_error_below(layer, w, batch.error[c + 1].data(), rows, batch.error[c].data());
     } else {
-      listed_error_below(layer, model.weights[c].data(), above, below);
+      for (std::size_t r = 0; r < rows; ++r) {
+        listed_error_below(layer, w, batch.row(batch.error, c + 1, r),
+                           batch.row(batch.error, c, r));
+      }
     }
     const Activation hidden = plan.layers[c - 1].activation;
-    const double* zc = batch.row(batch.z, c, r);
-    const double* ac = batch.row(batch.a, c, r);
-    for (int k = 0; k < layer.n_pre; ++k) below[k] *= activation_slope(hidden, zc[k], ac[k]);
+    const double* zc = batch.z[c].data();
+    const double* ac = batch.a[c].data();
+    double* below = batch.error[c].data();
+    const std::size_t count = rows * static_cast<std::size_t>(layer.n_pre);
+    for (std::size_t k = 0; k < count; ++k) below[k] *= activation_slope(hidden, zc[k], ac[k]);
   }
-  return example_loss(batch, r, target);
 }
 
 void connection_gradient(const StackPlan& plan, const StackBatch& batch, std::size_t rows, int c,

@@ -32,10 +32,12 @@ struct StackPlan {
 
 // Row-major (rows, layer size) matrices, per layer, for up to `capacity`
 // examples: pre-activations z, activations a (a[0]: the inputs) and errors
-// dLoss/dz, which the weight gradients of a whole batch are products of.
+// dLoss/dz, which the weight gradients of a whole batch are products of; and
+// the targets (rows, outputs).
 struct StackBatch {
   std::vector<std::size_t> sizes;
   std::vector<std::vector<double>> z, a, error;
+  std::vector<double> targets;
 
   StackBatch(const AnnModel& model, std::size_t capacity);
   double* row(std::vector<std::vector<double>>& m, int layer, std::size_t r) {
@@ -46,17 +48,19 @@ struct StackBatch {
   }
 };
 
-// Fills row r of z and a of the layers above `first` from a[first].
-void forward_from(const StackPlan& plan, const AnnModel& model, int first, StackBatch& batch,
-                  std::size_t r);
+// Fills rows [0, rows) of z and a of the layers above `first` from a[first]:
+// a dense layer in one product over the rows, the others row by row.
+void forward_rows(const StackPlan& plan, const AnnModel& model, int first, StackBatch& batch,
+                  std::size_t rows);
 
-// After forward_from(0): row r's loss against `target` (mean over pixels of the
+// After forward_rows(0): row r's loss against `target` (mean over pixels of the
 // squared error).
 double example_loss(const StackBatch& batch, std::size_t r, const double* target);
 
-// After forward_from(0): row r's errors on every layer but the inputs; its loss.
-double backward_errors(const StackPlan& plan, const AnnModel& model, const double* target,
-                       StackBatch& batch, std::size_t r);
+// After forward_rows(0): the errors of rows [0, rows) on every layer but the
+// inputs, against `targets` (rows, outputs).
+void backward_errors(const StackPlan& plan, const AnnModel& model, const double* targets,
+                     StackBatch& batch, std::size_t rows);
 
 // After backward_errors of rows [0, rows): connection c's gradient, summed over
 // those rows in their order, written into `gradients`.

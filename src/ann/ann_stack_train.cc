@@ -25,11 +25,14 @@ void StackStepper::step(const AnnExampleSet& set, std::span<const std::size_t> b
   const std::size_t width = set.pixels;
   for (std::size_t r = 0; r < batch.size(); ++r) {
     std::copy_n(set.inputs.data() + batch[r] * width, width, batch_.row(batch_.a, 0, r));
+    std::copy_n(set.targets.data() + batch[r] * width, width, batch_.targets.data() + r * width);
   }
-  pool_.run(batch.size(), [&](std::size_t r, int) {
-    forward_from(plan_, model_, 0, batch_, r);
-    losses[r] = backward_errors(plan_, model_, set.targets.data() + batch[r] * width, batch_, r);
-  });
+  // One thread: a dense layer's product covers the whole batch.
+  forward_rows(plan_, model_, 0, batch_, batch.size());
+  backward_errors(plan_, model_, batch_.targets.data(), batch_, batch.size());
+  for (std::size_t r = 0; r < batch.size(); ++r) {
+    losses[r] = example_loss(batch_, r, batch_.targets.data() + r * width);
+  }
   ++step_;
   const double scale = 1.0 / static_cast<double>(batch.size());
   pool_.run(plan_.layers.size(), [&](std::size_t c, int) {
@@ -58,15 +61,17 @@ void stack_losses(const AnnModel& model, const AnnExampleSet& set, ThreadPool& p
                   std::span<double> losses) {
   check_stack_shapes(model);
   const StackPlan plan(model);
-  std::vector<StackBatch> rows(static_cast<std::size_t>(pool.size()), StackBatch(model, 1));
-  const std::size_t width = set.pixels;
   constexpr std::size_t kChunk = 64;
+  std::vector<StackBatch> chunks(static_cast<std::size_t>(pool.size()), StackBatch(model, kChunk));
+  const std::size_t width = set.pixels;
   pool.run((set.size() + kChunk - 1) / kChunk, [&](std::size_t chunk, int w) {
-    const std::size_t end = std::min(set.size(), (chunk + 1) * kChunk);
-    for (std::size_t i = chunk * kChunk; i < end; ++i) {
-      std::copy_n(set.inputs.data() + i * width, width, rows[w].a[0].data());
-      forward_from(plan, model, 0, rows[w], 0);
-      losses[i] = example_loss(rows[w], 0, set.targets.data() + i * width);
+    const std::size_t begin = chunk * kChunk;
+    const std::size_t rows = std::min(set.size(), begin + kChunk) - begin;
+    StackBatch& batch = chunks[w];
+    std::copy_n(set.inputs.data() + begin * width, rows * width, batch.a[0].data());
+    forward_rows(plan, model, 0, batch, rows);
+    for (std::size_t r = 0; r < rows; ++r) {
+      losses[begin + r] = example_loss(batch, r, set.targets.data() + (begin + r) * width);
     }
   });
 }

@@ -1,7 +1,7 @@
 // Training steps and losses of an ANN stack (internal; ann_trainer.cc runs them).
-// Threads share a batch's examples (forward pass and errors), then its
-// connections (gradient and Adam step); every sum runs over the examples in
-// their order, so the results do not depend on the thread count.
+// A batch goes through each layer at once on one thread (one product per dense
+// layer); then threads share its connections (gradient and Adam step). No
+// product's shape depends on the thread count, so neither do the results.
 #pragma once
 
 #include <cstddef>
