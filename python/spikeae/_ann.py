@@ -79,9 +79,11 @@ class AnnModel(CoreWrapper):
                                  seed, architecture, layer_sizes, layers)
 
     def __repr__(self) -> str:
-        sizes = "-".join(str(n) for n in self.layer_sizes)
-        return (f"<spikeae.AnnModel {sizes}, {self.layers}, "
-                f"{self.encoder}/{self.decoder}, {self.parameter_count} parameters>")
+        shape = "-".join(str(n) for n in self.layer_sizes)
+        if "layers" in self.options:
+            shape += f" ({self.layers})"
+        return (f"<spikeae.AnnModel {shape}, {self.encoder}/{self.decoder}, "
+                f"{self.parameter_count} parameters>")
 
     # -- description -------------------------------------------------------------
 
