@@ -86,8 +86,10 @@ void add_training_flags(CLI::App& command, AnnFlags& flags) {
       .add_option(both_spellings("--noise-factor"), o.encoding.noise_factor,
                   "The spiking model's input noise, in [0, 1]")
       ->capture_default_str();
-  command.add_option("--epochs", o.epochs)->capture_default_str();
-  command.add_option(both_spellings("--batch-size"), o.batch_size)->capture_default_str();
+  command.add_option("--epochs", o.epochs, "Passes over the training images")
+      ->capture_default_str();
+  command.add_option(both_spellings("--batch-size"), o.batch_size, "Examples per Adam step")
+      ->capture_default_str();
   command.add_option(both_spellings("--learning-rate"), o.learning_rate, "Adam's step")
       ->capture_default_str();
   command.add_option("--threads", o.threads, "0: all hardware threads; results do not change")
