@@ -724,6 +724,29 @@ TEST_F(CliTest, HelpShowsEverySubcommandAndItsDefaults) {
   EXPECT_TRUE(Contains(embed_help.output, "--layer"));
 }
 
+// --- ann -------------------------------------------------------------------
+
+TEST_F(CliTest, AnnTrainsAConvStackAndPrintsItsTestLoss) {
+  const RunResult r = run(std::vector<std::string>{"ann"} + data() +
+                          split("--architecture 8x8,conv:2:4:2:1,dense:5 --train-size 40 "
+                                "--validation-size 20 --epochs 2 --threads 1",
+                                ' '));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(Contains(r.output, "epoch 2/2"));
+  EXPECT_TRUE(Contains(r.output, "best epoch"));
+  EXPECT_TRUE(Contains(r.output, "test 0."));
+}
+
+TEST_F(CliTest, AnnRefusesAStackThatDoesNotFitTheImages) {
+  const RunResult r = run(std::vector<std::string>{"ann"} + data() +
+                          split("--layer-sizes 49,5,49 --train-size 40 --validation-size 20", ' '));
+  EXPECT_NE(r.status, 0);
+  EXPECT_TRUE(Contains(r.output, "images have 64 pixels")) << r.output;
+  const RunResult help = run({"ann", "--help"});
+  EXPECT_EQ(help.status, 0);
+  EXPECT_TRUE(Contains(help.output, "--architecture"));
+}
+
 TEST_F(CliTest, NoSubcommandFails) {
   const RunResult r = run({});
   EXPECT_NE(r.status, 0);

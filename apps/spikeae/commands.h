@@ -13,5 +13,6 @@ void add_export_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
 void add_options_command(CLI::App& app);
 void add_report_command(CLI::App& app);
+void add_ann_command(CLI::App& app);
 
 }  // namespace spikeae::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   spikeae::cli::add_bench_command(app);
   spikeae::cli::add_options_command(app);
   spikeae::cli::add_report_command(app);
+  spikeae::cli::add_ann_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

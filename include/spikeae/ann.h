@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "spikeae/encoding.h"
+#include "spikeae/layer_spec.h"
 
 namespace spikeae {
 
@@ -51,14 +52,25 @@ void validate(const AnnOptions& options);
 
 // Weights are input-major like the spiking network's: w1[p * hidden + j] joins
 // input p to hidden unit j, w2[j * outputs + k] hidden unit j to output k.
+// A model of any other shape is a stack (ann_stack.h): w1 ... b2 stay empty and
+// layer_sizes, connections, weights and biases hold it.
 struct AnnModel {
-  int inputs = 0;  // as many outputs (an autoencoder)
-  AnnOptions options;
+  int inputs = 0;      // as many outputs (an autoencoder)
+  AnnOptions options;  // a stack's options.hidden is the size of its middle layer
   std::vector<double> w1, b1, w2, b2;
+  std::vector<int> layer_sizes;                      // a stack's; empty for the i-h-i model
+  std::vector<LayerSpec> connections;                // one per connection; empty when all dense
+  std::vector<std::vector<double>> weights, biases;  // one array per connection
 
+  bool is_stack() const { return !layer_sizes.empty(); }
   int hidden() const { return options.hidden; }
   int outputs() const { return inputs; }
-  std::size_t parameter_count() const { return w1.size() + b1.size() + w2.size() + b2.size(); }
+  std::size_t parameter_count() const {
+    std::size_t count = w1.size() + b1.size() + w2.size() + b2.size();
+    for (const auto& block : weights) count += block.size();
+    for (const auto& block : biases) count += block.size();
+    return count;
+  }
 
   friend bool operator==(const AnnModel&, const AnnModel&) = default;
 };
@@ -74,7 +86,8 @@ AnnModel make_ann_model(int input_size, const AnnOptions& options);
 void check_shapes(const AnnModel& model);
 
 // Row-major batches of n examples: inputs (n, inputs), hidden (n, hidden),
-// outputs (n, outputs); n is inputs.size() / model.inputs.
+// outputs (n, outputs); n is inputs.size() / model.inputs. A stack's hidden
+// activations are its middle layer's (ann_stack.h).
 void ann_forward(const AnnModel& model, std::span<const double> inputs, std::span<double> hidden,
                  std::span<double> outputs);
 // Outputs from hidden activations (n, hidden).
@@ -90,6 +103,7 @@ AnnGradients make_ann_gradients(const AnnModel& model);
 
 // The mean over the batch of the per-example loss (mean over pixels of
 // (output - target)^2), with its exact gradient written into `gradients`.
+// i-h-i models only (a stack's is ann_stack_loss_gradient).
 double ann_loss_gradient(const AnnModel& model, std::span<const double> inputs,
                          std::span<const double> targets, AnnGradients& gradients);
 

@@ -9,6 +9,7 @@
 #include "run_control.h"
 #include "spikeae/ann.h"
 #include "spikeae/ann_run.h"
+#include "spikeae/ann_stack.h"
 #include "spikeae/error.h"
 
 namespace spikeae::python {
@@ -16,7 +17,10 @@ namespace {
 
 AnnModel create(int input_size, int hidden, const std::string& encoder, const std::string& decoder,
                 bool inverted, double noise_factor, std::uint64_t seed, double learning_rate,
-                int batch_size, int epochs, int threads, int gradient_shards) {
+                int batch_size, int epochs, int threads, int gradient_shards,
+                const std::optional<std::string>& architecture,
+                const std::optional<std::vector<int>>& layer_sizes,
+                const std::optional<std::string>& layers) {
   AnnOptions options;
   options.hidden = hidden;
   options.encoder = parse_activation(encoder);
@@ -28,7 +32,7 @@ AnnModel create(int input_size, int hidden, const std::string& encoder, const st
   options.threads = threads;
   options.gradient_shards = gradient_shards;
   options.seed = seed;
-  return make_ann_model(input_size, options);
+  return make_requested_ann_model(input_size, {architecture, layer_sizes, layers}, options);
 }
 
 py::dict options_to_dict(const AnnModel& model) {
@@ -46,10 +50,16 @@ py::dict options_to_dict(const AnnModel& model) {
   d["epochs"] = o.epochs;
   d["threads"] = o.threads;
   d["gradient_shards"] = o.gradient_shards;
+  // Only a stack has these, so an i-h-i model's options (and file) stay as they were.
+  if (model.is_stack()) {
+    d["layer_sizes"] = model.layer_sizes;
+    if (!model.connections.empty()) d["layers"] = layer_specs_text(model.connections);
+  }
   return d;
 }
 
 std::vector<double>& parameter(AnnModel& model, const std::string& name) {
+  if (model.is_stack()) throw Error("an ANN stack's parameters are per connection: use weights(c)");
   if (name == "w1") return model.w1;
   if (name == "b1") return model.b1;
   if (name == "w2") return model.w2;
@@ -80,6 +90,48 @@ void set_parameter(AnnModel& model, const std::string& name, const Doubles& arra
     std::string wanted = "(" + std::to_string(shape[0]);
     wanted += shape.size() > 1 ? ", " + std::to_string(shape[1]) + ")" : ",)";
     throw Error(name + " must have shape " + wanted);
+  }
+  for (py::ssize_t k = 0; k < array.size(); ++k) {
+    if (!std::isfinite(array.data()[k])) throw Error(name + " must hold finite numbers");
+  }
+  std::memcpy(values.data(), array.data(), values.size() * sizeof(double));
+}
+
+// A stack's weights[c] ("weights") or biases[c] ("biases").
+std::vector<double>& stack_parameter(AnnModel& model, const std::string& name, int c) {
+  if (!model.is_stack()) throw Error("this ANN is input-hidden-input: use w1, b1, w2 and b2");
+  const int connections = static_cast<int>(model.weights.size());
+  if (c < 0 || c >= connections) {
+    throw Error("connection " + std::to_string(c) + " out of range: the ANN has " +
+                std::to_string(connections));
+  }
+  if (name == "weights") return model.weights[c];
+  if (name == "biases") return model.biases[c];
+  throw Error("unknown ANN parameter \"" + name + "\": must be weights or biases");
+}
+
+std::vector<py::ssize_t> stack_shape(const AnnModel& model, const std::string& name, int c) {
+  if (name == "biases") return {static_cast<py::ssize_t>(ann_bias_count(model, c))};
+  const auto [rows, columns] = ann_weight_shape(model, c);
+  return {static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(columns)};
+}
+
+py::array_t<double> get_stack_parameter(AnnModel& model, const std::string& name, int c) {
+  const std::vector<double>& values = stack_parameter(model, name, c);
+  py::array_t<double> array = new_doubles(stack_shape(model, name, c));
+  std::memcpy(array.mutable_data(), values.data(), values.size() * sizeof(double));
+  return array;
+}
+
+void set_stack_parameter(AnnModel& model, const std::string& name, int c, const Doubles& array) {
+  std::vector<double>& values = stack_parameter(model, name, c);
+  const std::vector<py::ssize_t> shape = stack_shape(model, name, c);
+  bool fits = array.ndim() == static_cast<py::ssize_t>(shape.size());
+  for (std::size_t d = 0; fits && d < shape.size(); ++d) fits = array.shape(d) == shape[d];
+  if (!fits) {
+    std::string wanted = "(" + std::to_string(shape[0]);
+    wanted += shape.size() > 1 ? ", " + std::to_string(shape[1]) + ")" : ",)";
+    throw Error(name + "[" + std::to_string(c) + "] must have shape " + wanted);
   }
   for (py::ssize_t k = 0; k < array.size(); ++k) {
     if (!std::isfinite(array.data()[k])) throw Error(name + " must hold finite numbers");
@@ -208,13 +260,21 @@ void bind_ann(py::module_& m) {
       .def(py::init(&create), py::kw_only(), py::arg("input_size"), py::arg("hidden"),
            py::arg("encoder"), py::arg("decoder"), py::arg("inverted"), py::arg("noise_factor"),
            py::arg("seed"), py::arg("learning_rate"), py::arg("batch_size"), py::arg("epochs"),
-           py::arg("threads"), py::arg("gradient_shards"),
-           "A new dense autoencoder, Glorot-uniform weights from the seed, zero biases.")
+           py::arg("threads"), py::arg("gradient_shards"), py::arg("architecture") = py::none(),
+           py::arg("layer_sizes") = py::none(), py::arg("layers") = py::none(),
+           "A new autoencoder, Glorot-uniform weights from the seed, zero biases.")
       .def(py::init<const AnnModel&>(), py::arg("other"), "A deep copy.")
       .def_property_readonly("options", &options_to_dict)
       .def_property_readonly("parameter_count", &AnnModel::parameter_count)
       .def("get_parameter", &get_parameter, py::arg("name"))
       .def("set_parameter", &set_parameter, py::arg("name"), py::arg("values"))
+      .def_property_readonly("is_stack", &AnnModel::is_stack)
+      .def_property_readonly(
+          "connection_count",
+          [](const AnnModel& model) { return static_cast<int>(model.weights.size()); })
+      .def("get_stack_parameter", &get_stack_parameter, py::arg("name"), py::arg("connection"))
+      .def("set_stack_parameter", &set_stack_parameter, py::arg("name"), py::arg("connection"),
+           py::arg("values"))
       .def("forward", &forward, py::arg("inputs"), "(hidden, outputs) of (count, inputs) values.")
       .def("decode", &decode, py::arg("hidden"), "Outputs of (count, hidden) activations.")
       .def("losses", &losses, py::arg("images"), py::arg("noise_factor"), py::arg("noise_seed"),

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "ann/ann_kernels.h"
+#include "ann/ann_stack_pass.h"
 #include "spikeae/ann.h"
 #include "spikeae/error.h"
 #include "spikeae/random.h"
@@ -60,6 +61,10 @@ AnnModel make_ann_model(int input_size, const AnnOptions& options) {
 }
 
 void check_shapes(const AnnModel& model) {
+  if (model.is_stack()) {
+    check_stack_shapes(model);
+    return;
+  }
   const auto i = static_cast<std::size_t>(model.inputs);
   const auto h = static_cast<std::size_t>(model.hidden());
   if (model.inputs < 1 || model.w1.size() != i * h || model.b1.size() != h ||
@@ -71,6 +76,10 @@ void check_shapes(const AnnModel& model) {
 
 void ann_forward(const AnnModel& model, std::span<const double> inputs, std::span<double> hidden,
                  std::span<double> outputs) {
+  if (model.is_stack()) {
+    ann::stack_forward(model, inputs, hidden, outputs);
+    return;
+  }
   const std::size_t n = rows_in(inputs, model.inputs, "inputs");
   const auto i = static_cast<std::size_t>(model.inputs);
   const auto h = static_cast<std::size_t>(model.hidden());
@@ -85,6 +94,10 @@ void ann_forward(const AnnModel& model, std::span<const double> inputs, std::spa
 }
 
 void ann_decode(const AnnModel& model, std::span<const double> hidden, std::span<double> outputs) {
+  if (model.is_stack()) {
+    ann::stack_decode(model, hidden, outputs);
+    return;
+  }
   const std::size_t n = rows_in(hidden, model.hidden(), "hidden activations");
   const auto i = static_cast<std::size_t>(model.inputs);
   const auto h = static_cast<std::size_t>(model.hidden());
@@ -108,6 +121,7 @@ AnnGradients make_ann_gradients(const AnnModel& model) {
 
 double ann_loss_gradient(const AnnModel& model, std::span<const double> inputs,
                          std::span<const double> targets, AnnGradients& gradients) {
+  if (model.is_stack()) throw Error("an ANN stack's gradient is ann_stack_loss_gradient's");
   const std::size_t n = rows_in(inputs, model.inputs, "inputs");
   if (targets.size() != inputs.size()) throw Error("inputs and targets differ in size");
   const ann::Kernels& kernels = ann::kernels();

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ann/ann_kernels.h"
+#include "ann/ann_stack_train.h"
 #include "engine/cpu/thread_pool.h"
 #include "optim/sharded_adam.h"
 #include "spikeae/adam.h"
@@ -183,8 +184,9 @@ class AnnStepper {
 };
 
 // Trains one epoch; false when stop_requested ended it early.
+template <class Stepper>
 bool run_epoch(int epoch, const AnnOptions& options, const AnnExampleSet& train_set,
-               AnnStepper& stepper, const AnnCallbacks& callbacks, std::vector<double>& losses) {
+               Stepper& stepper, const AnnCallbacks& callbacks, std::vector<double>& losses) {
   const std::vector<std::size_t> order = epoch_order(train_set.size(), options.seed, epoch);
   losses.resize(order.size());
   const auto batch_size = static_cast<std::size_t>(options.batch_size);
@@ -202,6 +204,10 @@ void pool_losses(const AnnModel& model, const AnnExampleSet& set, ThreadPool& po
                  std::span<double> losses) {
   check_shapes(model);
   check_compatible(model, set, "evaluation");
+  if (model.is_stack()) {
+    ann::stack_losses(model, set, pool, losses);
+    return;
+  }
   constexpr std::size_t kChunk = 64;
   std::vector<ann::BatchBuffers> buffers = make_buffers(model, pool.size(), kChunk);
   std::vector<std::size_t> indices(set.size());
@@ -258,16 +264,14 @@ double evaluate_ann_loss(const AnnModel& model, const AnnExampleSet& set, int th
   return pool_mean_loss(model, set, pool);
 }
 
-AnnTrainResult train_ann(AnnModel model, const AnnExampleSet& train_set,
-                         const AnnExampleSet& validation_set, const AnnCallbacks& callbacks) {
-  validate(model.options);
-  check_shapes(model);
-  check_compatible(model, train_set, "training");
-  check_compatible(model, validation_set, "validation");
-  if (train_set.size() == 0) throw Error("the training set is empty");
+namespace {
+
+// The epochs of train_ann, with the stepper of the model's shape.
+template <class Stepper>
+AnnTrainResult train_epochs(AnnModel& model, Stepper& stepper, ThreadPool& pool,
+                            const AnnExampleSet& train_set, const AnnExampleSet& validation_set,
+                            const AnnCallbacks& callbacks) {
   const AnnOptions& options = model.options;
-  ThreadPool pool(options.threads);
-  AnnStepper stepper(model, pool);
   AnnTrainResult result;
   result.best_model = model;
   std::vector<double> losses;
@@ -293,6 +297,27 @@ AnnTrainResult train_ann(AnnModel model, const AnnExampleSet& train_set,
     }
     result.history.push_back(metrics);
     if (callbacks.on_epoch) callbacks.on_epoch(metrics, model);
+  }
+  return result;
+}
+
+}  // namespace
+
+AnnTrainResult train_ann(AnnModel model, const AnnExampleSet& train_set,
+                         const AnnExampleSet& validation_set, const AnnCallbacks& callbacks) {
+  validate(model.options);
+  check_shapes(model);
+  check_compatible(model, train_set, "training");
+  check_compatible(model, validation_set, "validation");
+  if (train_set.size() == 0) throw Error("the training set is empty");
+  ThreadPool pool(model.options.threads);
+  AnnTrainResult result;
+  if (model.is_stack()) {
+    ann::StackStepper stepper(model, pool);
+    result = train_epochs(model, stepper, pool, train_set, validation_set, callbacks);
+  } else {
+    AnnStepper stepper(model, pool);
+    result = train_epochs(model, stepper, pool, train_set, validation_set, callbacks);
   }
   result.final_model = std::move(model);
   return result;
