@@ -23,6 +23,7 @@ struct AnnFlags {
   std::string encoder = "relu", decoder = "sigmoid";
   std::optional<std::string> architecture, layers;
   std::optional<std::vector<int>> layer_sizes;
+  bool hidden_given = false;  // --hidden must then agree with a stack's middle layer
 };
 
 void print_epoch(const EpochMetrics& m, int epochs) {
@@ -38,7 +39,10 @@ void run_ann(AnnFlags flags) {
   TrainTestData data = load_data(flags.data);
   const int pixels = static_cast<int>(data.train.pixels_per_image());
   const AnnModel start = make_requested_ann_model(
-      pixels, {flags.architecture, flags.layer_sizes, flags.layers}, flags.options);
+      pixels,
+      {flags.architecture, flags.layer_sizes, flags.layers,
+       flags.hidden_given ? std::optional<int>(flags.options.hidden) : std::nullopt},
+      flags.options);
   std::printf("ANN %zu parameters on %s\n", start.parameter_count(), data_name(flags.data).c_str());
   AnnCallbacks callbacks;
   callbacks.on_epoch = [&](const EpochMetrics& m, const AnnModel&) {
@@ -60,8 +64,10 @@ void run_ann(AnnFlags flags) {
 
 void add_model_flags(CLI::App& command, AnnFlags& flags) {
   command
-      .add_option("--hidden", flags.options.hidden, "Hidden units of the input-hidden-input model")
-      ->capture_default_str();
+      .add_option("--hidden", flags.options.hidden,
+                  "Hidden units of the input-hidden-input model (with a stack: its middle layer)")
+      ->capture_default_str()
+      ->each([&flags](const std::string&) { flags.hidden_given = true; });
   command.add_option("--architecture", flags.architecture,
                      "Any stack of layers as the spiking network's --architecture, e.g. "
                      "28x28,conv:8:4:2:1,dense:32 (hidden layers use --encoder, the last "

@@ -37,6 +37,7 @@ struct AnnShapeRequest {
   std::optional<std::string> architecture;
   std::optional<std::vector<int>> layer_sizes;
   std::optional<std::string> layers;
+  std::optional<int> hidden;  // given explicitly: a stack's middle layer must agree
 };
 
 // The model of that shape for images of input_size pixels; throws Error when the

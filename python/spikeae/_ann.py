@@ -36,7 +36,7 @@ _TRAINING_DEFAULTS = {"learning_rate": 0.001, "batch_size": 7,
                       "gradient_shards": RUN_DEFAULTS["gradient_shards"]}
 
 
-def _core_model(input_size: int, hidden: int, encoder: str, decoder: str, inverted: bool,
+def _core_model(input_size: int, hidden: Optional[int], encoder: str, decoder: str, inverted: bool,
                 noise_factor: float, seed: int, architecture: Optional[str] = None,
                 layer_sizes: Optional[List[int]] = None, layers: Optional[str] = None,
                 **training: Any) -> Any:
@@ -44,6 +44,9 @@ def _core_model(input_size: int, hidden: int, encoder: str, decoder: str, invert
     shape = {"architecture": None if architecture is None else str(architecture),
              "layer_sizes": None if layer_sizes is None else [int(n) for n in layer_sizes],
              "layers": None if layers is None else str(layers)}
+    # hidden given explicitly must agree with a stack's middle layer; left out, 32.
+    shape["requested_hidden"] = None if hidden is None else int(hidden)
+    hidden = 32 if hidden is None else hidden
     return _core.AnnModel(input_size=int(input_size), hidden=int(hidden), encoder=str(encoder),
                           decoder=str(decoder), inverted=bool(inverted),
                           noise_factor=float(noise_factor), seed=int(seed),
@@ -60,7 +63,8 @@ class AnnModel(CoreWrapper):
     or ``layer_sizes`` with ``layers`` (one spec per connection, e.g.
     "conv:1:28:28:8:4:2:1,dense,dense,tconv:8:14:14:1:4:2:1") give any stack of
     dense, local, conv and tconv layers; hidden layers use ``encoder``, the last
-    ``decoder``, and ``hidden`` is then the size of the middle layer.
+    ``decoder``, and ``hidden`` is then the size of the middle layer (given as well,
+    it must agree; left out it is 32 for the input - hidden - input model).
 
     Activations by name: "relu", "sigmoid", "elu", "tanh", "gaussian" (exp(-z^2)).
     Images are (n, rows, cols) or (n, pixels) arrays (one image: no leading axis) of
@@ -71,7 +75,8 @@ class AnnModel(CoreWrapper):
 
     __slots__ = ()
 
-    def __init__(self, *, input_size: int = 784, hidden: int = 32, encoder: str = "relu",
+    def __init__(self, *, input_size: int = 784, hidden: Optional[int] = None,
+                 encoder: str = "relu",
                  decoder: str = "sigmoid", inverted: bool = False, noise_factor: float = 0.0,
                  seed: int = 1, architecture: Optional[str] = None,
                  layer_sizes: Optional[List[int]] = None, layers: Optional[str] = None) -> None:
@@ -309,7 +314,7 @@ class AnnFitResult(RunResult):
 def fit_ann(train_images: Any = None, train_labels: Any = None, test_images: Any = None,
             test_labels: Any = None, *, dataset: str = "mnist", data_dir: Any = None,
             train_size: Optional[int] = None, validation_size: Optional[int] = None,
-            split: str = "shuffled", test_size: int = 0, hidden: int = 32,
+            split: str = "shuffled", test_size: int = 0, hidden: Optional[int] = None,
             architecture: Optional[str] = None, layer_sizes: Optional[List[int]] = None,
             layers: Optional[str] = None, encoder: str = "relu",
             decoder: str = "sigmoid", inverted: bool = False, noise_factor: float = 0.0,

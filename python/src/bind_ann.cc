@@ -20,7 +20,7 @@ AnnModel create(int input_size, int hidden, const std::string& encoder, const st
                 int batch_size, int epochs, int threads, int gradient_shards,
                 const std::optional<std::string>& architecture,
                 const std::optional<std::vector<int>>& layer_sizes,
-                const std::optional<std::string>& layers) {
+                const std::optional<std::string>& layers, std::optional<int> requested_hidden) {
   AnnOptions options;
   options.hidden = hidden;
   options.encoder = parse_activation(encoder);
@@ -32,7 +32,8 @@ AnnModel create(int input_size, int hidden, const std::string& encoder, const st
   options.threads = threads;
   options.gradient_shards = gradient_shards;
   options.seed = seed;
-  return make_requested_ann_model(input_size, {architecture, layer_sizes, layers}, options);
+  return make_requested_ann_model(input_size, {architecture, layer_sizes, layers, requested_hidden},
+                                  options);
 }
 
 py::dict options_to_dict(const AnnModel& model) {
@@ -262,6 +263,7 @@ void bind_ann(py::module_& m) {
            py::arg("seed"), py::arg("learning_rate"), py::arg("batch_size"), py::arg("epochs"),
            py::arg("threads"), py::arg("gradient_shards"), py::arg("architecture") = py::none(),
            py::arg("layer_sizes") = py::none(), py::arg("layers") = py::none(),
+           py::arg("requested_hidden") = py::none(),
            "A new autoencoder, Glorot-uniform weights from the seed, zero biases.")
       .def(py::init<const AnnModel&>(), py::arg("other"), "A deep copy.")
       .def_property_readonly("options", &options_to_dict)

@@ -133,3 +133,14 @@ def test_damaged_stack_files_are_refused(tmp_path, damage):
 def test_bad_shapes_raise(options):
     with pytest.raises(spikeae.SpikeaeError):
         spikeae.AnnModel(input_size=36, **options)
+
+
+def test_an_explicit_hidden_must_agree_with_the_stacks_middle_layer():
+    stack = spikeae.AnnModel(input_size=36, architecture="6x6,conv:2:4:2:1,dense:5", hidden=5)
+    assert stack.hidden == 5
+    with pytest.raises(spikeae.SpikeaeError, match="hidden = 16 conflicts with the stack's middle "
+                                                   "layer of 5 neurons"):
+        spikeae.AnnModel(input_size=36, architecture="6x6,conv:2:4:2:1,dense:5", hidden=16)
+    with pytest.raises(spikeae.SpikeaeError, match="hidden = 32 conflicts"):
+        spikeae.AnnModel(input_size=36, layer_sizes=[36, 12, 36], hidden=32)
+    assert spikeae.AnnModel(input_size=36).hidden == 32

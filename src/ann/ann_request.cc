@@ -4,6 +4,7 @@
 #include "spikeae/ann_stack.h"
 #include "spikeae/architecture_spec.h"
 #include "spikeae/error.h"
+#include "spikeae/hyperparameters.h"
 
 namespace spikeae {
 namespace {
@@ -36,6 +37,12 @@ AnnModel make_requested_ann_model(int input_size, const AnnShapeRequest& request
   if (!stack->layer_sizes.empty() && stack->layer_sizes.front() != input_size) {
     throw Error("the ANN's input layer has " + std::to_string(stack->layer_sizes.front()) +
                 " neurons but the images have " + std::to_string(input_size) + " pixels");
+  }
+  const int middle = bottleneck_size(stack->layer_sizes);
+  if (request.hidden && *request.hidden != middle) {
+    throw Error("hidden = " + std::to_string(*request.hidden) +
+                " conflicts with the stack's middle layer of " + std::to_string(middle) +
+                " neurons: give only one of them");
   }
   return make_ann_model(stack->layer_sizes, stack->connections, options);
 }
