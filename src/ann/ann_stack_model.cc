@@ -198,37 +198,39 @@ double ann_stack_loss_gradient(const AnnModel& model, std::span<const double> in
 
 namespace ann {
 
+namespace {
+
+// Runs `count` rows of `rows` one at a time from layer `first` (its width per
+// row) to the output; copies each row's middle layer to `hidden` unless empty.
+void run_rows(const AnnModel& model, int first, std::span<const double> rows, std::size_t count,
+              std::span<double> hidden, std::span<double> outputs) {
+  const StackPlan plan(model);
+  StackBatch batch(model, 1);
+  const std::size_t width = batch.sizes[first], h = static_cast<std::size_t>(model.hidden());
+  const auto out_width = static_cast<std::size_t>(model.inputs);
+  const int middle = ann_embedding_layer(model);
+  for (std::size_t r = 0; r < count; ++r) {
+    std::copy_n(rows.data() + r * width, width, batch.a[first].data());
+    forward_rows(plan, model, first, batch, 1);
+    if (!hidden.empty()) std::copy_n(batch.a[middle].data(), h, hidden.data() + r * h);
+    std::copy_n(batch.a.back().data(), out_width, outputs.data() + r * out_width);
+  }
+}
+
+}  // namespace
+
 void stack_forward(const AnnModel& model, std::span<const double> inputs, std::span<double> hidden,
                    std::span<double> outputs) {
   check_stack_shapes(model);
   const std::size_t n = rows_in(inputs.size(), model.inputs, "inputs");
-  const StackPlan plan(model);
-  StackBatch batch(model, 1);
-  const auto width = static_cast<std::size_t>(model.inputs);
-  const auto h = static_cast<std::size_t>(model.hidden());
-  const int middle = ann_embedding_layer(model);
-  for (std::size_t r = 0; r < n; ++r) {
-    std::copy_n(inputs.data() + r * width, width, batch.a[0].data());
-    forward_rows(plan, model, 0, batch, 1);
-    std::copy_n(batch.a[middle].data(), h, hidden.data() + r * h);
-    std::copy_n(batch.a.back().data(), width, outputs.data() + r * width);
-  }
+  run_rows(model, 0, inputs, n, hidden, outputs);
 }
 
 void stack_decode(const AnnModel& model, std::span<const double> hidden,
                   std::span<double> outputs) {
   check_stack_shapes(model);
   const std::size_t n = rows_in(hidden.size(), model.hidden(), "hidden activations");
-  const StackPlan plan(model);
-  StackBatch batch(model, 1);
-  const auto width = static_cast<std::size_t>(model.inputs);
-  const auto h = static_cast<std::size_t>(model.hidden());
-  const int middle = ann_embedding_layer(model);
-  for (std::size_t r = 0; r < n; ++r) {
-    std::copy_n(hidden.data() + r * h, h, batch.a[middle].data());
-    forward_rows(plan, model, middle, batch, 1);
-    std::copy_n(batch.a.back().data(), width, outputs.data() + r * width);
-  }
+  run_rows(model, ann_embedding_layer(model), hidden, n, {}, outputs);
 }
 
 }  // namespace ann
