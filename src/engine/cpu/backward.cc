@@ -258,7 +258,6 @@ BackwardState make_backward_state(const Network& network) {
   }
   state.output_delta.resize(network.n_outputs());
   state.terms.resize(widest);
-  state.neuron_inputs = make_neuron_inputs(network);
   return state;
 }
 

@@ -26,7 +26,6 @@ struct BackwardState {
   std::vector<std::vector<double>> delta;  // [c]: dL/dt of the fan_in(c) inputs of layer c + 1
   std::vector<double> output_delta;        // dL/dt_out of the output layer
   NeuronTerms terms;
-  NeuronInputs neuron_inputs;  // for kinds run one neuron at a time
 };
 
 BackwardState make_backward_state(const Network& network);

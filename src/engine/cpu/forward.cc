@@ -254,17 +254,20 @@ LayerScratch::LayerScratch(std::size_t width)
       packed_check(width + kSolveLanes - 1) {}
 
 NeuronInputs make_neuron_inputs(const Network& network) {
-  std::size_t entries = 0, neurons = 0, row = 0;
+  NeuronInputs inputs;
+  std::size_t row = 0;
   for (int c = 0; c < network.num_connections(); ++c) {
-    if (network.layer(c).kind == LayerKind::dense) continue;
-    const std::size_t n_post = static_cast<std::size_t>(network.n_post(c));
-    const std::size_t columns = weight_shape(network, c)[1];  // inputs a neuron may see
-    entries = std::max(entries, n_post * columns);
-    neurons = std::max(neurons, n_post);
+    const bool dense = network.layer(c).kind == LayerKind::dense;
+    const std::size_t n_post = dense ? 0 : static_cast<std::size_t>(network.n_post(c));
+    const std::size_t columns = dense ? 0 : weight_shape(network, c)[1];  // inputs a neuron may see
+    inputs.lists.emplace_back(n_post * columns);
+    inputs.counts.emplace_back(n_post);
     row = std::max(row, columns);
   }
-  return {std::vector<std::uint64_t>(entries), std::vector<std::uint32_t>(neurons),
-          std::vector<double>(row), std::vector<double>(row), std::vector<std::uint32_t>(row)};
+  inputs.time.resize(row);
+  inputs.exp_decay.resize(row);
+  inputs.source.resize(row);
+  return inputs;
 }
 
 ForwardState make_forward_state(const Network& network) {

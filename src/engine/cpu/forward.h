@@ -44,17 +44,18 @@ struct LayerScratch {
   explicit LayerScratch(std::size_t width = 0);
 };
 
-// Each neuron's own input events, for kinds whose neurons see different inputs,
-// sized for the largest such connection (rows of weight_shape).
+// Each neuron's own input events, for kinds whose neurons see different inputs:
+// made by the forward pass per connection and read again by the backward pass.
 struct NeuronInputs {
-  std::vector<std::uint64_t> lists;   // [post][row]: (event << 32 | weight index), in event order
-  std::vector<std::uint32_t> counts;  // [post]: the entries of each list
+  // [c][post][row]: (event << 32 | weight index), in event order; rows of weight_shape.
+  std::vector<std::vector<std::uint64_t>> lists;
+  std::vector<std::vector<std::uint32_t>> counts;  // [c][post]: the entries of each list
   // One neuron's events as solve_spike reads them (sources: weight indices).
   std::vector<double> time, exp_decay;
   std::vector<std::uint32_t> source;
 };
 
-// Empty for an all-dense network.
+// Lists for the non-dense connections only (empty for an all-dense network).
 NeuronInputs make_neuron_inputs(const Network& network);
 
 // Working memory of one forward pass, allocated once per worker and reused.

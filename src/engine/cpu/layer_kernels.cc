@@ -38,15 +38,15 @@ class DenseKernels final : public LayerKernels {
 // the neurons whose receptive field holds it (event-driven), so a neuron's list
 // is in the order a scan of all events would give, to the bit.
 template <class Geometry>
-void scatter_events(const EventView& events, const Geometry& geometry, int n_post, std::size_t row,
-                    NeuronInputs& own) {
-  std::fill_n(own.counts.begin(), n_post, 0u);
+void scatter_events(const EventView& events, const Geometry& geometry, std::size_t row,
+                    std::vector<std::uint64_t>& lists, std::vector<std::uint32_t>& counts) {
+  std::fill(counts.begin(), counts.end(), 0u);
   for (std::size_t e = 0; e < events.source.size(); ++e) {
     const std::uint64_t event = std::uint64_t(e) << 32;
     geometry.for_each_output(
         static_cast<int>(events.source[e]), [&](int post, std::ptrdiff_t index) {
           const auto p = static_cast<std::size_t>(post);
-          own.lists[p * row + own.counts[p]++] = event | static_cast<std::uint32_t>(index);
+          lists[p * row + counts[p]++] = event | static_cast<std::uint32_t>(index);
         });
   }
 }
@@ -66,10 +66,10 @@ class PerNeuronKernels final : public LayerKernels {
     const EventView events = state.inputs[c].view();
     NeuronInputs& own = state.neuron_inputs;
     const std::size_t row = weight_shape(network, c)[1];
-    scatter_events(events, geometry, network.n_post(c), row, own);
+    scatter_events(events, geometry, row, own.lists[c], own.counts[c]);
     for (int post = 0; post < network.n_post(c); ++post) {
-      const std::uint64_t* list = own.lists.data() + std::size_t(post) * row;
-      const std::size_t count = own.counts[static_cast<std::size_t>(post)];
+      const std::uint64_t* list = own.lists[c].data() + std::size_t(post) * row;
+      const std::size_t count = own.counts[c][static_cast<std::size_t>(post)];
       for (std::size_t k = 0; k < count; ++k) {
         const std::uint32_t e = event_of(list[k]);
         own.time[k] = events.time[e];
@@ -83,17 +83,16 @@ class PerNeuronKernels final : public LayerKernels {
     }
   }
 
-  // docs/model.md section 4, per neuron over its causal inputs, with the clipping
-  // and no-spike penalty of the dense kernels.
+  // docs/model.md section 4, per neuron over its causal inputs (the lists fire()
+  // made), with the clipping and no-spike penalty of the dense kernels.
   void backpropagate(const Network& network, int c, const ForwardState& state,
                      std::span<const double> post_delta, const LossOptions& options,
-                     Gradients& gradients, BackwardState& backward_state,
+                     Gradients& gradients, BackwardState&,
                      std::span<double> input_delta) const override {
     const Geometry geometry = geometry_of(network, c);
     const EventView events = state.inputs[c].view();
-    NeuronInputs& own = backward_state.neuron_inputs;
+    const NeuronInputs& own = state.neuron_inputs;
     const std::size_t row = weight_shape(network, c)[1];
-    scatter_events(events, geometry, network.n_post(c), row, own);
     const auto first_delta_source = static_cast<std::uint32_t>(c == 0 ? network.n_pre(0) : 0);
     const double limit = options.clip_derivative;
     const std::vector<double>& weights = network.weights[c];
@@ -110,8 +109,8 @@ class PerNeuronKernels final : public LayerKernels {
       const double delta = post_delta[post];
       if (delta == 0.0) continue;
       const DerivativeFactors factors = derivative_factors(spike, network.neuron);
-      const std::uint64_t* list = own.lists.data() + std::size_t(post) * row;
-      const std::size_t count = own.counts[static_cast<std::size_t>(post)];
+      const std::uint64_t* list = own.lists[c].data() + std::size_t(post) * row;
+      const std::size_t count = own.counts[c][static_cast<std::size_t>(post)];
       const std::size_t causal = std::min<std::size_t>(count, spike.n_causal);
       for (std::size_t k = 0; k < causal; ++k) {
         const std::uint32_t e = event_of(list[k]);
