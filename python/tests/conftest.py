@@ -24,6 +24,17 @@ def require_dataset(name: str) -> None:
                     f"{str(error).splitlines()[0]}")
 
 
+def expect_ann_round_trip(model, path: Path) -> None:
+    """Saves an AnnModel, loads it back and checks options, parameters and loss."""
+    model.save(path)
+    loaded = spikeae.AnnModel.load(path)
+    assert loaded.options == model.options
+    for a, b in zip(loaded.weights + loaded.biases, model.weights + model.biases):
+        np.testing.assert_array_equal(a, b)
+    images = make_images(5)
+    assert loaded.loss(images) == model.loss(images)
+
+
 @pytest.fixture(scope="session")
 def mnist() -> spikeae.Data:
     """MNIST as load_dataset gives it; the test is skipped without it."""

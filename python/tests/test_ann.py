@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import spikeae
-from conftest import make_images
+from conftest import expect_ann_round_trip, make_images
 
 
 
@@ -99,14 +99,7 @@ def test_save_load_round_trip(tmp_path):
     model = spikeae.AnnModel(input_size=36, hidden=3, encoder="gaussian", decoder="gaussian",
                              inverted=True, noise_factor=0.2, seed=4)
     model.biases = [np.array([0.1, -0.2, 0.3]), np.full(36, 0.05)]
-    path = tmp_path / "ann.npz"
-    model.save(path)
-    loaded = spikeae.AnnModel.load(path)
-    assert loaded.options == model.options
-    for a, b in zip(loaded.weights + loaded.biases, model.weights + model.biases):
-        np.testing.assert_array_equal(a, b)
-    images = make_images(5)
-    assert loaded.loss(images) == model.loss(images)
+    expect_ann_round_trip(model, tmp_path / "ann.npz")
     (tmp_path / "bad.npz").write_bytes(b"not a zip file")
     with pytest.raises(spikeae.SpikeaeError):
         spikeae.AnnModel.load(tmp_path / "bad.npz")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import spikeae
-from conftest import make_images
+from conftest import expect_ann_round_trip, make_images
 
 ARCHITECTURE = "6x6,conv:2:4:2:1,dense:5"
 
@@ -64,14 +64,7 @@ def test_fit_ann_trains_a_stack_the_same_for_any_thread_count():
 def test_stack_save_load_round_trip(tmp_path):
     model = spikeae.AnnModel(input_size=36, architecture=ARCHITECTURE, encoder="tanh", seed=3)
     model.biases = [np.full(b.shape, 0.1 * (c + 1)) for c, b in enumerate(model.biases)]
-    path = tmp_path / "stack.npz"
-    model.save(path)
-    loaded = spikeae.AnnModel.load(path)
-    assert loaded.options == model.options
-    for a, b in zip(loaded.weights + loaded.biases, model.weights + model.biases):
-        np.testing.assert_array_equal(a, b)
-    images = make_images(5)
-    assert loaded.loss(images) == model.loss(images)
+    expect_ann_round_trip(model, tmp_path / "stack.npz")
 
 
 def test_plain_models_keep_the_first_file_format(tmp_path):
