@@ -15,12 +15,7 @@ namespace {
 using test_support::Contains;
 
 std::string parse_error(std::string_view text) {
-  try {
-    parse_architecture(text);
-  } catch (const Error& error) {
-    return error.what();
-  }
-  return "";
+  return test_support::error_message([&] { parse_architecture(text); });
 }
 
 TEST(ArchitectureSpec, ConvStagesAreMirroredByTransposedConvolutions) {
@@ -91,16 +86,8 @@ TEST(ArchitectureSpec, OtherStackOptionsMayOnlyAgree) {
   request.layers = "conv:1:28:28:8:4:2:1,dense,dense,tconv:8:14:14:1:4:2:1";
   EXPECT_NO_THROW(resolve_layer_sizes(request));
   request.layer_sizes = std::vector<int>{784, 32, 784};
-  EXPECT_THROW(
-      {
-        try {
-          resolve_layer_sizes(request);
-        } catch (const Error& error) {
-          EXPECT_TRUE(Contains(error.what(), "conflicts with layer_sizes 784-32-784"));
-          throw;
-        }
-      },
-      Error);
+  EXPECT_TRUE(Contains(test_support::error_message([&] { resolve_layer_sizes(request); }),
+                       "conflicts with layer_sizes 784-32-784"));
   request.layer_sizes.reset();
   request.layers = "dense";
   EXPECT_THROW(resolve_layer_sizes(request), Error);

@@ -23,12 +23,7 @@ using test_support::Contains;
 using test_support::same_bits;
 
 std::string check_error(std::string_view text, const std::vector<int>& sizes) {
-  try {
-    check_layer_specs(parse_layer_specs(text), sizes);
-  } catch (const Error& error) {
-    return error.what();
-  }
-  return "";
+  return test_support::error_message([&] { check_layer_specs(parse_layer_specs(text), sizes); });
 }
 
 TEST(ConvSpecs, ParseAndPrintRoundTrip) {

@@ -24,21 +24,11 @@ using test_support::Contains;
 using test_support::same_bits;
 
 std::string spec_error(std::string_view text) {
-  try {
-    parse_layer_specs(text);
-  } catch (const Error& error) {
-    return error.what();
-  }
-  return "";
+  return test_support::error_message([&] { parse_layer_specs(text); });
 }
 
 std::string check_error(const std::vector<LayerSpec>& specs, const std::vector<int>& sizes) {
-  try {
-    check_layer_specs(specs, sizes);
-  } catch (const Error& error) {
-    return error.what();
-  }
-  return "";
+  return test_support::error_message([&] { check_layer_specs(specs, sizes); });
 }
 
 TEST(LayerSpecs, ParseAndPrintRoundTrip) {

@@ -13,6 +13,7 @@
 #include <system_error>
 #include <vector>
 
+#include "spikeae/error.h"
 #include "spikeae/network.h"
 
 namespace spikeae::test_support {
@@ -36,6 +37,17 @@ inline ::testing::AssertionResult ContainsAll(const std::string& text,
 }
 
 // Equal to the bit (so -0.0 differs from 0.0 and a NaN equals the same NaN).
+// The message of the spikeae::Error that call() throws, or "" when it throws none.
+template <class Call>
+std::string error_message(Call&& call) {
+  try {
+    call();
+  } catch (const Error& error) {
+    return error.what();
+  }
+  return "";
+}
+
 inline bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
 inline bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
