@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "engine/cpu/simd.h"
 #include "engine/cpu/vector_math.h"
 #include "neuron/lambert_w.h"
 #include "neuron/spike.h"
@@ -77,6 +78,21 @@ struct AlphaNeuron {
     const std::int64_t before_next = peak_times_a < a * w.t_next;
     const std::int64_t reaches_next = a * w.t_next - b >= w.exact_limit;
     return bound & rising & (w.last | before_next | reaches_next);
+  }
+
+  // passes_bound and is_candidate on four neurons: a lane of `lanes` is nonzero
+  // where true (out-parameters: a vector return would change the ABI between clones).
+  static void bound_lanes(const Vec4& a, const Vec4& b, const Window& w, Mask4& lanes) {
+    lanes = a * w.t_next - b >= w.bound_limit;
+  }
+  static void candidate_lanes(const Vec4& a, const Vec4& b, const Window& w, Mask4& lanes) {
+    const Vec4 at_next = a * w.t_next - b;
+    const Vec4 peak_times_a = b + a * w.inverse_tau;
+    const Mask4 rising = peak_times_a > a * w.t_k;
+    const Mask4 before_next = peak_times_a < a * w.t_next;
+    const Mask4 reaches_next = at_next >= w.exact_limit;
+    const Mask4 may_reach = w.last ? Mask4{} - 1 : before_next | reaches_next;
+    lanes = (at_next >= w.bound_limit) & rising & may_reach;
   }
 
   // The argument of the crossing: B/A and z = -(tau theta / A) exp(tau B / A);

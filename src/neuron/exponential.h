@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "engine/cpu/simd.h"
 #include "neuron/spike.h"
 #include "spikeae/neuron_params.h"
 
@@ -47,6 +48,16 @@ struct ExponentialNeuron {
   }
   static std::int64_t is_candidate(double a, double s, const Window& w) {
     return std::int64_t{a > 0.0} & std::int64_t{passes_bound(a, s, w)};
+  }
+
+  // passes_bound and is_candidate on four neurons: a lane of `lanes` is nonzero
+  // where true (out-parameters: a vector return would change the ABI between clones).
+  static void bound_lanes(const Vec4& a, const Vec4& s, const Window& w, Mask4& lanes) {
+    lanes = (s - w.threshold) * w.exp_next >= a;
+  }
+  static void candidate_lanes(const Vec4& a, const Vec4& s, const Window& w, Mask4& lanes) {
+    bound_lanes(a, s, w, lanes);
+    lanes &= a > 0.0;
   }
 
   // t = ln(A / (S - theta)) / tau, or kNoSpike when V never rises to theta.

@@ -53,13 +53,36 @@ void collect_hidden_events(const Network& network, int c, std::span<const double
   finish_events(events, network.neuron.decay_rate);
 }
 
+// Adds input event e to the running sums of neurons [0, n) (Neuron::add_input),
+// from zero when kFirst (so the sums need no clearing beforehand: 0 + x, the
+// same bits), and tells whether some neuron then passes its kind's bound.
+template <class Neuron, bool kFirst>
+[[gnu::always_inline]] inline bool add_event(std::size_t n, const double* __restrict weights,
+                                             std::size_t row_stride, const EventView& events,
+                                             std::size_t e,
+                                             const typename Neuron::Constants& constants,
+                                             double* __restrict a, double* __restrict b) {
+  const double* __restrict row = weights + events.source[e] * row_stride;
+  const double exp_k = events.exp_decay[e], t_k = events.time[e];
+  const typename Neuron::Window window = Neuron::window(event_window(events, e), constants);
+  std::int64_t any = 0;
+  for (std::size_t j = 0; j < n; ++j) {
+    double aj = kFirst ? 0.0 : a[j], bj = kFirst ? 0.0 : b[j];
+    Neuron::add_input(row[j], exp_k, t_k, aj, bj);
+    a[j] = aj;
+    b[j] = bj;
+    any |= Neuron::passes_bound(aj, bj, window) ? std::int64_t{-1} : std::int64_t{0};
+  }
+  return any != 0;
+}
+
 // Adds input events e = first_event, first_event + 1, ... to the running sums
-// of every neuron (Neuron::add_input) until, after adding one, some neuron
-// passes its kind's bound (Neuron::passes_bound; docs/model.md sections 1.2
-// and 1.4), without which V cannot reach theta before the next event. Returns
-// that event, or the event count if none passes. Neurons that fired have
-// b = NaN and never pass. The neuron loop is branch-free, so it vectorises;
-// events loop inside, so there is no call per event.
+// of every neuron until, after adding one, some neuron passes its kind's bound
+// (Neuron::passes_bound; docs/model.md sections 1.2 and 1.4), without which V
+// cannot reach theta before the next event. Returns that event, or the event
+// count if none passes. Event 0 starts the sums from zero. Neurons that fired
+// have b = NaN and never pass. The neuron loop is branch-free, so it
+// vectorises; events loop inside, so there is no call per event.
 template <class Neuron>
 SPIKEAE_VECTOR_CLONES std::size_t accumulate_until_bound(
     std::size_t n, const double* __restrict weights, std::size_t row_stride,
@@ -67,54 +90,63 @@ SPIKEAE_VECTOR_CLONES std::size_t accumulate_until_bound(
     double* __restrict a, double* __restrict b) {
   const typename Neuron::Constants k = constants;
   const std::size_t n_events = events.time.size();
-  for (std::size_t e = first_event; e < n_events; ++e) {
-    const double* __restrict row = weights + events.source[e] * row_stride;
-    const double exp_k = events.exp_decay[e], t_k = events.time[e];
-    const typename Neuron::Window window = Neuron::window(event_window(events, e), k);
-    std::int64_t any = 0;
-    for (std::size_t j = 0; j < n; ++j) {
-      double aj = a[j], bj = b[j];
-      Neuron::add_input(row[j], exp_k, t_k, aj, bj);
-      a[j] = aj;
-      b[j] = bj;
-      any |= Neuron::passes_bound(aj, bj, window) ? std::int64_t{-1} : std::int64_t{0};
-    }
-    if (any != 0) return e;
+  std::size_t e = first_event;
+  if (e == 0 && n_events > 0) {
+    if (add_event<Neuron, true>(n, weights, row_stride, events, 0, k, a, b)) return 0;
+    e = 1;
+  }
+  for (; e < n_events; ++e) {
+    if (add_event<Neuron, false>(n, weights, row_stride, events, e, k, a, b)) return e;
   }
   return n_events;
 }
 
-// Marks the neurons that pass the bound of accumulate_until_bound and the exact
-// pre-check (Neuron::is_candidate). Branch-free, so it vectorises. Returns how
-// many there are.
+// Packs the neurons [0, n) that pass the bound of accumulate_until_bound and
+// the exact pre-check (Neuron::is_candidate) to the front of the scratch
+// arrays: index, A and B. Returns how many. Eight neurons at a time: most fail
+// the one-comparison bound (a fired neuron's B is NaN) and are skipped after
+// it. The stores are branch-free: a candidate's entry is kept, the others are
+// overwritten.
 template <class Neuron>
-SPIKEAE_VECTOR_CLONES std::size_t mark_candidates(std::size_t n, const double* __restrict a,
+SPIKEAE_VECTOR_CLONES std::size_t pack_candidates(std::size_t n, const double* __restrict a,
                                                   const double* __restrict b,
                                                   const typename Neuron::Window& event_window,
-                                                  std::int64_t* __restrict candidate) {
+                                                  std::uint32_t* __restrict index,
+                                                  double* __restrict packed_a,
+                                                  double* __restrict packed_b) {
   const typename Neuron::Window window = event_window;
-  std::int64_t count = 0;
-  for (std::size_t j = 0; j < n; ++j) {
-    candidate[j] = Neuron::is_candidate(a[j], b[j], window);
-    count += candidate[j];
+  std::size_t count = 0, j = 0;
+  // Neurons at..at+3, their sums loaded: appends the candidates.
+  const auto pack_four = [&](std::size_t at, const Vec4& a4, const Vec4& b4) {
+    Mask4 candidate;
+    Neuron::candidate_lanes(a4, b4, window, candidate);
+    for (int lane = 0; lane < 4; ++lane) {
+      index[count] = static_cast<std::uint32_t>(at + lane);
+      packed_a[count] = a4[lane];
+      packed_b[count] = b4[lane];
+      count += static_cast<std::size_t>(candidate[lane] != 0);
+    }
+  };
+  for (; j + 8 <= n; j += 8) {
+    Vec4 a_low, b_low, a_high, b_high;
+    load4(a_low, a + j);
+    load4(b_low, b + j);
+    load4(a_high, a + j + 4);
+    load4(b_high, b + j + 4);
+    Mask4 low, high;
+    Neuron::bound_lanes(a_low, b_low, window, low);
+    Neuron::bound_lanes(a_high, b_high, window, high);
+    if (!any_lane(low | high)) continue;
+    pack_four(j, a_low, b_low);
+    pack_four(j + 4, a_high, b_high);
   }
-  return static_cast<std::size_t>(count);
-}
-
-// Packs the marked neurons (index, A, B) to the front of the scratch arrays:
-// the indices without branches (one store per neuron: a candidate's index is
-// kept, the others are overwritten), then A and B of the `count` candidates only.
-void pack_candidates(std::size_t n, std::size_t count, const double* a, const double* b,
-                     LayerScratch& s) {
-  std::size_t packed = 0;
-  for (std::size_t j = 0; j < n; ++j) {
-    s.packed_index[packed] = static_cast<std::uint32_t>(j);
-    packed += static_cast<std::size_t>(s.candidate[j]);
+  for (; j < n; ++j) {
+    index[count] = static_cast<std::uint32_t>(j);
+    packed_a[count] = a[j];
+    packed_b[count] = b[j];
+    count += static_cast<std::size_t>(Neuron::is_candidate(a[j], b[j], window));
   }
-  for (std::size_t i = 0; i < count; ++i) {
-    s.packed_a[i] = a[s.packed_index[i]];
-    s.packed_b[i] = b[s.packed_index[i]];
-  }
+  return count;
 }
 
 // Whether the fast solve may have been inexact in some of the n lanes
@@ -150,6 +182,16 @@ SPIKEAE_VECTOR_CLONES void solve_packed(std::size_t count,
   }
 }
 
+// The neurons of a block that did not fire (those not in s.fired) get no spike.
+void mark_silent(std::size_t n, std::size_t n_events, std::size_t fired, LayerScratch& s,
+                 SpikeSolution* solutions) {
+  std::fill_n(s.silent.begin(), n, std::uint8_t{1});
+  for (std::size_t i = 0; i < fired; ++i) s.silent[s.fired[i]] = 0;
+  for (std::size_t j = 0; j < n; ++j) {
+    if (s.silent[j]) solutions[j] = {kNoSpike, static_cast<int>(n_events), 0.0, 0.0, 0.0};
+  }
+}
+
 // Scans the events for neurons [first, first + n) of connection c: each event
 // updates the running sums of all of them at once (the same arithmetic as
 // solve_spike, per neuron); the candidates are then solved together.
@@ -162,41 +204,32 @@ void fire_block(const Network& network, int c, std::size_t first, std::size_t n,
   const typename Neuron::Constants constants(network.neuron);
   double* a = s.a.data();
   double* b = s.b.data();
-  std::fill_n(a, n, 0.0);
-  std::fill_n(b, n, 0.0);
-  std::fill_n(s.open.begin(), n, std::uint8_t{1});
   SpikeSolution* solutions = state.solutions[c].data() + first;
-  std::size_t still_open = n;
+  std::size_t fired = 0;
   const double* weights = network.weights[c].data() + first;
-  for (std::size_t e = 0; e < n_events && still_open > 0; ++e) {
+  for (std::size_t e = 0; e < n_events && fired < n; ++e) {
     e = accumulate_until_bound<Neuron>(n, weights, n_post, events, e, constants, a, b);
     if (e == n_events) break;
     const EventWindow window = event_window(events, e);
     const std::size_t count =
-        mark_candidates<Neuron>(n, a, b, Neuron::window(window, constants), s.candidate.data());
-    // All of them (typical at a layer's last input): solved in place, unpacked.
-    const bool all = count == n;
-    if (!all) pack_candidates(n, count, a, b, s);
+        pack_candidates<Neuron>(n, a, b, Neuron::window(window, constants), s.packed_index.data(),
+                                s.packed_a.data(), s.packed_b.data());
+    if (count == 0) continue;
     // Rounded up to whole vectors: the scalar remainder loop would cost more
     // than the extra lanes, whose stale inputs give results nobody reads.
     const std::size_t lanes = (count + kSolveLanes - 1) / kSolveLanes * kSolveLanes;
-    solve_packed<Neuron>(lanes, constants, all ? a : s.packed_a.data(), all ? b : s.packed_b.data(),
+    solve_packed<Neuron>(lanes, constants, s.packed_a.data(), s.packed_b.data(),
                          s.packed_time.data(), s.packed_extra.data(), s.packed_check.data());
     for (std::size_t i = 0; i < count; ++i) {
       const double t_out = s.packed_time[i];
       if (!(t_out >= window.t_k) || t_out > window.t_next) continue;
-      const std::size_t j = all ? i : s.packed_index[i];
+      const std::size_t j = s.packed_index[i];
       solutions[j] = {t_out, static_cast<int>(e + 1), a[j], b[j], s.packed_extra[i]};
-      s.open[j] = 0;
       b[j] = std::numeric_limits<double>::quiet_NaN();  // never passes the bound again
-      --still_open;
+      s.fired[fired++] = static_cast<std::uint32_t>(j);
     }
   }
-  for (std::size_t j = 0; still_open > 0 && j < n; ++j) {
-    if (!s.open[j]) continue;
-    solutions[j] = {kNoSpike, static_cast<int>(n_events), 0.0, 0.0, 0.0};
-    --still_open;
-  }
+  if (fired < n) mark_silent(n, n_events, fired, s, solutions);
 }
 
 void run_layers(const Network& network, int first_connection, int end_connection,
@@ -244,8 +277,8 @@ void collect_input_events(const Network& network, std::span<const std::uint16_t>
 LayerScratch::LayerScratch(std::size_t width)
     : a(width + kSolveLanes - 1),
       b(width + kSolveLanes - 1),
-      open(width),
-      candidate(width),
+      fired(width),
+      silent(width),
       packed_index(width),
       packed_a(width + kSolveLanes - 1),
       packed_b(width + kSolveLanes - 1),

@@ -32,9 +32,9 @@ inline constexpr std::size_t kSolveLanes = 4;
 
 // Running sums of a layer while its inputs are scanned (docs/model.md sections 1.2, 1.4).
 struct LayerScratch {
-  std::vector<double> a, b;             // the kind's two sums per neuron; b = NaN once fired
-  std::vector<std::uint8_t> open;       // 1 until the neuron has fired
-  std::vector<std::int64_t> candidate;  // 1 if solved for the current input (64-bit: vectorises)
+  std::vector<double> a, b;          // the kind's two sums per neuron; b = NaN once fired
+  std::vector<std::uint32_t> fired;  // the neurons that fired, in order
+  std::vector<std::uint8_t> silent;  // 1 for those that did not (filled only if some did not)
   // The candidates of one input event, packed so they are solved in one vector loop.
   std::vector<std::uint32_t> packed_index;
   std::vector<double> packed_a, packed_b, packed_time;
