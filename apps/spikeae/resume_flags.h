@@ -11,15 +11,10 @@
 
 namespace spikeae::cli {
 
-// Throws Error listing every given flag whose value differs from the checkpoint's
-// (`given` holds the flags typed, by their first name, e.g. "--learning_rate").
-void check_resume_flags(const HyperparameterFlags& flags, const std::set<std::string>& given,
-                        const TrainingConfig& checkpoint, std::size_t pixels,
-                        const std::string& checkpoint_path);
-
 // The config a run resumed from `checkpoint` in folder `out` continues with: the
-// checkpoint's, checked against the flags given; only --epochs (more, not fewer)
-// and --threads may change it.
+// checkpoint's, checked against the flags given (`given`: the flags typed, by their
+// first name, e.g. "--learning_rate"); only --epochs (more, not fewer) and
+// --threads may change it. Throws Error listing every given flag that differs.
 TrainingConfig resumed_config(const HyperparameterFlags& flags, const std::set<std::string>& given,
                               const Checkpoint& checkpoint, const std::string& out);
 

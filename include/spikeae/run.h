@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -78,6 +79,26 @@ bool may_change_on_resume(std::string_view option);
 // when that is fewer epochs than the checkpoint completed.
 TrainingConfig continued_config(const Checkpoint& checkpoint, const TrainingConfig& asked,
                                 bool epochs_given, const std::string& checkpoint_name);
+
+// How a front end words the refusal of a resume that changes an option, so that the
+// message names what its user typed (`spikeae train` flags, spikeae.fit keywords).
+struct ResumeWording {
+  std::string resume;            // what asked to resume: "--resume", "resume=True"
+  bool names_are_flags = false;  // options named by their CLI flag, else by their name
+  std::string changeable;        // "--epochs and --threads"
+  std::string instead;           // what to do instead, e.g. "drop the other flags, or ..."
+};
+
+// The config a resumed run continues with (continued_config, with epochs when `given`
+// holds "epochs"), after checking the options the front end was given: `given` holds
+// option names (OptionSpec::name; "preset" or "preset_file" give every paper column).
+// Throws Error, worded by `wording`, listing each given option that
+// may_change_on_resume does not allow whose value in `asked` differs from the
+// checkpoint's.
+TrainingConfig checked_resume_config(const Checkpoint& checkpoint, const TrainingConfig& asked,
+                                     const std::set<std::string>& given,
+                                     const ResumeWording& wording,
+                                     const std::string& checkpoint_name);
 
 // Runs (or, with kResume, continues) a training run. A run into a folder that
 // completes (not stopped) ends by writing report.html (run_report.h) beside its files. `start`

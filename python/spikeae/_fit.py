@@ -7,13 +7,13 @@ import math
 import os
 import warnings
 from dataclasses import dataclass
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from . import _core
 from ._model import Model
 from ._options import check_names, keyword_parameters, option_defaults, option_docs, resolve
-from ._protocol import (DATA_DOC, RAISES_DOC, SIGNAL_CHECK_SECONDS, RunResult, epoch_callback,
-                        finish, result_fields, run_data)
+from ._protocol import (DATA_DOC, RAISES_DOC, SIGNAL_CHECK_SECONDS, RunResult, SpikeaeError,
+                        epoch_callback, finish, result_fields, run_data)
 
 
 @dataclass
@@ -22,18 +22,23 @@ class FitResult(RunResult):
             outputs the average image reaches).
         plateau: the best validation loss is not clearly below mean_image_loss (within
             10% or above): the network reproduces little more than the average image.
+        resumed_epoch: with resume=True, the epochs that the checkpoint of ``out`` had
+            completed when this call continued it (0: it stopped within the first epoch);
+            None when the run started afresh. The history holds those epochs too (their
+            test_loss NaN: checkpoints keep no test losses).
     """
     model: Model
     final_model: Model
     mean_image_loss: float = math.nan
     plateau: bool = False
+    resumed_epoch: Optional[int] = None
 
 
 # fit's own keyword arguments (the model options follow them).
 _FIT_DEFAULTS: Dict[str, Any] = dict(
     model=None, dataset="mnist", data_dir=None, test_size=0, train_size=None,
-    validation_size=None, split="shuffled", out=None, overwrite=False, test_every_epoch=False,
-    on_epoch=None, on_progress=None, verbose=False)
+    validation_size=None, split="shuffled", out=None, overwrite=False, resume=False,
+    test_every_epoch=False, on_epoch=None, on_progress=None, verbose=False)
 _DATA_ARGUMENTS = ("dataset", "data_dir", "test_size", "train_size", "validation_size", "split")
 
 
@@ -60,9 +65,18 @@ def fit(train_images: Any = None, train_labels: Any = None, test_images: Any = N
             default sizes: see Split above).
         out: a folder to write model.spikeae, metrics.jsonl, reconstructions.png,
             hyperparameters.tsv, checkpoint.spikeae and report.html into, by the CLI's own
-            code (None: write nothing). A folder that holds another run is refused, and one that
-            another process is training into is refused.
+            code (None: write nothing). A folder that holds another run is refused (unless
+            overwrite or resume), and one that another process is training into is refused.
         overwrite: replace the run that ``out`` holds (as the CLI's --overwrite).
+        resume: continue the run in ``out`` from its checkpoint.spikeae (as the CLI's
+            --resume), even one whose process was killed: the result and the files are
+            those of an uninterrupted run, bit for bit. Give the same data (the
+            checkpoint records its name and split). Only ``epochs`` (not fewer than
+            the checkpoint has completed) and ``threads`` may change; other options
+            given must have the checkpoint's values (left out, they keep them), and
+            ``model`` cannot be given. on_epoch sees the epochs this call trains. A
+            folder without a run starts it; a folder holding a run without a
+            checkpoint is refused.
         test_every_epoch: also measure the test loss after every epoch.
         on_epoch: called as on_epoch(metrics, model) after every epoch, with the
             metrics dict (see FitResult.history) and a copy of the network at the end of
@@ -85,21 +99,29 @@ def fit(train_images: Any = None, train_labels: Any = None, test_images: Any = N
     start = args["model"]
     if start is not None and not isinstance(start, Model):
         raise TypeError(f"model must be a spikeae.Model, got {type(start).__name__}")
+    resume = bool(args["resume"])
+    if resume and args["out"] is None:
+        raise SpikeaeError("resume=True continues the run of a folder: give it as out=")
     data = run_data(train_images, train_labels, test_images, test_labels,
                     **{name: args[name] for name in _DATA_ARGUMENTS})
     config = (resolve(kwargs, base=start._core.config) if start is not None
               else resolve(kwargs, input_size=data.pixels))
+    # The options given, checked against a checkpoint when resuming (left out: kept).
+    given = {name for name, value in kwargs.items() if value is not None}
     history: List[Dict[str, Any]] = []
-    on_epoch = epoch_callback(history, config.as_dict()["epochs"], args["verbose"],
-                              args["on_epoch"], Model._wrap)
+    # A resumed run trains its checkpoint's epochs unless given: not known before it starts.
+    epochs = None if resume and "epochs" not in given else config.as_dict()["epochs"]
+    on_epoch = epoch_callback(history, epochs, args["verbose"], args["on_epoch"], Model._wrap)
     out = "" if args["out"] is None else os.fspath(args["out"])
     raw = _core.fit(config, None if start is None else start._core, data.training_file,
                     data.train_size, data.validation_size, data.shuffled, data.name, data.test,
-                    out, bool(args["overwrite"]), bool(args["test_every_epoch"]), on_epoch,
-                    args["on_progress"], SIGNAL_CHECK_SECONDS)
+                    out, bool(args["overwrite"]), resume, given, bool(args["test_every_epoch"]),
+                    on_epoch, args["on_progress"], SIGNAL_CHECK_SECONDS)
+    history[:0] = raw["earlier_history"]
     result = FitResult(Model._wrap(raw["best"]), Model._wrap(raw["final"]),
                        **result_fields(raw, history, data),
-                       mean_image_loss=raw["mean_image_loss"], plateau=raw["plateau"])
+                       mean_image_loss=raw["mean_image_loss"], plateau=raw["plateau"],
+                       resumed_epoch=raw["resumed_epoch"])
     if result.plateau:
         warnings.warn(raw["plateau_advice"], RuntimeWarning, stacklevel=2)
     if raw["report_problem"]:

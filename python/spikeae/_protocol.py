@@ -170,16 +170,18 @@ def _split_sizes(count: int, train_size: Optional[int], validation_size: Optiona
     return int(train_size), int(validation_size)
 
 
-def epoch_callback(history: List[Dict[str, Any]], epochs: int, verbose: bool,
+def epoch_callback(history: List[Dict[str, Any]], epochs: Optional[int], verbose: bool,
                    on_epoch: Optional[Callable], wrap: Callable[[Any], Any]) -> Callable:
-    """The engine's per-epoch call: records the metrics, prints them when verbose and
-    passes them on to the user's on_epoch with the model wrapped."""
+    """The engine's per-epoch call: records the metrics, prints them when verbose (with
+    the run's epochs, unless None: not known) and passes them on to the user's on_epoch
+    with the model wrapped."""
+    of_epochs = "" if epochs is None else f"/{epochs}"
 
     def called(metrics: Dict[str, Any], core: Any) -> Any:
         history.append(dict(metrics))
         if verbose:
             best = " *best*" if metrics["best"] else ""
-            print(f"epoch {metrics['epoch']}/{epochs}: train loss {metrics['train_loss']:.5f}, "
+            print(f"epoch {metrics['epoch']}{of_epochs}: train loss {metrics['train_loss']:.5f}, "
                   f"validation loss {metrics['validation_loss']:.5f}{best}  "
                   f"({metrics['seconds']:.1f} s, {metrics['examples_per_second']:.0f} ex/s)",
                   flush=True)

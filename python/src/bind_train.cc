@@ -1,9 +1,11 @@
 // Training from Python: the CLI's protocol with Python callbacks, the GIL released
 // while the engine runs, and Ctrl-C (or an exception in a callback) ending the
 // run cleanly between batches.
+#include <filesystem>
 #include <limits>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "convert.h"
@@ -19,8 +21,9 @@ namespace {
 struct RunState : RunControl {
   const py::object& on_epoch;
   const py::object& on_progress;
-  const TrainingConfig& config;
-  int epochs_before;  // of the model whose training continues
+  TrainingConfig config;  // what is trained, threads 0 (a resumed run's: its checkpoint's)
+  int epochs_before;      // of the model whose training continues
+  std::optional<int> resumed_epoch;  // epochs the checkpoint of a resumed run had done
 };
 
 py::dict progress_to_dict(const Progress& p) {
@@ -70,20 +73,63 @@ struct FitData {
   std::optional<Bytes> test_images;
 };
 
-RunSpec fit_spec(const TrainingConfig& config, const FitData& data, const std::string& folder,
-                 bool overwrite, bool test_every_epoch) {
+// The run folder of a fit ("" for none) and how to treat a run it holds.
+struct FitFolder {
+  std::string path;
+  bool overwrite = false;
+  bool resume = false;
+  std::set<std::string> given;  // the options fit was given, checked against a checkpoint
+};
+
+// How a refused resume names spikeae.fit's keywords (the CLI names its flags).
+const ResumeWording kKeywordWording{
+    "resume=True", false, "epochs and threads",
+    "leave the other options out, or start a new run in another out folder (or with "
+    "overwrite=True)"};
+
+RunFolderMode folder_mode(const FitFolder& folder) {
+  if (folder.resume && folder.overwrite)
+    throw Error("resume=True and overwrite=True cannot be combined");
+  if (folder.resume) return RunFolderMode::kResume;
+  return folder.overwrite ? RunFolderMode::kOverwrite : RunFolderMode::kNew;
+}
+
+RunSpec fit_spec(const TrainingConfig& config, const FitData& data, const FitFolder& folder,
+                 bool test_every_epoch, RunState& run) {
   RunSpec spec;
   spec.config = config;
   spec.split = {data.train_size, data.validation_size, data.shuffled};
   spec.data_name = data.name;
-  spec.folder = folder;
-  spec.folder_mode = overwrite ? RunFolderMode::kOverwrite : RunFolderMode::kNew;
+  spec.folder = folder.path;
+  spec.folder_mode = folder_mode(folder);
   spec.test_every_epoch = test_every_epoch;
+  // Called (without the GIL) only when the folder's checkpoint is continued.
+  spec.on_resume = [&config, &folder, &run](const Checkpoint& checkpoint) {
+    const std::string path = (std::filesystem::path(folder.path) / kCheckpointFile).string();
+    TrainingConfig continued =
+        checked_resume_config(checkpoint, config, folder.given, kKeywordWording, path);
+    run.config = continued;
+    run.config.train.threads = 0;
+    run.resumed_epoch = checkpoint.state.epoch;
+    return continued;
+  };
   return spec;
 }
 
-py::dict outcome_to_dict(const RunOutcome& outcome, const TrainingConfig& kept, int before,
-                         const RunState& run) {
+// The epochs a resumed run had done before, as fit's history shows them (the
+// checkpoint keeps no test losses: NaN).
+py::list earlier_history(const TrainResult& result, const RunState& run) {
+  py::list earlier;
+  if (!run.resumed_epoch) return earlier;
+  for (const EpochMetrics& metrics : result.history) {
+    if (metrics.epoch > *run.resumed_epoch) break;
+    earlier.append(metrics_to_dict(metrics, std::numeric_limits<double>::quiet_NaN()));
+  }
+  return earlier;
+}
+
+py::dict outcome_to_dict(const RunOutcome& outcome, int before, const RunState& run) {
+  const TrainingConfig& kept = run.config;
   const TrainResult& result = outcome.result;
   const RunSummary& summary = outcome.summary;
   py::dict out = run_result_dict(result.best_epoch, result.best_validation_loss, result.stopped,
@@ -96,6 +142,9 @@ py::dict outcome_to_dict(const RunOutcome& outcome, const TrainingConfig& kept, 
   out["final"] =
       Model{SavedModel{result.final_network, kept, before + static_cast<int>(result.history.size()),
                        last_loss, outcome.data_description}};
+  out["resumed_epoch"] =
+      run.resumed_epoch ? py::object(py::int_(*run.resumed_epoch)) : py::object(py::none());
+  out["earlier_history"] = earlier_history(result, run);
   out["mean_image_loss"] = summary.mean_image_loss;
   out["plateau"] = summary.plateau;
   out["report_problem"] = outcome.report_problem;
@@ -107,29 +156,34 @@ py::dict outcome_to_dict(const RunOutcome& outcome, const TrainingConfig& kept, 
 
 // spikeae.fit: the protocol of spikeae train (run.h) with Python callbacks.
 py::dict fit_from_python(const TrainingConfig& config, const std::optional<Model>& start,
-                         const FitData& data, const std::string& folder, bool overwrite,
-                         bool test_every_epoch, const py::object& on_epoch,
-                         const py::object& on_progress, double check_seconds) {
+                         const FitData& data, const FitFolder& folder, bool test_every_epoch,
+                         const py::object& on_epoch, const py::object& on_progress,
+                         double check_seconds) {
+  // A checkpoint holds the network it continues, not the model a run started from.
+  if (start && folder.resume)
+    throw Error(
+        "resume=True continues the network of the run folder's checkpoint: it "
+        "cannot be combined with model=");
   RunData run_data = to_run_data(data.training_file, data.test_images);
   // The thread count does not change the result; models keep 0 like the CLI's files.
   TrainingConfig kept = config;
   kept.train.threads = 0;
   const int before = start ? start->saved.epochs_trained : 0;
-  RunState run{{check_seconds}, on_epoch, on_progress, kept, before};
+  RunState run{{check_seconds}, on_epoch, on_progress, kept, before, std::nullopt};
   RunCallbacks callbacks;
   callbacks.stop_requested = [&run] { return run.stop_requested(); };
   callbacks.on_progress = [&run](const Progress& p) { call_on_progress(run, p); };
   callbacks.on_epoch = [&run](const EpochMetrics& m, const Network& n, double test_loss) {
     call_on_epoch(run, m, n, test_loss);
   };
-  const RunSpec spec = fit_spec(config, data, folder, overwrite, test_every_epoch);
+  const RunSpec spec = fit_spec(config, data, folder, test_every_epoch, run);
   std::optional<RunOutcome> outcome;
   {
     py::gil_scoped_release release;
     outcome = run_training(spec, std::move(run_data), callbacks,
                            start ? std::optional<Network>(start->saved.network) : std::nullopt);
   }
-  return outcome_to_dict(*outcome, kept, before, run);
+  return outcome_to_dict(*outcome, before, run);
 }
 
 // A run folder held from Python: `close` (or the end of a `with` block) releases it.
@@ -178,17 +232,22 @@ void bind_train(py::module_& m) {
       [](const TrainingConfig& config, const std::optional<Model>& start,
          const Bytes& training_file, std::size_t train_size, std::size_t validation_size,
          bool shuffled, const std::string& name, const std::optional<Bytes>& test_images,
-         const std::string& folder, bool overwrite, bool test_every_epoch,
-         const py::object& on_epoch, const py::object& on_progress, double check_seconds) {
+         const std::string& folder, bool overwrite, bool resume, const std::set<std::string>& given,
+         bool test_every_epoch, const py::object& on_epoch, const py::object& on_progress,
+         double check_seconds) {
         const FitData data{training_file, train_size, validation_size, shuffled, name, test_images};
-        return fit_from_python(config, start, data, folder, overwrite, test_every_epoch, on_epoch,
+        const FitFolder run_folder{folder, overwrite, resume, given};
+        return fit_from_python(config, start, data, run_folder, test_every_epoch, on_epoch,
                                on_progress, check_seconds);
       },
       py::arg("config"), py::arg("start"), py::arg("training_file"), py::arg("train_size"),
       py::arg("validation_size"), py::arg("shuffled"), py::arg("name"), py::arg("test_images"),
-      py::arg("folder"), py::arg("overwrite"), py::arg("test_every_epoch"), py::arg("on_epoch"),
-      py::arg("on_progress"), py::arg("check_seconds"),
-      "Runs spikeae train's protocol (or continues training `start`); returns a dict.");
+      py::arg("folder"), py::arg("overwrite"), py::arg("resume"), py::arg("given"),
+      py::arg("test_every_epoch"), py::arg("on_epoch"), py::arg("on_progress"),
+      py::arg("check_seconds"),
+      "Runs spikeae train's protocol (or continues training `start`, or with `resume` the run "
+      "in `folder` from its checkpoint, checking the option names `given` against it); "
+      "returns a dict.");
 }
 
 }  // namespace spikeae::python

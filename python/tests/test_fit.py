@@ -237,3 +237,89 @@ def test_a_run_folder_gets_the_report_page_with_the_test_images(images, tmp_path
     # The run protocol measured the test images it was given (10 here), not a data set's.
     assert "arrays test images" in page and "Over the first 10 test images" in page
     assert f"{result.history[-1]['validation_loss']:.5f}"[:6] in page
+
+
+KILLED_AFTER_EPOCH_2 = textwrap.dedent("""
+    import os, signal, sys
+    import numpy as np
+    import spikeae
+
+    def on_epoch(metrics, model):
+        if metrics["epoch"] == 2:  # the checkpoint of epoch 2 is saved before this call
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    spikeae.fit(np.load(sys.argv[1]), epochs=3, out=sys.argv[2], on_epoch=on_epoch,
+                **{SMALL!r})
+""").replace("{SMALL!r}", repr(SMALL))
+
+
+def metrics_without_times(folder):
+    """metrics.jsonl's lines without their wall times."""
+    lines = [json.loads(line) for line in (folder / "metrics.jsonl").read_text().splitlines()]
+    return [{key: value for key, value in line.items()
+             if key not in ("seconds", "examples_per_second")} for line in lines]
+
+
+@pytest.mark.filterwarnings("ignore:the best validation loss:RuntimeWarning")
+def test_a_killed_run_resumes_to_the_uninterrupted_runs_files(images, tmp_path):
+    np.save(tmp_path / "images.npy", images)
+    killed = tmp_path / "killed"
+    completed = subprocess.run(
+        [sys.executable, "-c", KILLED_AFTER_EPOCH_2, str(tmp_path / "images.npy"), str(killed)],
+        capture_output=True, text=True, timeout=120, env=dict(os.environ))
+    assert completed.returncode == -9, completed.stderr
+    assert (killed / "checkpoint.spikeae").exists() and not (killed / "model.spikeae").exists()
+
+    straight = spikeae.fit(images, epochs=3, **SMALL, out=tmp_path / "straight")
+    # Options left out keep the checkpoint's; the data arguments must describe the same data,
+    # and epochs and threads may change.
+    resumed = spikeae.fit(images, train_size=48, validation_size=12, epochs=3, threads=2,
+                          out=killed, resume=True)
+    assert resumed.resumed_epoch == 2 and straight.resumed_epoch is None
+    assert (killed / "model.spikeae").read_bytes() == \
+        (tmp_path / "straight" / "model.spikeae").read_bytes()
+    assert metrics_without_times(killed) == metrics_without_times(tmp_path / "straight")
+    assert resumed.model.__getstate__() == straight.model.__getstate__()
+    assert resumed.final_model.__getstate__() == straight.final_model.__getstate__()
+    assert [m["epoch"] for m in resumed.history] == [1, 2, 3]
+    assert [m["validation_loss"] for m in resumed.history] == \
+        [m["validation_loss"] for m in straight.history]
+    assert resumed.model.config["learning_rate"] == SMALL["learning_rate"]  # the checkpoint's
+    assert (resumed.best_epoch, resumed.test_loss) == (straight.best_epoch, straight.test_loss)
+
+
+@pytest.mark.filterwarnings("ignore:the best validation loss:RuntimeWarning")
+def test_resume_refuses_what_would_change_the_run(images, tmp_path):
+    out = tmp_path / "stopped"
+    spikeae.fit(images, epochs=3, **SMALL, out=out, on_epoch=lambda m, _: m["epoch"] == 1)
+    checkpoint = (out / "checkpoint.spikeae").read_bytes()
+    changed = dict(SMALL, learning_rate=0.02, n_pulses=4)
+    with pytest.raises(spikeae.SpikeaeError) as refused:
+        spikeae.fit(images, epochs=3, **changed, out=out, resume=True)
+    assert str(refused.value) == (
+        f"resume=True continues the run of {out / 'checkpoint.spikeae'} as it was started, but "
+        "learning_rate 0.02 (checkpoint: 0.01), n_pulses 4 (checkpoint: 3): only epochs and "
+        "threads can change; leave the other options out, or start a new run in another out "
+        "folder (or with overwrite=True)")
+    with pytest.raises(spikeae.SpikeaeError, match="epochs 0 is fewer than the 1 epochs"):
+        spikeae.fit(images, epochs=0, **SMALL, out=out, resume=True)
+    with pytest.raises(spikeae.SpikeaeError, match="was made on arrays .split shuffled 48/12."):
+        spikeae.fit(images, epochs=3, out=out, resume=True)  # another split
+    with pytest.raises(spikeae.SpikeaeError, match="cannot be combined with model="):
+        spikeae.fit(images, model=spikeae.Model(input_size=36, n_hidden=6), out=out,
+                    resume=True)
+    with pytest.raises(spikeae.SpikeaeError, match="cannot be combined"):
+        spikeae.fit(images, **SMALL, out=out, resume=True, overwrite=True)
+    with pytest.raises(spikeae.SpikeaeError, match="give it as out="):
+        spikeae.fit(images, **SMALL, resume=True)
+    assert (out / "checkpoint.spikeae").read_bytes() == checkpoint  # nothing was touched
+
+    resumed = spikeae.fit(images, **SMALL, out=out, resume=True)  # the checkpoint's 3 epochs
+    assert resumed.resumed_epoch == 1 and [m["epoch"] for m in resumed.history] == [1, 2, 3]
+    assert np.isnan(resumed.history[0]["test_loss"])  # checkpoints keep no test losses
+    (out / "checkpoint.spikeae").unlink()
+    with pytest.raises(spikeae.SpikeaeError, match="holds a run without a checkpoint"):
+        spikeae.fit(images, **SMALL, out=out, resume=True)
+    # A folder without a run starts one.
+    fresh = spikeae.fit(images, epochs=1, **SMALL, out=tmp_path / "new", resume=True)
+    assert fresh.resumed_epoch is None and (tmp_path / "new" / "model.spikeae").exists()

@@ -2,12 +2,14 @@
 lock, and the time estimate (spikeae.paper.estimate).
 
 The cluster test starts a real scheduler and two worker processes on 127.0.0.1, kills
-one worker while it runs a condition, and checks that every condition still finishes
-with the result of a serial run, to the last bit."""
+one worker while it trains a spiking network that has a checkpoint, and checks that
+the condition resumed from it and that every condition still finishes with the result
+of a serial run, to the last bit."""
 
 import dataclasses
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -96,8 +98,25 @@ def test_an_interrupted_conditions_leftovers_are_removed(tmp_path):
     (tmp_path / "model.spikeae").write_bytes(b"half a model")
     (tmp_path / ".embeddings.npy.tmp-999999-1").write_bytes(b"x")
     (tmp_path / runner.LOCK_FILE).write_text("1\n")
-    assert runner.clear_unfinished(tmp_path) == [".embeddings.npy.tmp-999999-1", "model.spikeae"]
+    training = tmp_path / runner.TRAINING_FOLDER
+    training.mkdir()
+    (training / "metrics.jsonl").write_text("")  # killed before its first checkpoint
+    assert runner.clear_unfinished(tmp_path) == [".embeddings.npy.tmp-999999-1", "model.spikeae",
+                                                 "training/"]
     assert [path.name for path in tmp_path.iterdir()] == [runner.LOCK_FILE]
+    assert not runner.resumable(tmp_path)
+
+
+def test_an_interrupted_conditions_checkpoint_is_kept(tmp_path):
+    (tmp_path / "embeddings.npy").write_bytes(b"half an array")
+    training = tmp_path / runner.TRAINING_FOLDER
+    training.mkdir()
+    for name in (runner.CHECKPOINT_FILE, "metrics.jsonl", "model.spikeae"):
+        (training / name).write_bytes(b"x")
+    assert runner.clear_unfinished(tmp_path) == ["embeddings.npy"]
+    assert sorted(path.name for path in training.iterdir()) == sorted(
+        [runner.CHECKPOINT_FILE, "metrics.jsonl", "model.spikeae"])
+    assert runner.resumable(tmp_path)
 
 
 # --- command line ------------------------------------------------------------------
@@ -217,7 +236,8 @@ def held_locks(pids):
 
 def kill_a_worker_in_a_condition(out, workers, killed, stop):
     """Watches the condition folders' locks; SIGKILLs the first worker seen holding one
-    and records (condition, pid) in ``killed``."""
+    whose spiking network has a checkpoint to resume from, and records (condition, pid)
+    in ``killed``."""
     pids = {worker.pid for worker in workers}
     while not stop.is_set() and not killed:
         locks = {}
@@ -228,7 +248,7 @@ def kill_a_worker_in_a_condition(out, workers, killed, stop):
             except FileNotFoundError:
                 pass
         for inode, pid in held_locks(pids).items():
-            if inode in locks:
+            if inode in locks and runner.resumable(out / locks[inode].folder):
                 os.kill(pid, signal.SIGKILL)
                 killed.append((locks[inode], pid))
                 return
@@ -253,9 +273,11 @@ def test_a_cluster_with_a_killed_worker_gives_the_serial_results(tmp_path, mnist
     client = cluster.connect(address)
     try:
         client.wait_for_workers(2, timeout=60)
-        # A folder as a killed process leaves it: a partial model and a temporary file.
+        # A folder as a killed process leaves it: a partial model, a temporary file and
+        # a run folder killed before its first checkpoint.
         half = cluster_out / CONDITIONS[3].folder
-        half.mkdir(parents=True)
+        (half / runner.TRAINING_FOLDER).mkdir(parents=True)
+        (half / runner.TRAINING_FOLDER / "metrics.jsonl").write_text("")
         (half / "model.spikeae").write_bytes(b"half a model")
         (half / ".result.json.tmp-999999-1").write_text("{")
 
@@ -284,6 +306,12 @@ def test_a_cluster_with_a_killed_worker_gives_the_serial_results(tmp_path, mnist
     finished = next(line for line in progress if f"] {condition.label}: " in line)
     assert f"(worker worker{workers.index(survivor)}, " in finished, output
     assert f"[{len(CONDITIONS)}/{len(CONDITIONS)}]" in output
+    # It resumed from the checkpoint the killed worker had written (epoch 1 or later),
+    # as the survivor's log says, instead of training from the start.
+    survivor_log = (tmp_path / "processes" / f"worker{workers.index(survivor)}.log").read_text()
+    line = re.escape(condition.label) + r": resumed training from its checkpoint after epoch (\d+) "
+    resumed = re.search(line, survivor_log)
+    assert resumed and 1 <= int(resumed.group(1)) <= SCALE.epochs, output
 
     for each in CONDITIONS:
         serial, clustered = serial_out / each.folder, cluster_out / each.folder

@@ -93,7 +93,8 @@ void apply_mode(const fs::path& folder, RunFolderMode mode) {
     case RunFolderMode::kResume:
       if (resumable) return;
       throw Error(folder.string() + " holds a run without a checkpoint (" + list(present) +
-                  "): it cannot be resumed; replace it with --overwrite, or give another folder");
+                  "): it cannot be resumed; replace it with --overwrite (overwrite=True in "
+                  "Python), or give another folder");
     case RunFolderMode::kNew:
       throw Error(folder.string() + " already holds a run (" + list(present) +
                   "): continue it with --resume, replace it with --overwrite (overwrite=True "

@@ -34,7 +34,8 @@ def parse(argv: Optional[List[str]]) -> argparse.Namespace:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Runs the paper's experiments (spiking networks with the paper's presets, "
                     "ANN baselines, SVMs), draws its figures and writes the results table. "
-                    "Finished conditions are skipped, so an interrupted run continues.")
+                    "Finished conditions are skipped, and an interrupted spiking network resumes "
+                    "from its checkpoint, so an interrupted run continues.")
     parser.add_argument("step", nargs="?", default="all", choices=("all", "run", "figures", "report"),
                         help="what to do (default: all = run, then figures and report)")
     parser.add_argument("--scale", choices=sorted(grid.SCALES), default=None,

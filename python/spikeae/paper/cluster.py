@@ -7,14 +7,17 @@ Each condition is one task, run by a worker process with the runner's own code
 (runner.run_condition) into its folder of the results folder, which client and
 workers must see at the same path (a shared filesystem). The folder's lock keeps two
 processes out of one folder; a task whose worker dies is run again elsewhere, and
-starts the condition afresh (the runner keeps no checkpoints): training is
-deterministic for a seed whatever the thread count, so its result.json is the same.
+resumes a spiking network's training from the checkpoint of the condition's run
+folder (runner.py; an ANN baseline starts afresh): training is deterministic for a
+seed whatever the thread count, and resuming is bit for bit, so its result.json is the
+same.
 The client prints each condition as it finishes; the report is its own business.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
 import re
@@ -180,7 +183,9 @@ def run(conditions: List[Condition], scale: Scale, out: Path, options: runner.Ru
     runner.check_scale(out, scale, options)
     todo = runner.unfinished(conditions, out)
     runner.announce(conditions, todo, scale, out, options)
-    sent = dataclasses.replace(options, print=print)  # workers print to their own log
+    # Workers print to their own log, flushed at once: a log redirected to a file is
+    # block-buffered, and a killed worker would lose its last lines.
+    sent = dataclasses.replace(options, print=functools.partial(print, flush=True))
     futures = {client.submit(run_task, condition, scale, str(out), sent, retries=RETRIES,
                              key=task_key(out, condition, options.seed), pure=False): condition
                for condition in todo}

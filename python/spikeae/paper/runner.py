@@ -7,9 +7,16 @@ first ``scale.embedding_images`` test images and, written last (atomically),
 A condition runs while its process holds the folder's lock (``.spikeae.lock``, the
 lock of ``spikeae train``'s run folders, released by the kernel even when the process
 is killed), so two processes never write one folder at once, whether they are two
-runners on the same results folder or Dask workers (cluster.py). A condition that
-finds no result.json under the lock starts afresh: files that a killed process left
-behind are removed first.
+runners on the same results folder or Dask workers (cluster.py).
+
+A spiking network trains into the run folder ``training/`` inside the condition's
+folder, whose checkpoint (``training/checkpoint.spikeae``, written after every epoch)
+lets a condition interrupted by a killed process resume: a condition that finds no
+result.json under the lock removes the other files a killed process left behind, keeps
+the checkpoint and continues training from it (spikeae.fit with resume=True), bit for
+bit as an uninterrupted run. The run folder is removed once the condition's own files
+are written, before result.json. ANN baselines have no checkpoints: an interrupted one
+starts afresh (they take minutes).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import fcntl
 import json
 import math
 import os
+import shutil
 import time
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Optional
@@ -35,6 +43,8 @@ from .grid import Condition, Scale
 RESULT_FILE = "result.json"
 SCALE_FILE = "scale.json"
 LOCK_FILE = ".spikeae.lock"  # the name src/io/run_folder.cc locks
+TRAINING_FOLDER = "training"  # a spiking network's run folder, while the condition runs
+CHECKPOINT_FILE = "checkpoint.spikeae"  # what spikeae.fit(out=..., resume=True) continues
 LOCK_POLL_SECONDS = 1.0
 
 
@@ -128,13 +138,38 @@ def condition_lock(folder: Path) -> Iterator[None]:
 
 def clear_unfinished(folder: Path) -> List[str]:
     """Removes what an interrupted run of the condition left in its folder (models,
-    embeddings, temporary files); only call it holding the lock, without result.json."""
+    embeddings, temporary files), but the training run folder while it holds a
+    checkpoint, which the condition resumes from (the run folder cleans up its own
+    leftovers); only call it holding the lock, without result.json."""
     removed = []
     for path in sorted(folder.iterdir()):
         if path.name != LOCK_FILE and path.is_file():
             path.unlink()
             removed.append(path.name)
+    training = folder / TRAINING_FOLDER
+    if training.is_dir() and not (training / CHECKPOINT_FILE).exists():
+        # Killed within its first epoch, or while being removed: nothing to resume,
+        # and spikeae.fit refuses to resume a run folder without a checkpoint.
+        shutil.rmtree(training)
+        removed.append(TRAINING_FOLDER + "/")
     return removed
+
+
+def resumable(folder: Path) -> bool:
+    """Whether an interrupted run left a checkpoint that the condition resumes from."""
+    return (folder / TRAINING_FOLDER / CHECKPOINT_FILE).exists()
+
+
+def announce_leftovers(condition: Condition, removed: List[str], resuming: bool,
+                       options: RunOptions) -> None:
+    """Says what an interrupted run of the condition left: a checkpoint to resume from,
+    and the files removed."""
+    parts = ["resuming from the checkpoint of an interrupted run"] if resuming else []
+    if removed:
+        parts.append(("" if resuming else "starting afresh, ") +
+                     f"removed what an interrupted run left ({', '.join(removed)})")
+    if parts:
+        options.print(f"{condition.label}: {'; '.join(parts)}")
 
 
 def run_condition(condition: Condition, scale: Scale, data: Any, out: Path,
@@ -145,14 +180,15 @@ def run_condition(condition: Condition, scale: Scale, data: Any, out: Path,
     with condition_lock(folder):
         if (folder / RESULT_FILE).exists():
             return None
-        removed = clear_unfinished(folder)
-        if removed:
-            options.print(f"{condition.label}: starting afresh, removed what an interrupted "
-                          f"run left ({', '.join(removed)})")
+        announce_leftovers(condition, clear_unfinished(folder), resumable(folder), options)
         start = time.monotonic()
         record = RUNNERS[condition.kind](condition, scale, data, folder, options)
         record.update(dataclasses.asdict(condition), scale=scale.name, seed=options.seed,
                       seconds=round(time.monotonic() - start, 2))
+        # The checkpoint is not needed once the condition's files are written; removed
+        # before result.json, so that a finished condition's folder holds no run folder.
+        if (folder / TRAINING_FOLDER).exists():
+            shutil.rmtree(folder / TRAINING_FOLDER)
         write_json(folder / RESULT_FILE, record)
         return record
 
@@ -239,12 +275,17 @@ def _trained_record(result: Any, embedded: np.ndarray, labels: np.ndarray,
 
 def run_snn(condition: Condition, scale: Scale, data: Any, folder: Path,
             options: RunOptions) -> Dict[str, Any]:
-    """Trains the spiking network with the paper's preset for the condition."""
+    """Trains the spiking network with the paper's preset for the condition, in the run
+    folder TRAINING_FOLDER, continuing the checkpoint an interrupted run left there."""
     result = fit(data.train_images, data.train_labels, test_images(scale, data), None,
                  preset=(condition.noise, condition.latency, condition.hidden),
                  epochs=scale.epochs, train_size=scale.train_size,
                  validation_size=scale.validation_size, seed=options.seed,
-                 threads=options.threads, verbose=options.verbose)
+                 threads=options.threads, verbose=options.verbose,
+                 out=folder / TRAINING_FOLDER, resume=True)
+    if result.resumed_epoch is not None:
+        options.print(f"{condition.label}: resumed training from its checkpoint after epoch "
+                      f"{result.resumed_epoch} of {scale.epochs}")
     # The named data set with the split it was given, so eval finds the data by itself.
     result.model.dataset = result.model.dataset._replace(name=condition.dataset)
     result.model.save(folder / "model.spikeae")
