@@ -21,6 +21,7 @@ EXAMPLES = """examples:
   python3 -m spikeae.paper run --scale standard --out results/standard --datasets mnist
   python3 -m spikeae.paper run --scale full --out full --kinds snn --noises 0 --hiddens 32
   python3 -m spikeae.paper figures --out results/standard --only fig3,fig7
+  python3 -m spikeae.paper figures --out results/full --compare results/standard
   python3 -m spikeae.paper report --out results/standard
   python3 -m spikeae.paper --scale full --estimate                  # hours, from short epochs
   python3 -m spikeae.paper run --scale full --out /nfs/results/full --scheduler tcp://node1:8786
@@ -54,6 +55,14 @@ def parse(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--hiddens", default=None,
                         help="run only the networks of these hidden sizes, e.g. 32")
     parser.add_argument("--only", default=None, help="figures to draw, e.g. fig3,fig7 (default: all)")
+    parser.add_argument("--compare", type=Path, default=None, metavar="RESULTS",
+                        help="another scale's results folder or results.csv: Figures 3, 7 and "
+                             "11 draw its series faded behind the --out folder's own")
+    parser.add_argument("--compare-scale", choices=sorted(grid.SCALES), default=None,
+                        help="the scale of the --compare results (default: read from the "
+                             "scale.json beside them; needed for a results.csv without one)")
+    parser.add_argument("--figures-dir", type=Path, default=None, metavar="DIR",
+                        help="where the figures go (default: OUT/figures)")
     parser.add_argument("--seed", type=int, default=1, help="run seed (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=0, help="0: all cores (default)")
     parser.add_argument("--data-dir", default=None, help="where mnist/ and fashion-mnist/ are")
@@ -105,6 +114,14 @@ def _check(args: argparse.Namespace) -> None:
         raise SpikeaeError("give --scale quick, standard or full")
     if args.out is None and not args.estimate:
         raise SpikeaeError("give --out, the results folder")
+    drawing = {"--compare": args.compare, "--compare-scale": args.compare_scale,
+               "--figures-dir": args.figures_dir}
+    given = [flag for flag, value in drawing.items() if value is not None]
+    if given and (args.step not in ("all", "figures") or args.estimate):
+        raise SpikeaeError(f"{given[0]} applies to the figures: use it with the step "
+                           "'figures' (or 'all')")
+    if args.compare_scale is not None and args.compare is None:
+        raise SpikeaeError("--compare-scale needs --compare")
     if args.local_workers is not None:
         cluster.check_workers(args.local_workers)
     if args.scheduler is not None:
@@ -171,11 +188,31 @@ def run_conditions(todo: List[grid.Condition], scale: grid.Scale, args: argparse
             local.close()
 
 
+def comparison(args: argparse.Namespace, scale: grid.Scale) -> Optional[figures.Comparison]:
+    """--compare's records; read before anything runs, so that a bad path is reported
+    at once, not after the run."""
+    if args.compare is None:
+        return None
+    return figures.load_comparison(args.compare, scale.name, args.compare_scale)
+
+
+def draw_figures(args: argparse.Namespace, records, scale: grid.Scale,
+                 compare: Optional[figures.Comparison]) -> None:
+    """The figures step: the folder's figures, with ``compare`` faded behind Figures 3,
+    7 and 11."""
+    results = figures.Results(args.out, records, scale,
+                              lambda name: load_dataset(name, args.data_dir), args.seed,
+                              compare)
+    only = _split(args.only, list(figures.FIGURES), "figure") if args.only else None
+    figures.draw(results, only, folder=args.figures_dir)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse(argv)
     started = time.monotonic()
     _check(args)
     scale = _scale_of(args)
+    compare = comparison(args, scale)
     if args.estimate:
         print_estimate(args, scale)
         return 0
@@ -190,10 +227,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         for path in report.write_report(args.out, records, description, losses):
             print(f"wrote {path}")
     if args.step in ("all", "figures"):
-        results = figures.Results(args.out, records, scale,
-                                  lambda name: load_dataset(name, args.data_dir), args.seed)
-        only = _split(args.only, list(figures.FIGURES), "figure") if args.only else None
-        figures.draw(results, only)
+        draw_figures(args, records, scale, compare)
     print(f"done in {time.monotonic() - started:.0f} s")
     return 0
 

@@ -12,19 +12,27 @@ from .. import plot
 from .._model import Model
 from . import embeddings
 from .grid import ANN_PAIR, Condition
-from .plotting import (legend_under, no_data, plt, save, shortest_and_longest, snn_latencies,
-                       title)
+from .plotting import (Comparison, legend_under, no_data, plt, save, shortest_and_longest,
+                       snn_latencies, title)
 from .runner import pixel_features
 
 TSNE_SEED = 1
+# What a panel or cell says when the results folder lacks its condition (a folder
+# may hold only part of a scale's grid).
+MISSING_CELL = "not in\nthe results"
 
 
 class Results:
-    """A results folder: finds models and embeddings of conditions, loads data once."""
+    """A results folder: finds models and embeddings of conditions, loads data once.
+
+    ``compare``: another scale's records, which the figures drawn from records alone
+    (3, 7, 11) draw faded behind the folder's own.
+    """
 
     def __init__(self, out: Path, records: List[Dict[str, Any]], scale: Any,
-                 load_dataset, seed: int = 1) -> None:
+                 load_dataset, seed: int = 1, compare: Optional[Comparison] = None) -> None:
         self.out, self.records, self.scale, self.seed = Path(out), records, scale, seed
+        self.compare = compare
         self._load_dataset = load_dataset
         self._data: Dict[str, Any] = {}
 
@@ -68,6 +76,25 @@ class Results:
         return [d for d in ("mnist", "fashion-mnist") if any(r["dataset"] == d for r in self.records)]
 
 
+def _missing_model(axis: Any, dataset: str, hidden: int, latency: float) -> None:
+    """Says in a panel which spiking network (noise 0) the results folder lacks."""
+    no_data(axis, f"not in the results:\n{title(dataset)} SNN h={hidden}, l={latency:g}, η=0")
+    axis.set_xticks([])
+    axis.set_yticks([])
+
+
+def _missing_cell(axis: Any, label: str) -> None:
+    """An image cell whose model the results lack: it says so, without a frame, and
+    keeps the row's label (the first cell names the row)."""
+    no_data(axis, MISSING_CELL, fontsize=8)
+    axis.set_xticks([])
+    axis.set_yticks([])
+    for spine in axis.spines.values():
+        spine.set_visible(False)
+    if label:
+        axis.set_ylabel(label, fontsize=8)
+
+
 def _show(axis: Any, brightness: np.ndarray, label: str = "") -> None:
     axis.imshow(np.clip(brightness, 0, 1).reshape(28, 28), cmap="gray", vmin=0, vmax=1)
     axis.set_xticks([])
@@ -93,8 +120,7 @@ def fig4_reconstructions(results: Results, dataset: str, path: Path, image_index
         axes[0][column].set_title(f"η = {noise:g}", fontsize=9)
         for row, (model, name) in enumerate(((snn, f"snn l={latency:g}"), (ann, "ann")), start=1):
             if model is None:
-                no_data(axes[row][column], "–")
-                axes[row][column].set_axis_off()
+                _missing_cell(axes[row][column], name if column == 0 else "")
                 continue
             shown = _snn_brightness(model, image)[0] if row == 1 else model.reconstruct(image)[0]
             _show(axes[row][column], shown, name if column == 0 else "")
@@ -134,7 +160,7 @@ def fig5_figure(results: Results, dataset: str) -> Any:
             _label_tsne_panel(axis, row, column, noise, hidden)
             found = results.embedding(dataset, noise, latency, hidden)
             if found is None:
-                no_data(axis, "–")
+                no_data(axis, MISSING_CELL, fontsize=8)
                 continue
             times, labels = found[0][:results.scale.tsne_points], found[1][:results.scale.tsne_points]
             points = embeddings.tsne(times, TSNE_SEED)
@@ -185,7 +211,8 @@ def fig6_interpolation(results: Results, path: Path, hidden: int = 32, steps: in
     for row, dataset in enumerate(datasets):
         model = results.snn(dataset, 0.0, latency, hidden)
         if model is None:
-            no_data(axes[row][0])
+            _missing_model(axes[row][0], dataset, hidden, latency)
+            axes[row][1].set_axis_off()
             continue
         data = results.data(dataset)
         corners = data.test_images[_corner_images(data.test_labels)]
@@ -210,17 +237,26 @@ def _spike_share(fraction: float) -> str:
     return f"{100 * fraction:.0f}%"
 
 
-def fig8_figure(results: Results, dataset: str = "mnist", hidden: int = 32,
-                images: int = 1000) -> Any:
-    """Figure 8: spike-time distributions of each layer and the pulse times, short vs long latency."""
+def _latency_panels(results: Results):
+    """(figure, axes, latencies) of a short-vs-long latency figure: one panel per
+    latency shown; a single panel saying so when the results hold no spiking network."""
     shown = shortest_and_longest(results.latencies)
     figure, axes = plt.subplots(1, max(1, len(shown)), figsize=(6.5 * max(1, len(shown)), 4.2),
                                 squeeze=False)
+    if not shown:
+        no_data(axes[0][0], "no spiking networks in the results")
+    return figure, axes, shown
+
+
+def fig8_figure(results: Results, dataset: str = "mnist", hidden: int = 32,
+                images: int = 1000) -> Any:
+    """Figure 8: spike-time distributions of each layer and the pulse times, short vs long latency."""
+    figure, axes, shown = _latency_panels(results)
     test = results.data(dataset).test_images[:images]
     for axis, latency in zip(axes[0], shown):
         model = results.snn(dataset, 0.0, latency, hidden)
         if model is None:
-            no_data(axis)
+            _missing_model(axis, dataset, hidden, latency)
             continue
         layers = model.forward(test)
         top = max(float(np.max(t[np.isfinite(t)], initial=0)) for t in layers)
@@ -261,16 +297,14 @@ def _early_target_pixel(image: np.ndarray) -> int:
 def fig9_figure(results: Results, dataset: str = "mnist", hidden: int = 32,
                 image_index: int = 0) -> Any:
     """Figure 9: V(t) of an output neuron whose target is before l + 0.1, short vs long latency."""
-    shown = shortest_and_longest(results.latencies)
-    figure, axes = plt.subplots(1, max(1, len(shown)), figsize=(6.5 * max(1, len(shown)), 4.2),
-                                squeeze=False)
+    figure, axes, shown = _latency_panels(results)
     image = results.data(dataset).test_images[image_index]
     pixel = _early_target_pixel(image)
     target = 1.0 - image.reshape(-1)[pixel] / 255.0
     for axis, latency in zip(axes[0], shown):
         model = results.snn(dataset, 0.0, latency, hidden)
         if model is None:
-            no_data(axis)
+            _missing_model(axis, dataset, hidden, latency)
             continue
         t = np.linspace(0.0, latency + 2.0, 2000)
         plot.membrane(model, image, model.num_connections, pixel, t=t, contributions=False,
@@ -308,7 +342,7 @@ def fig10_weights(results: Results, path: Path, dataset: str = "mnist", hidden: 
     for axis, name in zip(axes.ravel(), ("encoder, regular", "encoder, pulses",
                                          "decoder, regular", "decoder, pulses")):
         if not groups.get(name):
-            no_data(axis)
+            no_data(axis, f"no {title(dataset)} SNN h={hidden}, η=0 in the results")
             continue
         axis.violinplot(groups[name], showmedians=True)
         axis.axhline(0, color="gray", linewidth=0.8)

@@ -89,6 +89,51 @@ def csv_text(table: List[Dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
+def _optional(convert):
+    """A converter of a CSV cell that reads an empty cell as None."""
+    return lambda text: None if text == "" else convert(text)
+
+
+def _flag(text: str) -> bool:
+    return text == "True"
+
+
+# How each column of results.csv reads back into a record's field; rows() wrote
+# empty cells for missing values and for the latency / hidden size of kinds without one.
+CSV_FIELDS = {"noise": float, "latency": _optional(float), "hidden": _optional(int),
+              "parameters": _optional(int), "test_loss": _optional(float),
+              "best_validation_loss": _optional(float), "best_epoch": _optional(int),
+              "svm_accuracy": _optional(float), "silent_hidden_fraction": _optional(float),
+              "mean_image_loss": _optional(float), "plateau": _optional(_flag),
+              "svm_chance": _optional(_flag), "seconds": _optional(float)}
+
+
+def _record(row: Dict[str, str]) -> Dict[str, Any]:
+    """A results.csv row as the record (result.json) it was written from, as far as the
+    table holds it: the fields the figures select and plot by."""
+    record: Dict[str, Any] = {key: CSV_FIELDS.get(key, str)(row[key]) for key in COLUMNS}
+    record["inverted"] = record.pop("encoding") == "inverted"
+    # result.json gives kinds without a latency or hidden size 0 there, not None.
+    record["latency"] = record["latency"] or 0.0
+    record["hidden"] = record["hidden"] or 0
+    return record
+
+
+def records_from_csv(text: str, source: str = "results.csv") -> List[Dict[str, Any]]:
+    """The records a results.csv (as csv_text writes it) holds, for the figures.
+
+    Raises ValueError, naming ``source``, when the text is not such a table."""
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
+    if missing:
+        raise ValueError(f"{source} is not a results table written by the report: "
+                         f"it lacks the column(s) {', '.join(missing)}")
+    try:
+        return [_record(row) for row in reader]
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{source}, line {reader.line_num}: {error}") from None
+
+
 def _number(value: Optional[float], digits: int) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
