@@ -108,6 +108,8 @@ void adam_range(const StepConstants& k, double* __restrict g0, double* __restric
                 double* __restrict m, double* __restrict v, double* __restrict values,
                 std::size_t begin, std::size_t end) {
   const StepConstants c = k;  // a local copy: the stores below cannot alias it
+  // Two vectors per iteration, so the loop's own instructions count half as often.
+#pragma GCC unroll 2
   for (std::size_t i = begin; i < end; ++i) {
     const double g = (g0[i] + g1[i]) * c.scale;
     g0[i] = c.zero;

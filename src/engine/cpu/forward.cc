@@ -66,6 +66,8 @@ template <class Neuron, bool kFirst>
   const double exp_k = events.exp_decay[e], t_k = events.time[e];
   const typename Neuron::Window window = Neuron::window(event_window(events, e), constants);
   std::int64_t any = 0;
+  // Two vectors per iteration: the loop's own three instructions are a fifth of it.
+#pragma GCC unroll 2
   for (std::size_t j = 0; j < n; ++j) {
     double aj = kFirst ? 0.0 : a[j], bj = kFirst ? 0.0 : b[j];
     Neuron::add_input(row[j], exp_k, t_k, aj, bj);
