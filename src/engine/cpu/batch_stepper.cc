@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <numeric>
 #include <thread>
 
 #include "engine/cpu/backward.h"
 #include "engine/cpu/forward.h"
+#include "engine/cpu/thread_choice.h"
 #include "engine/input_train.h"
 #include "optim/sharded_adam.h"
 #include "spikeae/loss.h"
@@ -44,6 +46,19 @@ struct StepWorker {
         input_delta(network.fan_in(network.num_connections() - 1)) {}
 };
 
+// The pool runs solo (ThreadChoice) while one lives, and with all threads again
+// after it, whatever a step threw: the pool also serves evaluation.
+class SoloScope {
+ public:
+  SoloScope(ThreadPool& pool, bool solo) : pool_(pool) { pool_.set_solo(solo); }
+  ~SoloScope() { pool_.set_solo(false); }
+  SoloScope(const SoloScope&) = delete;
+  SoloScope& operator=(const SoloScope&) = delete;
+
+ private:
+  ThreadPool& pool_;
+};
+
 // Optimiser steps of one run on `state` (docs/performance.md): a step runs
 // three rounds of tasks, (1) each example's layers below the output layer,
 // (2) the output layer in fixed blocks of neurons, one task per (block, shard)
@@ -68,7 +83,8 @@ class BatchStepper final : public TrainingStepper {
         adam_(config.adam, state.network, state.adam, shards_),
         pending_shards_(blocks_),
         pending_examples_(shards_.size()),
-        pending_blocks_(shards_.size()) {
+        pending_blocks_(shards_.size()),
+        thread_choice_(pool.size() > 1) {
     const int slots = std::min(config.train.batch_size, kMaxSlots);
     for (int i = 0; i < slots; ++i) slots_.emplace_back(state.network, blocks_);
     for (int w = 0; w < pool.size(); ++w) workers_.emplace_back(state.network);
@@ -81,11 +97,17 @@ class BatchStepper final : public TrainingStepper {
             std::span<double> losses) override {
     // Examples go through in chunks of at most slots_.size(), so that a large batch
     // needs no more memory; each shard still takes its examples in order.
-    adam_.begin_step(1.0 / static_cast<double>(batch.size()));
-    for (std::size_t begin = 0; begin < batch.size(); begin += slots_.size()) {
-      run_chunk(set, batch, begin, std::min(batch.size(), begin + slots_.size()), losses);
+    const auto start = std::chrono::steady_clock::now();
+    {
+      const SoloScope solo(pool_, thread_choice_.solo());
+      adam_.begin_step(1.0 / static_cast<double>(batch.size()));
+      for (std::size_t begin = 0; begin < batch.size(); begin += slots_.size()) {
+        run_chunk(set, batch, begin, std::min(batch.size(), begin + slots_.size()), losses);
+      }
+      adam_.finish_step(pool_, ShardedAdam::weight_block(last_));
     }
-    adam_.finish_step(pool_, ShardedAdam::weight_block(last_));
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    thread_choice_.record(took.count(), batch.size());
   }
 
  private:
@@ -303,6 +325,7 @@ class BatchStepper final : public TrainingStepper {
   std::vector<std::atomic<std::size_t>> pending_examples_;  // [shard]: round 1 tasks still running
   std::vector<std::atomic<std::size_t>> pending_blocks_;    // [shard]: round 2 tasks still running
   std::atomic<bool> task_failed_{false};
+  ThreadChoice thread_choice_;  // all threads or the caller alone, by measured speed
 };
 
 }  // namespace

@@ -82,7 +82,7 @@ void ThreadPool::run(std::size_t count, const std::function<void(std::size_t, in
   error_ = nullptr;
   finished_.store(0);
   ticket_.store(round);
-  if (count > 1 && !workers_.empty()) {
+  if (count > 1 && !workers_.empty() && !solo_) {
     generation_.fetch_add(1);
     generation_.notify_all();
   }

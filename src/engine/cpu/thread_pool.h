@@ -37,6 +37,11 @@ class ThreadPool {
   // worker is in [0, size()). Rethrows the first exception a task threw.
   void run(std::size_t count, const std::function<void(std::size_t, int)>& task);
 
+  // Solo: run() takes every task on the calling thread (worker 0), in index
+  // order, and leaves the other workers asleep. Tasks that wait only for
+  // tasks of lower index (the training step's) still finish.
+  void set_solo(bool solo) { solo_ = solo; }
+
  private:
   void work(int worker);
   void drain(int worker);
@@ -52,6 +57,7 @@ class ThreadPool {
   // round can take nothing of the next one (nor run the previous task again).
   std::atomic<std::uint64_t> ticket_{0};
   std::uint64_t round_ = 0;  // the caller's; only run() touches it
+  bool solo_ = false;        // the caller's, likewise
   // Tasks done this round; the caller sleeps on it once it has polled briefly.
   std::atomic<std::size_t> finished_{0};
   std::atomic<bool> stopping_{false};
