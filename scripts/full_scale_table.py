@@ -42,16 +42,19 @@ def main():
     full = index(runner.load_results(full_folder))
     standard = index(report.records_from_csv(standard_csv.read_text()))
     print("| data set | h | η | SNN test loss (standard / full) | ANN test loss (standard / full)"
-          " | SVM on SNN embedding (standard / full) | SVM on ANN embedding (standard / full) |")
-    print("|---|---:|---:|---|---|---|---|")
+          " | SVM on SNN embedding (standard / full) | SVM on ANN embedding (standard / full)"
+          " | SVM on noisy pixels (standard / full) |")
+    print("|---|---:|---:|---|---|---|---|---|")
     for (dataset, kind, hidden, noise, latency, inverted, _), record in sorted(full.items()):
         if kind != "snn" or latency != 1.0:
             continue
         ann_key = (dataset, "ann", hidden, noise, 0.0, False, "relu")
         snn_key = (dataset, "snn", hidden, noise, 1.0, True, "")
+        pixel_key = (dataset, "pixels", 0, noise, 0.0, True, "")
         pairs = [(standard.get(snn_key), record), (standard.get(ann_key), full.get(ann_key))]
         losses = [f"{cell(s, 'test_loss', 5)} / **{cell(f, 'test_loss', 5)}**" for s, f in pairs]
-        svms = [f"{cell(s, 'svm_accuracy', 3)} / {cell(f, 'svm_accuracy', 3)}" for s, f in pairs]
+        svms = [f"{cell(s, 'svm_accuracy', 3)} / {cell(f, 'svm_accuracy', 3)}"
+                for s, f in pairs + [(standard.get(pixel_key), full.get(pixel_key))]]
         print(f"| {dataset} | {hidden} | {noise:g} | " + " | ".join(losses + svms) + " |")
 
 
